@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, Text, and_, cast, func, or_, selec
 from sqlalchemy.orm import Session
 
 from kakehashi.accounts.roles import Actor
-from kakehashi.errors import InvalidTransition, NotFound, PermissionDenied
+from kakehashi.errors import Conflict, FieldProblem, InvalidTransition, NotFound, PermissionDenied
 from kakehashi.profiles.lifecycle import (
     EDITABLE_BY_OWNER,
     EDITABLE_BY_STAFF,
@@ -50,6 +50,7 @@ from kakehashi.store.base import utcnow
 def create_organisation(session: Session, actor: Actor, data: OrganisationInput) -> Organisation:
     if not actor.is_staff:
         raise PermissionDenied("Only agency officers and administrators register organisations.")
+    _require_new_external_id(session, Organisation, data.external_id)
     org = Organisation()
     _apply_organisation(org, data.model_dump(exclude={"sectors"}), data.sectors)
     session.add(org)
@@ -74,6 +75,17 @@ def _apply_organisation(org: Organisation, values: dict[str, object], sectors: l
         setattr(org, key, value.value if hasattr(value, "value") else value)
     if sectors is not None:
         org.sector_rows = [OrganisationSector(sector=s.value) for s in sectors]
+
+
+def _require_new_external_id(
+    session: Session, model: type[Organisation] | type[Opportunity], external_id: str | None
+) -> None:
+    """A clear 409 naming the field, rather than the store's unique-constraint error."""
+    if external_id and session.scalar(select(model.id).where(model.external_id == external_id)) is not None:
+        raise Conflict(
+            f"The external id {external_id!r} is taken already.",
+            problems=[FieldProblem("external_id", "already used by another record")],
+        )
 
 
 def get_organisation(session: Session, actor: Actor, organisation_id: int) -> OrganisationView:
@@ -131,6 +143,7 @@ def create_opportunity(
     org = _organisation(session, organisation_id)
     if not can_edit_organisation(actor, org.id):
         raise PermissionDenied("You can only post opportunities for your own organisation.")
+    _require_new_external_id(session, Opportunity, data.external_id)
     opp = Opportunity(organisation_id=org.id, status=Status.DRAFT.value, created_by_id=actor.user_id)
     opp.organisation = org
     _apply_opportunity(opp, data.model_dump(exclude={"sectors", "translations"}), data.sectors)
