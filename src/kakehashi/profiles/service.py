@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, Select, Text, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, Select, Text, and_, cast, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from kakehashi.accounts.roles import Actor
@@ -40,7 +40,12 @@ from kakehashi.profiles.schemas import (
     Page,
     TranslationInput,
 )
-from kakehashi.profiles.views import can_edit_organisation, opportunity_view, organisation_view
+from kakehashi.profiles.views import (
+    can_edit_organisation,
+    opportunity_view,
+    organisation_view,
+    sees_identity,
+)
 from kakehashi.profiles.vocab import Language, Sector, Status
 from kakehashi.store.base import utcnow
 
@@ -257,6 +262,9 @@ def list_opportunities(
     """Search and filter what the actor may read, newest first."""
     query = _visible_to(select(Opportunity), actor)
     query = _filtered(query, filters, anonymous=not actor.is_staff)
+    if filters.organisation_id is not None and not sees_identity(actor, filters.organisation_id):
+        # Listing an organisation's opportunities would tell who posted the anonymised ones.
+        query = query.where(false())
     query = query.order_by(
         func.coalesce(Opportunity.published_at, Opportunity.created_at).desc(), Opportunity.id.desc()
     )
