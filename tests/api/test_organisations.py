@@ -157,16 +157,17 @@ def test_duplicate_external_id_is_409_naming_it(client: TestClient, world: World
 def test_own_member_or_staff_edits_an_organisation(client: TestClient, world: World, who: str) -> None:
     response = client.patch(
         f"{API}/organisations/{world.org_a}",
-        json={"city": "Siracusa", "sectors": ["energy"]},
+        json={"city": "Siracusa", "sectors": ["energy", "semiconductors"]},
         headers=world.auth(who),
     )
     assert response.status_code == 200, response.text
     assert response.json()["city"] == "Siracusa"
     assert response.json()["can_edit"] is True
-    again = client.get(f"{API}/organisations/{world.org_a}").json()
+    again = client.get(f"{API}/organisations/{world.org_a}", headers=world.auth(who)).json()
+    assert again == response.json()
     assert (again["city"], again["sectors"], again["name"]) == (
         "Siracusa",
-        ["energy"],
+        ["semiconductors", "energy"],  # the vocabulary's order, whatever the order sent
         "Silicio Etneo S.r.l.",
     )
 
