@@ -1,0 +1,110 @@
+"""Small dependencies of the pages: the settings, the store, the interface language, who is signed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import unquote
+
+from babel.support import Translations
+from fastapi import Depends, Request
+
+from kakehashi.config import Settings
+from kakehashi.web.i18n import (
+    DEFAULT_ZONE_OF_LOCALE,
+    LOCALE_COOKIE,
+    TIMEZONE_COOKIE,
+    LocaleFormatter,
+    negotiate_locale,
+    valid_zone,
+)
+
+if TYPE_CHECKING:
+    from kakehashi.store import Database
+
+_SESSION_USER_KEY = "user"
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+def get_locale(request: Request) -> str:
+    """The interface language of this request (the language switch's cookie, the browser, the default)."""
+    settings = get_settings(request)
+    return negotiate_locale(
+        chosen=request.cookies.get(LOCALE_COOKIE),
+        accept_language=request.headers.get("accept-language"),
+        default=settings.default_locale,
+    )
+
+
+def get_translations(request: Request) -> Translations:
+    """Gettext translations of the interface language, for messages written by Python code."""
+    translations: dict[str, Translations] = request.app.state.translations
+    return translations[get_locale(request)]
+
+
+def get_formatter(request: Request) -> LocaleFormatter:
+    """Dates and numbers for the interface language, times in the viewer's zone (reported by the browser)."""
+    locale = get_locale(request)
+    zone = valid_zone(unquote(request.cookies.get(TIMEZONE_COOKIE, ""))) or DEFAULT_ZONE_OF_LOCALE[locale]
+    return LocaleFormatter(locale=locale, viewer_zone=zone)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionUser:
+    """What the session remembers of whoever signed in: enough to show the sign-in state."""
+
+    user_id: int
+    display_name: str
+    role: str
+    organisation_id: int | None
+
+    def to_session(self) -> dict[str, Any]:
+        return {
+            "id": self.user_id,
+            "name": self.display_name,
+            "role": self.role,
+            "organisation_id": self.organisation_id,
+        }
+
+
+def session_user(request: Request) -> SessionUser | None:
+    """Whoever signed in with this session, or None for a visitor (a tampered value counts as none)."""
+    raw = request.session.get(_SESSION_USER_KEY)
+    if not isinstance(raw, dict):
+        return None
+    user_id, name, role, organisation_id = (
+        raw.get("id"),
+        raw.get("name"),
+        raw.get("role"),
+        raw.get("organisation_id"),
+    )
+    if not isinstance(user_id, int) or not isinstance(name, str) or not isinstance(role, str):
+        return None
+    return SessionUser(
+        user_id=user_id,
+        display_name=name,
+        role=role,
+        organisation_id=organisation_id if isinstance(organisation_id, int) else None,
+    )
+
+
+def remember_session_user(request: Request, user: SessionUser | None) -> None:
+    """Start (or, with None, end) a signed-in session; the old session's contents are dropped."""
+    request.session.clear()
+    if user is not None:
+        request.session[_SESSION_USER_KEY] = user.to_session()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+LocaleDep = Annotated[str, Depends(get_locale)]
+TranslationsDep = Annotated[Translations, Depends(get_translations)]
+FormatterDep = Annotated[LocaleFormatter, Depends(get_formatter)]
