@@ -1,0 +1,55 @@
+"""Shared fixtures: a fresh database per test, on SQLite always and on PostgreSQL when configured.
+
+Set ``KAKEHASHI_TEST_DATABASE_URL`` (for example ``postgresql+psycopg://kakehashi:kakehashi@127.0.0.1/kakehashi_test``)
+and every test that uses ``database`` runs a second time against that real server.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from kakehashi.config import Settings
+from kakehashi.store import Base, Database
+
+PG_URL = os.environ.get("KAKEHASHI_TEST_DATABASE_URL", "").strip()
+BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
+
+
+@pytest.fixture(scope="session")
+def _postgres() -> Iterator[Database]:
+    database = Database(PG_URL)
+    with database.engine.begin() as connection:
+        Base.metadata.drop_all(connection)
+    database.create_all()
+    yield database
+    database.dispose()
+
+
+def _truncate_all(database: Database) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with database.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty store with every table, private to this test."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'test.db'}")
+        db.create_all()
+        yield db
+        db.dispose()
+    else:
+        db = request.getfixturevalue("_postgres")
+        _truncate_all(db)
+        yield db
+
+
+@pytest.fixture
+def settings(database: Database, tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=database.url, secret_key="test-secret-key")
