@@ -43,7 +43,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.database = database if database is not None else Database.from_settings(settings)
+    app.state.database = database if database is not None else Database(settings.resolved_database_url())
     app.state.translations = load_translations()
     app.state.templates = PageTemplates(app.state.translations)
 

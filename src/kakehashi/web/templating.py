@@ -15,7 +15,7 @@ from jinja2.runtime import Context
 
 from kakehashi import __version__
 from kakehashi.web.csrf import CSRF_FIELD, csrf_token
-from kakehashi.web.deps import get_formatter, get_locale, session_user
+from kakehashi.web.deps import get_formatter, get_locale, pop_notice, session_user
 from kakehashi.web.i18n import LANGUAGE_AUTONYMS, SUPPORTED_LOCALES, LocaleFormatter
 from kakehashi.web.labels import label_message
 
@@ -107,6 +107,7 @@ def render(
         # An error caught outside the session middleware (a crash) renders without a session.
         "current_user": session_user(request) if has_session else None,
         "csrf_token": csrf_token(request) if has_session else "",
+        "notice": pop_notice(request) if has_session else None,
         "current_path": _current_path(request),
     }
     page_context.update(context or {})

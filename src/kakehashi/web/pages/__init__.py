@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from kakehashi.web.pages import home, language
+from kakehashi.web.pages import auth, home, language, my_organisation, opportunities, organisations, review
 
-PAGE_ROUTERS: tuple[APIRouter, ...] = (home.router, language.router)
+PAGE_ROUTERS: tuple[APIRouter, ...] = (
+    home.router,
+    language.router,
+    auth.router,
+    opportunities.router,
+    organisations.router,
+    my_organisation.router,
+    review.router,
+)
