@@ -79,6 +79,8 @@ class OrganisationInput(_Strict):
     website: str | None = None
     description: Text = ""
     description_language: Language
+    industry: Annotated[str, StringConstraints(max_length=200)] | None = None
+    source: Annotated[str, StringConstraints(max_length=40)] | None = None
     illustrative: bool = False
 
     _sectors = field_validator("sectors")(_unique_sectors)

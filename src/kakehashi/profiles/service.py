@@ -57,7 +57,7 @@ def create_organisation(session: Session, actor: Actor, data: OrganisationInput)
         raise PermissionDenied("Only agency officers and administrators register organisations.")
     _require_new_external_id(session, Organisation, data.external_id)
     org = Organisation()
-    _apply_organisation(org, data.model_dump(exclude={"sectors"}), data.sectors)
+    apply_organisation(org, data.model_dump(exclude={"sectors"}), data.sectors)
     session.add(org)
     session.flush()
     return org
@@ -70,16 +70,19 @@ def update_organisation(
     if not can_edit_organisation(actor, org.id):
         raise PermissionDenied("You can only edit your own organisation.")
     changes = patch.model_dump(exclude_unset=True, exclude={"sectors"})
-    _apply_organisation(org, changes, patch.sectors)
+    apply_organisation(org, changes, patch.sectors)
     session.flush()
     return org
 
 
-def _apply_organisation(org: Organisation, values: dict[str, object], sectors: list[Sector] | None) -> None:
+def apply_organisation(org: Organisation, values: dict[str, object], sectors: list[Sector] | None) -> None:
     for key, value in values.items():
         setattr(org, key, value.value if hasattr(value, "value") else value)
     if sectors is not None:
-        org.sector_rows = [OrganisationSector(sector=s.value) for s in sectors]
+        wanted = [s.value for s in sectors]
+        org.sector_rows = [row for row in org.sector_rows if row.sector in wanted] + [
+            OrganisationSector(sector=s) for s in wanted if s not in org.sectors
+        ]
 
 
 def _require_new_external_id(
@@ -151,8 +154,8 @@ def create_opportunity(
     _require_new_external_id(session, Opportunity, data.external_id)
     opp = Opportunity(organisation_id=org.id, status=Status.DRAFT.value, created_by_id=actor.user_id)
     opp.organisation = org
-    _apply_opportunity(opp, data.model_dump(exclude={"sectors", "translations"}), data.sectors)
-    _set_translations(opp, data.translations)
+    apply_opportunity(opp, data.model_dump(exclude={"sectors", "translations"}), data.sectors)
+    set_translations(opp, data.translations)
     session.add(opp)
     session.flush()
     return opp
@@ -163,11 +166,11 @@ def update_opportunity(
 ) -> Opportunity:
     opp = _readable_opportunity(session, actor, opportunity_id)
     _require_editable(actor, opp)
-    _apply_opportunity(
+    apply_opportunity(
         opp, patch.model_dump(exclude_unset=True, exclude={"sectors", "translations"}), patch.sectors
     )
     if patch.translations is not None:
-        _set_translations(opp, patch.translations)
+        set_translations(opp, patch.translations)
     session.flush()
     return opp
 
@@ -186,19 +189,25 @@ def _require_editable(actor: Actor, opp: Opportunity) -> None:
         raise PermissionDenied("You can only edit your own organisation's opportunities.")
 
 
-def _apply_opportunity(opp: Opportunity, values: dict[str, object], sectors: list[Sector] | None) -> None:
+def apply_opportunity(opp: Opportunity, values: dict[str, object], sectors: list[Sector] | None) -> None:
     for key, value in values.items():
         setattr(opp, key, value.value if hasattr(value, "value") else value)
     if sectors is not None:
-        opp.sector_rows = [OpportunitySector(sector=s.value) for s in sectors]
+        wanted = [s.value for s in sectors]
+        opp.sector_rows = [row for row in opp.sector_rows if row.sector in wanted] + [
+            OpportunitySector(sector=s) for s in wanted if s not in opp.sectors
+        ]
 
 
-def _set_translations(opp: Opportunity, translations: dict[Language, TranslationInput]) -> None:
-    opp.translation_rows = [
-        OpportunityTranslation(language=str(lang), title=t.title, description=t.description)
-        for lang, t in sorted(translations.items())
-        if str(lang) != opp.language
-    ]
+def set_translations(opp: Opportunity, translations: dict[Language, TranslationInput]) -> None:
+    """Replace the translations, updating rows in place (one row per language, the original excluded)."""
+    wanted = {str(lang): t for lang, t in translations.items() if str(lang) != opp.language}
+    kept = {row.language: row for row in opp.translation_rows if row.language in wanted}
+    for lang, t in wanted.items():
+        row = kept.get(lang) or OpportunityTranslation(language=lang)
+        row.title, row.description = t.title, t.description
+        kept[lang] = row
+    opp.translation_rows = [kept[lang] for lang in sorted(kept)]
 
 
 def transition(

@@ -1,0 +1,21 @@
+"""What every command shares: the settings, the store, and error-free console output."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from kakehashi.config import Settings, load_settings
+from kakehashi.store import Database
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def settings() -> Settings:
+    return load_settings()
+
+
+def open_database(config: Settings) -> Database:
+    """The store named by the settings (the SQLite file in the data folder by default)."""
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    return Database(config.resolved_database_url())

@@ -1,0 +1,37 @@
+"""The language switch: remembers the chosen interface language in a cookie, then goes back."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import RedirectResponse
+
+from kakehashi.errors import NotFound
+from kakehashi.web.deps import SettingsDep
+from kakehashi.web.i18n import LOCALE_COOKIE, SUPPORTED_LOCALES
+
+router = APIRouter()
+
+_ONE_YEAR_S = 365 * 24 * 3600
+
+
+@router.get("/language/{locale}")
+def switch_language(locale: str, settings: SettingsDep, next: str = "/") -> RedirectResponse:
+    if locale not in SUPPORTED_LOCALES:
+        raise NotFound(f"There is no interface language {locale!r}; choose one of it, ja, en.")
+    response = RedirectResponse(local_path(next), status_code=303)
+    response.set_cookie(
+        LOCALE_COOKIE,
+        locale,
+        max_age=_ONE_YEAR_S,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        httponly=True,
+    )
+    return response
+
+
+def local_path(target: str) -> str:
+    """``target`` if it is a path on this site, else the home page (no open redirect)."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
