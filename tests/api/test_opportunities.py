@@ -11,23 +11,8 @@ from kakehashi.accounts.roles import Role
 from kakehashi.accounts.service import issue_token
 from kakehashi.store import Database
 from tests.api.conftest import API, World, assert_error, field_names
+from tests.api.payloads import NEW_OPPORTUNITY
 from tests.factories import make_opportunity, make_organisation, make_user
-
-NEW_OPPORTUNITY: dict[str, Any] = {
-    "type": "technology_request",
-    "language": "it",
-    "title": "Cerchiamo substrati GaN-on-Si da 200 mm",
-    "description": "Produttore di moduli di potenza cerca fornitore giapponese di substrati GaN-on-Si da 200 mm.",
-    "translations": {
-        "en": {"title": "GaN-on-Si substrates sought", "description": "Power module maker seeks GaN."}
-    },
-    "sectors": ["semiconductors"],
-    "keywords": ["GaN", "substrati"],
-    "trl": 6,
-    "partner_sought": "Fornitore di substrati",
-    "deadline": "2027-03-31",
-}
-
 
 # --- search, filters, pagination -------------------------------------------------------------------
 

@@ -10,21 +10,8 @@ from fastapi.testclient import TestClient
 from kakehashi.profiles.models import Organisation
 from kakehashi.store import Database
 from tests.api.conftest import API, B_NAME, World, assert_error, field_names
+from tests.api.payloads import NEW_ORGANISATION
 from tests.factories import make_organisation
-
-NEW_ORGANISATION: dict[str, Any] = {
-    "name": "Fotonica Lagunare S.r.l.",
-    "name_ja": "フォトニカ・ラグナーレ",
-    "country": "IT",
-    "kind": "startup",
-    "sectors": ["semiconductors", "quantum"],
-    "ateco_code": "26.11",
-    "size": "small",
-    "city": "Venezia",
-    "website": "https://fotonica-lagunare.example.it",
-    "description": "Circuiti fotonici integrati per comunicazioni quantistiche.",
-    "description_language": "it",
-}
 
 
 def _names(response: Any) -> list[str]:

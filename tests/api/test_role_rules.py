@@ -15,8 +15,7 @@ from fastapi.testclient import TestClient
 
 from kakehashi.api import API_PREFIX
 from tests.api.conftest import API, B_EXTERNAL_ID, B_NAME, B_NAME_JA, B_WEBSITE, World, assert_error
-from tests.api.test_opportunities import NEW_OPPORTUNITY
-from tests.api.test_organisations import NEW_ORGANISATION
+from tests.api.payloads import NEW_OPPORTUNITY, NEW_ORGANISATION
 
 ACTIONS = ("submit", "publish", "send-back", "expire", "withdraw")
 B_TARGETS = ("b_draft", "b_in_review", "b_published")
