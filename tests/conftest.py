@@ -53,3 +53,31 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 @pytest.fixture
 def settings(database: Database, tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", database_url=database.url, secret_key="test-secret-key")
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A store with no tables at all, for what must create its own schema (migrations, the CLI)."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'empty.db'}")
+        yield db
+        db.dispose()
+        return
+    db = request.getfixturevalue("_postgres")
+    with db.engine.begin() as connection:
+        Base.metadata.drop_all(connection)
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    yield db
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.create_all()
+
+
+@pytest.fixture
+def cli_env(empty_database: Database, tmp_path: Path) -> dict[str, str]:
+    """Environment for CLI runs: its own data folder and an empty store."""
+    return {
+        "KAKEHASHI_DATA_DIR": str(tmp_path / "data"),
+        "KAKEHASHI_DATABASE_URL": empty_database.url,
+        "KAKEHASHI_SECRET_KEY": "test-secret-key",
+    }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from rich.console import Console
 
 from kakehashi.config import Settings, load_settings
@@ -15,7 +18,12 @@ def settings() -> Settings:
     return load_settings()
 
 
-def open_database(config: Settings) -> Database:
-    """The store named by the settings (the SQLite file in the data folder by default)."""
+@contextmanager
+def open_database(config: Settings) -> Iterator[Database]:
+    """The store named by the settings (the SQLite file in the data folder by default), closed after use."""
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    return Database(config.resolved_database_url())
+    database = Database(config.resolved_database_url())
+    try:
+        yield database
+    finally:
+        database.dispose()

@@ -12,16 +12,16 @@ db_app = typer.Typer(help="The store: create or migrate the database schema.", n
 @db_app.command("upgrade")
 def upgrade(revision: str = typer.Argument("head", help="Alembic revision to reach.")) -> None:
     """Create the database if needed and apply every migration up to REVISION."""
-    database = open_database(settings())
-    database.upgrade(revision)
-    console.print(f"Database at revision {database.current_revision()} ({database.engine.url!r}).")
+    with open_database(settings()) as database:
+        database.upgrade(revision)
+        console.print(f"Database at revision {database.current_revision()} ({database.engine.url!r}).")
 
 
 @db_app.command("current")
 def current() -> None:
     """Print the schema revision of the database."""
-    database = open_database(settings())
-    console.print(database.current_revision() or "(empty: run `kakehashi db upgrade`)")
+    with open_database(settings()) as database:
+        console.print(database.current_revision() or "(empty: run `kakehashi db upgrade`)")
 
 
 def register(app: typer.Typer) -> None:

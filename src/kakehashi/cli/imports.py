@@ -27,10 +27,10 @@ FileArgument = typer.Argument(..., exists=False, dir_okay=False, help="A .csv or
 
 
 def _run(importer: Callable[[Session, Actor, Path], ImportReport], path: Path) -> None:
-    database = open_database(settings())
-    database.upgrade()
-    with err_console.status(f"Importing {path.name}…"), database.session() as session:
-        report = importer(session, SYSTEM, path)
+    with open_database(settings()) as database:
+        database.upgrade()
+        with err_console.status(f"Importing {path.name}…"), database.session() as session:
+            report = importer(session, SYSTEM, path)
     console.print(report.summary())
 
 

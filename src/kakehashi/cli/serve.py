@@ -13,9 +13,9 @@ def _serve(config: Settings, host: str | None, port: int | None) -> None:
 
     from kakehashi.app import create_app
 
-    database = open_database(config)
-    app = create_app(config, database=database)
-    uvicorn.run(app, host=host or config.host, port=port or config.port, log_level="info")
+    with open_database(config) as database:
+        app = create_app(config, database=database)
+        uvicorn.run(app, host=host or config.host, port=port or config.port, log_level="info")
 
 
 def serve(
@@ -24,7 +24,8 @@ def serve(
 ) -> None:
     """Serve the platform (the database must exist: `kakehashi db upgrade`)."""
     config = settings()
-    open_database(config).upgrade()
+    with open_database(config) as database:
+        database.upgrade()
     _serve(config, host, port)
 
 
@@ -37,13 +38,17 @@ def demo(
     from kakehashi.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
 
     config = settings()
-    database = open_database(config)
-    with console.status("Loading the demo (real companies + illustrative opportunities)…"):
+    with (
+        open_database(config) as database,
+        console.status("Loading the demo (real companies + illustrative opportunities)…"),
+    ):
         reports = load_demo(database)
     for report in reports:
         console.print(f"  {report.summary()}")
     url = f"http://{host or config.host}:{port or config.port}"
-    console.print(f"\n[bold]Kakehashi demo[/bold] at [link={url}]{url}[/link]  (database: {database.url})")
+    console.print(
+        f"\n[bold]Kakehashi demo[/bold] at [link={url}]{url}[/link]  (database: {config.resolved_database_url()})"
+    )
     console.print(f"Demo logins (password [bold]{DEMO_PASSWORD}[/bold] for each):")
     for user in DEMO_USERS:
         console.print(f"  {user.role.value:<8} {user.email:<36} {user.display_name}")

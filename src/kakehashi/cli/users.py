@@ -27,40 +27,40 @@ def create(
     ),
 ) -> None:
     """Create a user (asks for the password when not given)."""
-    database = open_database(settings())
-    database.upgrade()
-    with database.session() as session:
-        ensure_agencies(session)
-        organisation_id = None
-        if organisation is not None:
-            organisation_id = session.scalar(
-                select(Organisation.id).where(
-                    (Organisation.external_id == organisation)
-                    | (Organisation.id == (int(organisation) if organisation.isdigit() else -1))
+    with open_database(settings()) as database:
+        database.upgrade()
+        with database.session() as session:
+            ensure_agencies(session)
+            organisation_id = None
+            if organisation is not None:
+                organisation_id = session.scalar(
+                    select(Organisation.id).where(
+                        (Organisation.external_id == organisation)
+                        | (Organisation.id == (int(organisation) if organisation.isdigit() else -1))
+                    )
                 )
+                if organisation_id is None:
+                    raise ValidationFailed(
+                        "Unknown organisation.",
+                        problems=[FieldProblem("organisation", f"no {organisation!r}")],
+                    )
+            user = create_user(
+                session,
+                SYSTEM,
+                email=email,
+                password=password,
+                display_name=name,
+                role=role,
+                organisation_id=organisation_id,
+                agency_code=agency,
             )
-            if organisation_id is None:
-                raise ValidationFailed(
-                    "Unknown organisation.", problems=[FieldProblem("organisation", f"no {organisation!r}")]
-                )
-        user = create_user(
-            session,
-            SYSTEM,
-            email=email,
-            password=password,
-            display_name=name,
-            role=role,
-            organisation_id=organisation_id,
-            agency_code=agency,
-        )
-        console.print(f"Created {user.role} {user.email} (id {user.id}).")
+            console.print(f"Created {user.role} {user.email} (id {user.id}).")
 
 
 @users_app.command("list")
 def list_users() -> None:
     """List every user with role, agency and organisation."""
-    database = open_database(settings())
-    with database.session() as session:
+    with open_database(settings()) as database, database.session() as session:
         for user in session.scalars(select(User).order_by(User.id)):
             agency = user.agency.code if user.agency else ""
             console.print(

@@ -165,6 +165,8 @@ def _apply_opportunity_record(opp: Opportunity, item: OpportunityRecord, owner: 
     apply_opportunity(opp, values, item.sectors)
     set_translations(opp, item.translations)
     opp.organisation = owner
+    # What a fictional organisation posts is fictional too, whatever the line says.
+    opp.illustrative = item.illustrative or owner.illustrative
     opp.status = item.status.value
     if item.status == Status.PUBLISHED and opp.published_at is None:
         opp.published_at = utcnow()
