@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from kakehashi.app import create_app, resolve_secret_key
 from kakehashi.config import Settings
-from kakehashi.errors import FieldProblem, NotFound, ValidationFailed
+from kakehashi.errors import AuthenticationRequired, FieldProblem, NotFound, ValidationFailed
 from kakehashi.store import Database
 from kakehashi.web.pages import PAGE_ROUTERS
 from tests.web.conftest import csrf_token
@@ -31,6 +31,14 @@ def _api_probe() -> APIRouter:
     def missing() -> None:
         raise NotFound("Opportunity 7 does not exist.")
 
+    @router.get("/token-needed")
+    def token_needed() -> None:
+        raise AuthenticationRequired("The API token is unknown or expired.")
+
+    @router.get("/crash")
+    def crash() -> None:
+        raise RuntimeError("a bug")
+
     @router.get("/typed")
     def typed(page: int) -> dict[str, int]:
         return {"page": page}
@@ -38,10 +46,21 @@ def _api_probe() -> APIRouter:
     return router
 
 
+def _page_probe() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/crash-page")
+    def crash_page() -> None:
+        raise RuntimeError("a bug")
+
+    return router
+
+
 @pytest.fixture
 def probed(app: FastAPI) -> TestClient:
     app.include_router(_api_probe())
-    return TestClient(app)
+    app.include_router(_page_probe())
+    return TestClient(app, raise_server_exceptions=False)
 
 
 def test_feature_errors_on_api_paths_have_the_one_json_shape(probed: TestClient) -> None:
@@ -57,6 +76,24 @@ def test_feature_errors_on_api_paths_have_the_one_json_shape(probed: TestClient)
     missing = probed.get("/api/probe/missing")
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "not_found"
+
+
+def test_api_asks_for_a_bearer_token_and_hides_crashes(probed: TestClient) -> None:
+    unauthenticated = probed.get("/api/probe/token-needed")
+    assert unauthenticated.status_code == 401
+    assert unauthenticated.headers["www-authenticate"] == "Bearer"
+    assert unauthenticated.json()["error"]["code"] == "authentication_required"
+    crashed = probed.get("/api/probe/crash")
+    assert crashed.status_code == 500
+    assert crashed.json()["error"]["code"] == "internal_error"
+    assert "a bug" not in crashed.text
+
+
+def test_a_crash_on_a_page_is_a_readable_page(probed: TestClient) -> None:
+    response = probed.get("/crash-page", headers={"accept-language": "it"})
+    assert response.status_code == 500
+    assert "Si è verificato un errore" in response.text
+    assert "a bug" not in response.text
 
 
 def test_request_validation_names_the_field(probed: TestClient) -> None:
@@ -98,6 +135,7 @@ def test_security_headers_on_every_page(client: TestClient) -> None:
     policy = response.headers["content-security-policy"]
     assert "default-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
+    assert "Accept-Language" in response.headers["vary"]  # caches keep one copy per interface language
 
 
 def test_session_cookie_is_http_only_and_same_site(client: TestClient) -> None:
