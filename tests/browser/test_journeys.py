@@ -153,3 +153,12 @@ def test_member_posts_officer_publishes_visitor_sees_it_anonymised(new_page: New
     expect(visitor.get_by_test_id("anonymised")).to_be_visible()
     expect(visitor.get_by_test_id("organisation-link")).to_have_count(0)
     assert organisation_name not in visitor.content()
+
+
+def test_times_are_shown_in_the_viewers_zone_and_the_counterparts(new_page: NewPage) -> None:
+    # An English interface alone would show UTC: the zone comes from the browser (the page's script).
+    page = new_page("en", timezone="Asia/Tokyo")
+    page.goto("/opportunities")
+    page.get_by_test_id("opportunity-card").first.locator("h3 a").click()
+    shown = page.get_by_test_id("published-at").inner_text()
+    assert re.search(r"\(JST\) · .*\(CES?T\)$", shown), shown
