@@ -9,10 +9,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from kakehashi.accounts.roles import Role
+from kakehashi.accounts.service import SYSTEM, create_user
 from kakehashi.config import Settings
 from kakehashi.profiles.models import Opportunity, Organisation
 from kakehashi.store import Database
-from tests.factories import make_opportunity, make_organisation, make_user
+from tests.factories import PASSWORD, make_opportunity, make_organisation, make_user
 from tests.web.conftest import post_form, sign_in
 
 
@@ -255,3 +256,28 @@ def test_organisation_page_shows_wikipedia_attribution_for_imported_companies(
         own = make_organisation(session, name="Own entry")
     assert 'data-testid="wikipedia-attribution"' in client.get(f"/organisations/{imported.id}").text
     assert 'data-testid="wikipedia-attribution"' not in client.get(f"/organisations/{own.id}").text
+
+
+def test_organisation_directory_filters_by_country(client: TestClient, world: dict[str, Any]) -> None:
+    japanese = client.get("/organisations?country=JP")
+    assert "Kyoto Quantum KK" in japanese.text
+    assert "Silicio Alpino" not in japanese.text
+    assert "京都量子株式会社" in client.get("/organisations?q=kyoto").text
+    assert client.get("/organisations?sector=astrology").status_code == 422
+
+
+def test_signing_in_applies_the_accounts_language(client: TestClient, database: Database) -> None:
+    with database.session() as session:
+        organisation = make_organisation(session)
+        create_user(
+            session,
+            SYSTEM,
+            email="tanaka@example.org",
+            password=PASSWORD,
+            display_name="田中",
+            role=Role.MEMBER,
+            organisation_id=organisation.id,
+            locale="ja",
+        )
+    sign_in(client, "tanaka@example.org")
+    assert '<html lang="ja">' in client.get("/", headers={"accept-language": "en"}).text
