@@ -281,3 +281,51 @@ def test_signing_in_applies_the_accounts_language(client: TestClient, database: 
         )
     sign_in(client, "tanaka@example.org")
     assert '<html lang="ja">' in client.get("/", headers={"accept-language": "en"}).text
+
+
+def test_officer_sends_back_with_a_note_the_member_reads(
+    client: TestClient, world: dict[str, Any], database: Database
+) -> None:
+    with database.session() as session:
+        org_a = session.get(Organisation, world["org_a"])
+        assert org_a is not None
+        waiting = make_opportunity(session, org_a, status="in_review", title="Needs more detail")
+    sign_in(client, "officer@example.org")
+    sent_back = post_form(
+        client,
+        f"/opportunities/{waiting.id}/actions/send_back",
+        {"note": "Please add the TRL.", "next": "/review"},
+    )
+    assert sent_back.status_code == 303
+    assert post_form(client, "/signout", {}).status_code == 303
+    sign_in(client, "member.a@example.org")
+    page = client.get(f"/opportunities/{waiting.id}")
+    assert 'data-status="draft"' in page.text
+    assert "Please add the TRL." in page.text
+
+
+def test_a_published_opportunity_cannot_be_edited_by_its_member(
+    client: TestClient, world: dict[str, Any], database: Database
+) -> None:
+    with database.session() as session:
+        org_a = session.get(Organisation, world["org_a"])
+        assert org_a is not None
+        published = make_opportunity(session, org_a, title="Already public")
+    sign_in(client, "member.a@example.org")
+    assert client.get(f"/opportunities/{published.id}/edit").status_code == 409
+    attempt = post_form(
+        client,
+        f"/opportunities/{published.id}/edit",
+        {
+            "type": "technology_offer",
+            "language": "en",
+            "title": "Changed after publication",
+            "description": "x" * 40,
+            "sectors": ["ai"],
+        },
+    )
+    assert attempt.status_code == 409
+    with database.session() as session:
+        row = session.get(Opportunity, published.id)
+        assert row is not None
+        assert row.title == "Already public"
