@@ -65,6 +65,7 @@ def test_browse_and_search(new_page: NewPage, language: str) -> None:
     for content_language in ("it", "ja", "en"):
         page.select_option("#filter-language", content_language)  # the list follows the choice at once
         expect(page).to_have_url(re.compile(rf"language={content_language}"))
+        page.wait_for_load_state()
         badges = page.get_by_test_id("language-badge")
         expect(badges.first).to_be_visible()
         assert set(badges.evaluate_all("els => els.map(e => e.dataset.language)")) == {content_language}
