@@ -32,6 +32,9 @@ def remember_locale(response: Response, locale: str, *, secure: bool) -> None:
 
 def local_path(target: str) -> str:
     """``target`` if it is a path on this site, else the home page (no open redirect)."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Browsers drop tabs and newlines and read a backslash as a slash, so "/\t/evil.example" would leave.
+    if any(ord(character) < 0x21 or character == "\\" for character in target):
+        return "/"
+    if target.startswith("/") and not target.startswith("//"):
         return target
     return "/"
