@@ -71,7 +71,11 @@ def http_error_code(status_code: int) -> str:
 
 
 def kakehashi_error_response(error: KakehashiError) -> JSONResponse:
-    return JSONResponse(error_body(error.code, error.message, error.problems), status_code=error.http_status)
+    # A 401 says how to authenticate (RFC 9110): the API takes bearer tokens.
+    headers = {"WWW-Authenticate": "Bearer"} if error.http_status == 401 else None
+    return JSONResponse(
+        error_body(error.code, error.message, error.problems), status_code=error.http_status, headers=headers
+    )
 
 
 def request_validation_response(error: RequestValidationError | ValidationError) -> JSONResponse:

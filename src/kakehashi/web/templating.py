@@ -111,7 +111,11 @@ def render(
         "current_path": _current_path(request),
     }
     page_context.update(context or {})
-    return HTMLResponse(template.render(page_context), status_code=status_code)
+    response = HTMLResponse(template.render(page_context), status_code=status_code)
+    # The same address reads differently per interface language and per signed-in user.
+    response.headers["vary"] = "Accept-Language, Cookie"
+    response.headers["cache-control"] = "no-store" if has_session and session_user(request) else "no-cache"
+    return response
 
 
 def _current_path(request: Request) -> str:

@@ -12,11 +12,13 @@ from kakehashi.web.deps import (
     DatabaseDep,
     FormDep,
     SessionUser,
+    SettingsDep,
     TranslationsDep,
     remember_session_user,
     set_notice,
 )
-from kakehashi.web.pages.language import local_path
+from kakehashi.web.i18n import LOCALE_COOKIE, SUPPORTED_LOCALES
+from kakehashi.web.pages.language import local_path, remember_locale
 from kakehashi.web.templating import render
 
 router = APIRouter()
@@ -29,7 +31,11 @@ def sign_in_page(request: Request, next: str = "/") -> HTMLResponse:
 
 @router.post("/signin")
 def sign_in(
-    request: Request, form: FormDep, database: DatabaseDep, translations: TranslationsDep
+    request: Request,
+    form: FormDep,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    translations: TranslationsDep,
 ) -> Response:
     email = str(form.get("email") or "")
     password = str(form.get("password") or "")
@@ -37,6 +43,7 @@ def sign_in(
     try:
         with database.session() as session:
             user = authenticate(session, email=email, password=password)
+            preferred_locale = user.locale
             signed_in = SessionUser(
                 user_id=user.id,
                 display_name=user.display_name,
@@ -50,7 +57,11 @@ def sign_in(
     remember_session_user(request, signed_in)
     rotate_csrf_token(request)
     set_notice(request, translations.gettext("Welcome, %(name)s.") % {"name": signed_in.display_name})
-    return RedirectResponse(target, status_code=303)
+    response = RedirectResponse(target, status_code=303)
+    if preferred_locale in SUPPORTED_LOCALES and LOCALE_COOKIE not in request.cookies:
+        # The account's language applies unless this browser has chosen one with the switch.
+        remember_locale(response, preferred_locale, secure=settings.cookie_secure)
+    return response
 
 
 @router.post("/signout")

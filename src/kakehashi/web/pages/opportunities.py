@@ -25,7 +25,7 @@ from kakehashi.web.deps import (
     set_notice,
 )
 from kakehashi.web.forms import form_errors, opportunity_data, opportunity_form_values, submitted_values
-from kakehashi.web.labels import COUNTRIES, LANGUAGES, OPPORTUNITY_TYPES, SECTORS, STATUSES
+from kakehashi.web.labels import COUNTRIES, LANGUAGES, N_, OPPORTUNITY_TYPES, SECTORS, STATUSES
 from kakehashi.web.pages.language import local_path
 from kakehashi.web.templating import render
 
@@ -34,11 +34,11 @@ router = APIRouter()
 FILTER_NAMES = ("q", "type", "sector", "country", "language", "status")
 
 ACTION_NOTICES = {
-    Action.SUBMIT: "The opportunity was sent to the agencies for review.",
-    Action.PUBLISH: "The opportunity is published.",
-    Action.SEND_BACK: "The opportunity was sent back to its organisation as a draft.",
-    Action.EXPIRE: "The opportunity has expired.",
-    Action.WITHDRAW: "The opportunity was withdrawn.",
+    Action.SUBMIT: N_("The opportunity was sent to the agencies for review."),
+    Action.PUBLISH: N_("The opportunity is published."),
+    Action.SEND_BACK: N_("The opportunity was sent back to its organisation as a draft."),
+    Action.EXPIRE: N_("The opportunity has expired."),
+    Action.WITHDRAW: N_("The opportunity was withdrawn."),
 }
 
 

@@ -7,3 +7,12 @@
     }
   } catch (e) { /* an old browser: the zone of the interface language is used */ }
 })();
+
+// Filters apply as soon as a choice changes (the Search button stays for typed words and for no-script use).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
+    select.addEventListener("change", function () {
+      if (select.form.requestSubmit) { select.form.requestSubmit(); } else { select.form.submit(); }
+    });
+  });
+});
