@@ -19,12 +19,13 @@ from kakehashi.accounts import passwords
 from kakehashi.accounts.models import User
 from kakehashi.accounts.roles import Role
 from kakehashi.accounts.service import issue_token
+from kakehashi.api import BASE_PATH
 from kakehashi.app import create_app
 from kakehashi.config import Settings
 from kakehashi.store import Database
 from tests.factories import make_opportunity, make_organisation, make_user
 
-API = "/api/v1"
+API = BASE_PATH
 B_NAME = "Kurogane Ryoshi Kenkyujo K.K."
 B_NAME_JA = "黒鉄量子研究所株式会社"
 B_WEBSITE = "https://kurogane-ryoshi.example.jp"

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from kakehashi.api import API_PREFIX
 from tests.api.conftest import API, B_EXTERNAL_ID, B_NAME, B_NAME_JA, B_WEBSITE, World, assert_error
 from tests.api.payloads import NEW_OPPORTUNITY, NEW_ORGANISATION
 
@@ -62,9 +61,9 @@ def test_the_table_covers_every_write_endpoint(client: TestClient) -> None:
     """Read from the OpenAPI document, so that a new write endpoint must join the table above."""
     spec = client.get("/openapi.json").json()
     routes = {
-        (method.upper(), path.removeprefix(API_PREFIX))
+        (method.upper(), path.removeprefix(API))
         for path, operations in spec["paths"].items()
-        if path.startswith(API_PREFIX + "/")
+        if path.startswith(API + "/")
         for method in operations
         if method.upper() not in {"GET", "HEAD", "OPTIONS"}
     }
