@@ -59,7 +59,9 @@ def test_me_describes_an_officer_with_the_agency(client: TestClient, world: Worl
 
 
 def test_me_needs_a_token(client: TestClient) -> None:
-    assert_error(client.get(f"{API}/me"), 401, "authentication_required")
+    response = client.get(f"{API}/me")
+    assert_error(response, 401, "authentication_required")
+    assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
 def test_unknown_token_is_401_not_a_visitor(client: TestClient, world: World) -> None:
