@@ -213,3 +213,15 @@ def test_static_files_are_served_from_this_origin(client: TestClient) -> None:
     css = client.get("/static/kakehashi.css")
     assert css.status_code == 200
     assert "Noto Sans CJK JP" in css.text
+
+
+def test_api_docs_are_served_from_this_origin(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/static/swagger/swagger-ui-bundle.js" in page.text
+    assert "cdn." not in page.text
+    assert "script-src 'self' 'unsafe-inline'" in page.headers["content-security-policy"]
+    script = client.get("/static/swagger/swagger-ui-bundle.js")
+    assert script.status_code == 200
+    assert len(script.content) > 100_000
+    assert client.get("/openapi.json").json()["info"]["title"] == "Kakehashi API"
