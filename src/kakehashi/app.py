@@ -21,6 +21,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from swagger_ui_bundle import swagger_ui_path
 
 from kakehashi import __version__, api, web
+from kakehashi.accounts.throttle import SignInThrottle
 from kakehashi.api import errors as api_errors
 from kakehashi.config import Settings
 from kakehashi.errors import KakehashiError
@@ -46,6 +47,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     )
     app.state.settings = settings
     app.state.database = database if database is not None else Database(settings.resolved_database_url())
+    app.state.sign_in_throttle = SignInThrottle()
     app.state.translations = load_translations()
     app.state.templates = PageTemplates(app.state.translations)
 

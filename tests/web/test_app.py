@@ -225,3 +225,21 @@ def test_api_docs_are_served_from_this_origin(client: TestClient) -> None:
     assert script.status_code == 200
     assert len(script.content) > 100_000
     assert client.get("/openapi.json").json()["info"]["title"] == "Kakehashi API"
+
+
+def test_repeated_wrong_passwords_are_throttled(client: TestClient, database: Database) -> None:
+    from tests.factories import PASSWORD, make_organisation, make_user
+    from tests.web.conftest import csrf_token
+
+    with database.session() as session:
+        make_user(session, organisation=make_organisation(session), email="guess@example.org")
+    for _ in range(5):
+        wrong = client.post(
+            "/signin",
+            data={"email": "guess@example.org", "password": "wrong-guess", "csrf_token": csrf_token(client)},
+        )
+        assert wrong.status_code == 401
+    blocked = client.post(
+        "/signin", data={"email": "guess@example.org", "password": PASSWORD, "csrf_token": csrf_token(client)}
+    )
+    assert blocked.status_code == 429
