@@ -93,3 +93,16 @@ def test_sign_out_revokes_only_that_token(client: TestClient, world: World) -> N
 
 def test_sign_out_needs_a_token(client: TestClient) -> None:
     assert_error(client.delete(f"{API}/auth/token"), 401, "authentication_required")
+
+
+def test_repeated_wrong_passwords_are_throttled_even_for_the_right_one(
+    client: TestClient, database: Database
+) -> None:
+    with database.session() as session:
+        make_user(session, organisation=make_organisation(session), email="target@example.org")
+    guess = {"email": "target@example.org", "password": "wrong guess"}
+    for _ in range(5):
+        assert_error(client.post(f"{API}/auth/token", json=guess), 401)
+    right = {"email": "target@example.org", "password": PASSWORD}
+    error = assert_error(client.post(f"{API}/auth/token", json=right), 429, "too_many_attempts")
+    assert "Try again" in error["message"]

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kakehashi.accounts.roles import Role
 from kakehashi.accounts.service import authenticate, get_user, issue_token, revoke_token, token_expiry
-from kakehashi.api.deps import DatabaseDep, SettingsDep, SignedInDep, TokenDep
+from kakehashi.api.deps import AddressDep, DatabaseDep, SettingsDep, SignedInDep, ThrottleDep, TokenDep
 from kakehashi.api.openapi import errors
 from kakehashi.errors import AuthenticationRequired
 
@@ -48,13 +48,25 @@ class MeOut(BaseModel):
     summary="Sign in: exchange e-mail and password for an API token",
     status_code=status.HTTP_201_CREATED,
     response_model=TokenOut,
-    responses=errors(401, 422),
+    responses=errors(401, 422, 429),
 )
-def create_token(body: TokenRequest, database: DatabaseDep, settings: SettingsDep) -> TokenOut:
-    with database.session() as session:
-        user = authenticate(session, email=body.email, password=body.password)
-        token = issue_token(session, user, max_age_s=settings.api_token_max_age_s, label=body.label)
-        expires_at = token_expiry(session, token)
+def create_token(
+    body: TokenRequest,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    throttle: ThrottleDep,
+    address: AddressDep,
+) -> TokenOut:
+    throttle.check(body.email, address)
+    try:
+        with database.session() as session:
+            user = authenticate(session, email=body.email, password=body.password)
+            token = issue_token(session, user, max_age_s=settings.api_token_max_age_s, label=body.label)
+            expires_at = token_expiry(session, token)
+    except AuthenticationRequired:
+        throttle.failed(body.email, address)
+        raise
+    throttle.succeeded(body.email)
     assert expires_at is not None
     return TokenOut(token=token, expires_at=expires_at)
 

@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from kakehashi.accounts.roles import VISITOR, Actor
 from kakehashi.accounts.service import actor_for_token
+from kakehashi.accounts.throttle import SignInThrottle
 from kakehashi.config import Settings
 from kakehashi.errors import AuthenticationRequired
 from kakehashi.store import Database
@@ -37,8 +38,21 @@ def get_database(request: Request) -> Database:
     return database
 
 
+def get_sign_in_throttle(request: Request) -> SignInThrottle:
+    """The app's one throttle: failures on the sign-in page and on the API count together."""
+    throttle = request.app.state.sign_in_throttle
+    assert isinstance(throttle, SignInThrottle)
+    return throttle
+
+
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
+ThrottleDep = Annotated[SignInThrottle, Depends(get_sign_in_throttle)]
+AddressDep = Annotated[str | None, Depends(client_address)]
 
 
 def bearer_token(

@@ -29,6 +29,7 @@ _DESCRIPTIONS = {
     404: "Does not exist, or is not visible to the caller.",
     409: "Clashes with the current state (a duplicate, a transition not allowed from this status).",
     422: "Invalid input; `fields` names each bad field.",
+    429: "Too many failed sign-ins for this e-mail or from this address; wait and try again.",
 }
 
 
