@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import text
 
+from kakehashi.accounts import passwords
 from kakehashi.config import Settings
 from kakehashi.store import Base, Database
 
@@ -25,6 +27,13 @@ def _reset_schema(database: Database) -> None:
     with database.engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(autouse=True)
+def _quick_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id still, with its smallest cost: the default (~0.25 s a hash here) would dominate the suite."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
 
 
 @pytest.fixture(scope="session")

@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
-from kakehashi.accounts import passwords
 from kakehashi.accounts.models import User
 from kakehashi.accounts.roles import Role
 from kakehashi.accounts.service import issue_token
@@ -30,13 +28,6 @@ B_NAME = "Kurogane Ryoshi Kenkyujo K.K."
 B_NAME_JA = "黒鉄量子研究所株式会社"
 B_WEBSITE = "https://kurogane-ryoshi.example.jp"
 B_EXTERNAL_ID = "org-kurogane-ryoshi"
-
-
-@pytest.fixture(autouse=True)
-def _quick_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2id still, with its smallest cost: the default (~0.25 s a hash here) would dominate the suite."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
 
 
 @pytest.fixture
