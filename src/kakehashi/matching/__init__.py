@@ -1,0 +1,1 @@
+"""Cross-lingual matching: embeddings, vector and lexical indexes, ranking, explanations."""
