@@ -83,4 +83,5 @@ class Database:
 def import_all_models() -> None:
     """Import every feature's models so that ``Base.metadata`` knows all tables."""
     import kakehashi.accounts.models
+    import kakehashi.matching.tables
     import kakehashi.profiles.models  # noqa: F401
