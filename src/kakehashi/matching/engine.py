@@ -26,6 +26,7 @@ from kakehashi.matching.rank import (
     SearchFilters,
     aggregate_for_organisation,
     fuse_rrf,
+    is_eligible,
     normalise_lexical,
     rank_for_document,
     rank_search,
@@ -36,13 +37,13 @@ LanguageDetector = Callable[[str], str]
 
 
 def _default_tokenizer(text: str, language: str) -> list[str]:
-    from kakehashi.language import tokenize  # type: ignore[import-untyped,unused-ignore]
+    from kakehashi.language import tokenize  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
     return list(tokenize(text, language))
 
 
 def _default_detector(text: str) -> str:
-    from kakehashi.language import detect_language  # type: ignore[import-untyped,unused-ignore]
+    from kakehashi.language import detect_language  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
     return str(detect_language(text))
 
@@ -74,7 +75,9 @@ class MatchingEngine:
     ) -> None:
         self.embedder = embedder
         self.config = config or RankingConfig()
-        self._index: VectorIndex = index or AdaptiveIndex(model_id=embedder.model_id, dim=embedder.dim)
+        self._index: VectorIndex = (
+            index if index is not None else AdaptiveIndex(model_id=embedder.model_id, dim=embedder.dim)
+        )
         if self._index.model_id != embedder.model_id:
             raise ValidationFailed(
                 "Index and embedder disagree",
@@ -191,7 +194,7 @@ class MatchingEngine:
         def compute() -> list[Match]:
             vector = self.embedder.embed([text], role="query")[0]
             tokens = self._query_tokens(text, self._detect(text))
-            candidates = self._retrieve(vector, tokens, exclude=set())
+            candidates = self._retrieve(vector, tokens, keep=flt.accepts)
             return rank_search(
                 candidates,
                 now=when,
@@ -227,9 +230,18 @@ class MatchingEngine:
                 source = self._docs[doc_id]
                 tokens = self._query_tokens(source.text(), source.language)
                 candidates = self._candidates(
-                    self._table.vectors_of([doc_id])[0], dense.pairs(), tokens, exclude={doc_id}
+                    self._table.vectors_of([doc_id])[0],
+                    dense.pairs(),
+                    tokens,
+                    keep=self._eligible_for(source, when),
                 )
-                result[doc_id] = rank_for_document(source, candidates, now=when, config=self.config)
+                result[doc_id] = rank_for_document(
+                    source,
+                    candidates,
+                    now=when,
+                    config=self.config,
+                    vectors=self._lookup(c.doc.id for c in candidates),
+                )
             if progress is not None:
                 progress(min(start + batch, len(ids)), len(ids))
         return result
@@ -253,19 +265,25 @@ class MatchingEngine:
     def _rank_document(self, source: MatchDocument, now: datetime, feedback: Feedback) -> list[Match]:
         vector = self._table.vectors_of([source.id])[0]
         tokens = self._query_tokens(source.text(), source.language)
-        candidates = self._retrieve(vector, tokens, exclude={source.id})
+        candidates = self._retrieve(vector, tokens, keep=self._eligible_for(source, now))
         wanted = {c.doc.id for c in candidates} | set(feedback.shortlisted_for(source.id))
         return rank_for_document(
             source, candidates, now=now, config=self.config, feedback=feedback, vectors=self._lookup(wanted)
         )
 
+    def _eligible_for(self, source: MatchDocument, now: datetime) -> Callable[[MatchDocument], bool]:
+        def keep(doc: MatchDocument) -> bool:
+            return is_eligible(source, doc, now, self.config)
+
+        return keep
+
     def _retrieve(
-        self, vector: NDArray[np.float32], tokens: list[str], *, exclude: set[int]
+        self, vector: NDArray[np.float32], tokens: list[str], *, keep: Callable[[MatchDocument], bool]
     ) -> list[Candidate]:
         if not self._docs:
             return []
         dense = self._index.search(vector, self.config.candidate_pool, model_id=self.model_id).pairs()
-        return self._candidates(vector, dense, tokens, exclude=exclude)
+        return self._candidates(vector, dense, tokens, keep=keep)
 
     def _candidates(
         self,
@@ -273,11 +291,14 @@ class MatchingEngine:
         dense: list[tuple[int, float]],
         tokens: list[str],
         *,
-        exclude: set[int],
+        keep: Callable[[MatchDocument], bool],
     ) -> list[Candidate]:
+        """Fused dense + lexical hits that ``keep`` accepts (the hard rules, applied before the costly
+        part: exact cosines and candidate records)."""
         lexical = self._lexical.search(tokens, self.config.candidate_pool) if tokens else []
         fused = fuse_rrf(dense, lexical, k=self.config.rrf_k, lexical_weight=self.config.rrf_lexical_weight)
-        chosen = [doc_id for doc_id, _ in fused if doc_id not in exclude][: self.config.candidate_pool]
+        chosen = [doc_id for doc_id, _ in fused[: 2 * self.config.candidate_pool] if keep(self._docs[doc_id])]
+        chosen = chosen[: self.config.candidate_pool]
         if not chosen:
             return []
         semantic = self._table.vectors_of(chosen) @ vector  # exact cosines, also for lexical-only hits
