@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kakehashi.matching.documents import (
+    COMPLEMENTARY,
     Feedback,
     Match,
     MatchDocument,
@@ -176,11 +177,12 @@ def harmonic_mean(a: float, b: float) -> float:
 
 def is_eligible(source: MatchDocument, target: MatchDocument, now: datetime, config: RankingConfig) -> bool:
     """Hard rules: a different organisation, complementary types, allowed direction, deadline not past."""
+    # Cheapest and most selective test first: this runs for every retrieved candidate.
     return (
-        target.id != source.id
+        (source.type, target.type) in COMPLEMENTARY
+        and (source.country != target.country or config.direction != "italy_japan")
         and target.organisation_id != source.organisation_id
-        and are_complementary(source.type, target.type)
-        and direction_factor(source, target, config) > 0
+        and target.id != source.id
         and not (target.deadline is not None and target.deadline < now.date())
     )
 
