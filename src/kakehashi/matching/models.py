@@ -162,11 +162,19 @@ class CombinedEmbedder:
         self, texts: Sequence[str], *, role: Role, languages: Sequence[Language] | None = None
     ) -> NDArray[np.float32]:
         known = _languages_of(texts, languages) if texts else []
-        blocks = [
-            np.sqrt(weight) * embedder.embed(texts, role=role, languages=known)
-            for embedder, weight in self._parts
-        ]
-        return l2_normalise(np.concatenate(blocks, axis=1).astype(np.float32, copy=False))
+        blocks = [embedder.embed(texts, role=role, languages=known) for embedder, _ in self._parts]
+        return combine_vectors(blocks, [weight for _, weight in self._parts])
+
+
+def combine_vectors(blocks: Sequence[NDArray[np.float32]], weights: Sequence[float]) -> NDArray[np.float32]:
+    """Concatenate unit-vector blocks scaled by sqrt(weight) and re-normalise the rows.
+
+    The cosine of two combined rows is then the weighted mean of the blocks' cosines (weights are
+    normalised to sum to one).
+    """
+    total = float(sum(weights))
+    scaled = [np.sqrt(weight / total) * block for block, weight in zip(blocks, weights, strict=True)]
+    return l2_normalise(np.concatenate(scaled, axis=1).astype(np.float32, copy=False))
 
 
 # Weights chosen on the evaluation (see docs/performance.md).
