@@ -113,7 +113,7 @@ def recall_at(found: list[np.ndarray], truth: list[np.ndarray], k: int) -> float
             np.mean(
                 [
                     len(set(f[:k].tolist()) & set(t[:k].tolist())) / k
-                    for f, t in zip(found, truth, strict=True)
+                    for f, t in zip(found, truth, strict=False)
                 ]
             )
         ),

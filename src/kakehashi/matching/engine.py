@@ -10,13 +10,16 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import UTC, datetime
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
 
 from kakehashi.errors import FieldProblem, NotFound, ValidationFailed
+from kakehashi.language import Language
 from kakehashi.matching.documents import Feedback, Match, MatchDocument, embedding_role
-from kakehashi.matching.explain import Explanation, Role, SupportsEmbed, explain_match
+from kakehashi.matching.embed import Role
+from kakehashi.matching.explain import Explanation, SupportsEmbed, explain_match
 from kakehashi.matching.glossary import GLOSSARY, concepts_of
 from kakehashi.matching.index import AdaptiveIndex, ExactIndex, VectorIndex
 from kakehashi.matching.lexical import Bm25Index
@@ -37,15 +40,23 @@ LanguageDetector = Callable[[str], str]
 
 
 def _default_tokenizer(text: str, language: str) -> list[str]:
-    from kakehashi.language import tokenize  # type: ignore[import-not-found,import-untyped,unused-ignore]
+    from kakehashi.language import tokenize  # the language feature: Sudachi for ja, stemmers for it/en
 
-    return list(tokenize(text, language))
+    return tokenize(text, check_language(language))
 
 
 def _default_detector(text: str) -> str:
-    from kakehashi.language import detect_language  # type: ignore[import-not-found,import-untyped,unused-ignore]
+    from kakehashi.language import detect_language
 
     return str(detect_language(text))
+
+
+def check_language(language: str) -> Language:
+    if language not in ("it", "ja", "en"):
+        raise ValidationFailed(
+            "Unknown language", problems=[FieldProblem("language", "must be it, ja or en")]
+        )
+    return cast(Language, language)
 
 
 def glossary_expansion(text: str) -> list[tuple[str, str]]:
@@ -93,6 +104,7 @@ class MatchingEngine:
         self._detect = detect_language or _default_detector
         self._clock = clock or (lambda: datetime.now(UTC))
         self._docs: dict[int, MatchDocument] = {}
+        self._query_tokens_of: dict[int, list[str]] = {}  # tokenising is the costly part of BM25
         self._by_org: dict[int, set[int]] = {}
         self._cache: OrderedDict[Hashable, list[Match]] = OrderedDict()
         self._cache_size = cache_size
@@ -125,7 +137,9 @@ class MatchingEngine:
             self._forget(doc.id)
             self._docs[doc.id] = doc
             self._by_org.setdefault(doc.organisation_id, set()).add(doc.id)
-            self._lexical.add(doc.id, self._tokenize(doc.text(), doc.language))
+            tokens = self._tokenize(doc.text(), doc.language)
+            self._lexical.add(doc.id, tokens)
+            self._query_tokens_of[doc.id] = tokens + self._glossary_tokens(doc.text())
         self._cache.clear()
 
     def remove(self, doc_ids: Iterable[int]) -> None:
@@ -144,11 +158,16 @@ class MatchingEngine:
         for role in roles:
             rows = [i for i, d in enumerate(docs) if embedding_role(d.type) == role]
             if rows:
-                out[rows] = self.embedder.embed([docs[i].text() for i in rows], role=role)
+                out[rows] = self.embedder.embed(
+                    [docs[i].text() for i in rows],
+                    role=role,
+                    languages=[check_language(docs[i].language) for i in rows],
+                )
         return out
 
     def _forget(self, doc_id: int) -> None:
         old = self._docs.pop(doc_id, None)
+        self._query_tokens_of.pop(doc_id, None)
         if old is not None:
             self._by_org.get(old.organisation_id, set()).discard(doc_id)
 
@@ -192,8 +211,9 @@ class MatchingEngine:
         key = ("search", text, when, flt)
 
         def compute() -> list[Match]:
-            vector = self.embedder.embed([text], role="query")[0]
-            tokens = self._query_tokens(text, self._detect(text))
+            language = check_language(self._detect(text))
+            vector = self.embedder.embed([text], role="query", languages=[language])[0]
+            tokens = self._query_tokens(text, language)
             candidates = self._retrieve(vector, tokens, keep=flt.accepts)
             return rank_search(
                 candidates,
@@ -228,7 +248,7 @@ class MatchingEngine:
             )
             for doc_id, dense in zip(chunk, hits, strict=True):
                 source = self._docs[doc_id]
-                tokens = self._query_tokens(source.text(), source.language)
+                tokens = self._query_tokens_of[doc_id]
                 candidates = self._candidates(
                     self._table.vectors_of([doc_id])[0],
                     dense.pairs(),
@@ -264,7 +284,7 @@ class MatchingEngine:
 
     def _rank_document(self, source: MatchDocument, now: datetime, feedback: Feedback) -> list[Match]:
         vector = self._table.vectors_of([source.id])[0]
-        tokens = self._query_tokens(source.text(), source.language)
+        tokens = self._query_tokens_of[source.id]
         candidates = self._retrieve(vector, tokens, keep=self._eligible_for(source, now))
         wanted = {c.doc.id for c in candidates} | set(feedback.shortlisted_for(source.id))
         return rank_for_document(
@@ -309,7 +329,10 @@ class MatchingEngine:
         ]
 
     def _query_tokens(self, text: str, language: str) -> list[str]:
-        tokens = self._tokenize(text, language)
+        return self._tokenize(text, language) + self._glossary_tokens(text)
+
+    def _glossary_tokens(self, text: str) -> list[str]:
+        tokens: list[str] = []
         for form, form_language in glossary_expansion(text):
             tokens.extend(self._tokenize(form, form_language))
         return tokens
