@@ -7,10 +7,12 @@ store layer feeds it ``MatchDocument`` values (and stored vectors, if it has the
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -70,6 +72,20 @@ def glossary_expansion(text: str) -> list[tuple[str, str]]:
     ]
 
 
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _locked(method: _Method) -> _Method:
+    """Run under the engine's lock: the API serves requests from several threads."""
+
+    @functools.wraps(method)
+    def wrapper(self: MatchingEngine, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return cast(_Method, wrapper)
+
+
 class MatchingEngine:
     """Holds one model's catalogue and answers matching questions about it."""
 
@@ -108,6 +124,7 @@ class MatchingEngine:
         self._by_org: dict[int, set[int]] = {}
         self._cache: OrderedDict[Hashable, list[Match]] = OrderedDict()
         self._cache_size = cache_size
+        self._lock = threading.RLock()
 
     # -- catalogue ---------------------------------------------------------------------------------
 
@@ -124,6 +141,7 @@ class MatchingEngine:
             raise NotFound(f"Opportunity {doc_id} is not in the matching index")
         return doc
 
+    @_locked
     def add(self, docs: Sequence[MatchDocument], vectors: NDArray[np.float32] | None = None) -> None:
         """Add or replace documents; embeds them (role by type) unless their vectors are given."""
         if not docs:
@@ -142,6 +160,7 @@ class MatchingEngine:
             self._query_tokens_of[doc.id] = tokens + self._glossary_tokens(doc.text())
         self._cache.clear()
 
+    @_locked
     def remove(self, doc_ids: Iterable[int]) -> None:
         present = [i for i in doc_ids if i in self._docs]
         self._index.remove(present)
@@ -230,6 +249,7 @@ class MatchingEngine:
             self.document(source_id), self.document(target_id), embedder=self.embedder, locale=locale
         )
 
+    @_locked
     def rematch_all(
         self,
         *,
@@ -272,6 +292,7 @@ class MatchingEngine:
         # Truncated to the hour so that cached answers are reused; freshness moves slowly anyway.
         return self._clock().replace(minute=0, second=0, microsecond=0)
 
+    @_locked
     def _cached(self, key: Hashable, compute: Callable[[], list[Match]]) -> list[Match]:
         if key in self._cache:
             self._cache.move_to_end(key)
