@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kakehashi.errors import FieldProblem, NotFound, ValidationFailed
-from kakehashi.language import Language
+from kakehashi.language import Language, detect_language, tokenize
 from kakehashi.matching.documents import Feedback, Match, MatchDocument, embedding_role
 from kakehashi.matching.embed import Role
 from kakehashi.matching.explain import Explanation, SupportsEmbed, explain_match
@@ -42,14 +42,10 @@ LanguageDetector = Callable[[str], str]
 
 
 def _default_tokenizer(text: str, language: str) -> list[str]:
-    from kakehashi.language import tokenize  # the language feature: Sudachi for ja, stemmers for it/en
-
-    return tokenize(text, check_language(language))
+    return tokenize(text, check_language(language))  # Sudachi for ja, stemmers for it/en
 
 
 def _default_detector(text: str) -> str:
-    from kakehashi.language import detect_language
-
     return str(detect_language(text))
 
 
