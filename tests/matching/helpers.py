@@ -41,7 +41,13 @@ class ConceptEmbedder:
     def _direction(self, key: str) -> NDArray[np.float32]:
         return unit(np.random.default_rng(zlib.crc32(key.encode())), self.dim)
 
-    def embed(self, texts: Sequence[str], *, role: Literal["query", "passage"]) -> NDArray[np.float32]:
+    def embed(
+        self,
+        texts: Sequence[str],
+        *,
+        role: Literal["query", "passage"],
+        languages: Sequence[str] | None = None,
+    ) -> NDArray[np.float32]:
         self.calls += 1
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):

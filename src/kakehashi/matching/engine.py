@@ -7,16 +7,21 @@ store layer feeds it ``MatchDocument`` values (and stored vectors, if it has the
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import UTC, datetime
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
 from kakehashi.errors import FieldProblem, NotFound, ValidationFailed
+from kakehashi.language import Language, detect_language, tokenize
 from kakehashi.matching.documents import Feedback, Match, MatchDocument, embedding_role
-from kakehashi.matching.explain import Explanation, Role, SupportsEmbed, explain_match
+from kakehashi.matching.embed import Role
+from kakehashi.matching.explain import Explanation, SupportsEmbed, explain_match
 from kakehashi.matching.glossary import GLOSSARY, concepts_of
 from kakehashi.matching.index import AdaptiveIndex, ExactIndex, VectorIndex
 from kakehashi.matching.lexical import Bm25Index
@@ -26,6 +31,7 @@ from kakehashi.matching.rank import (
     SearchFilters,
     aggregate_for_organisation,
     fuse_rrf,
+    is_eligible,
     normalise_lexical,
     rank_for_document,
     rank_search,
@@ -36,15 +42,19 @@ LanguageDetector = Callable[[str], str]
 
 
 def _default_tokenizer(text: str, language: str) -> list[str]:
-    from kakehashi.language import tokenize  # type: ignore[import-untyped,unused-ignore]
-
-    return list(tokenize(text, language))
+    return tokenize(text, check_language(language))  # Sudachi for ja, stemmers for it/en
 
 
 def _default_detector(text: str) -> str:
-    from kakehashi.language import detect_language  # type: ignore[import-untyped,unused-ignore]
-
     return str(detect_language(text))
+
+
+def check_language(language: str) -> Language:
+    if language not in ("it", "ja", "en"):
+        raise ValidationFailed(
+            "Unknown language", problems=[FieldProblem("language", "must be it, ja or en")]
+        )
+    return cast(Language, language)
 
 
 def glossary_expansion(text: str) -> list[tuple[str, str]]:
@@ -56,6 +66,20 @@ def glossary_expansion(text: str) -> list[tuple[str, str]]:
         for language, forms in GLOSSARY[concept].items()
         for form in forms
     ]
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _locked(method: _Method) -> _Method:
+    """Run under the engine's lock: the API serves requests from several threads."""
+
+    @functools.wraps(method)
+    def wrapper(self: MatchingEngine, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return cast(_Method, wrapper)
 
 
 class MatchingEngine:
@@ -74,7 +98,9 @@ class MatchingEngine:
     ) -> None:
         self.embedder = embedder
         self.config = config or RankingConfig()
-        self._index: VectorIndex = index or AdaptiveIndex(model_id=embedder.model_id, dim=embedder.dim)
+        self._index: VectorIndex = (
+            index if index is not None else AdaptiveIndex(model_id=embedder.model_id, dim=embedder.dim)
+        )
         if self._index.model_id != embedder.model_id:
             raise ValidationFailed(
                 "Index and embedder disagree",
@@ -90,9 +116,11 @@ class MatchingEngine:
         self._detect = detect_language or _default_detector
         self._clock = clock or (lambda: datetime.now(UTC))
         self._docs: dict[int, MatchDocument] = {}
+        self._query_tokens_of: dict[int, list[str]] = {}  # tokenising is the costly part of BM25
         self._by_org: dict[int, set[int]] = {}
         self._cache: OrderedDict[Hashable, list[Match]] = OrderedDict()
         self._cache_size = cache_size
+        self._lock = threading.RLock()
 
     # -- catalogue ---------------------------------------------------------------------------------
 
@@ -109,6 +137,7 @@ class MatchingEngine:
             raise NotFound(f"Opportunity {doc_id} is not in the matching index")
         return doc
 
+    @_locked
     def add(self, docs: Sequence[MatchDocument], vectors: NDArray[np.float32] | None = None) -> None:
         """Add or replace documents; embeds them (role by type) unless their vectors are given."""
         if not docs:
@@ -122,9 +151,12 @@ class MatchingEngine:
             self._forget(doc.id)
             self._docs[doc.id] = doc
             self._by_org.setdefault(doc.organisation_id, set()).add(doc.id)
-            self._lexical.add(doc.id, self._tokenize(doc.text(), doc.language))
+            tokens = self._tokenize(doc.text(), doc.language)
+            self._lexical.add(doc.id, tokens)
+            self._query_tokens_of[doc.id] = tokens + self._glossary_tokens(doc.text())
         self._cache.clear()
 
+    @_locked
     def remove(self, doc_ids: Iterable[int]) -> None:
         present = [i for i in doc_ids if i in self._docs]
         self._index.remove(present)
@@ -141,11 +173,16 @@ class MatchingEngine:
         for role in roles:
             rows = [i for i, d in enumerate(docs) if embedding_role(d.type) == role]
             if rows:
-                out[rows] = self.embedder.embed([docs[i].text() for i in rows], role=role)
+                out[rows] = self.embedder.embed(
+                    [docs[i].text() for i in rows],
+                    role=role,
+                    languages=[check_language(docs[i].language) for i in rows],
+                )
         return out
 
     def _forget(self, doc_id: int) -> None:
         old = self._docs.pop(doc_id, None)
+        self._query_tokens_of.pop(doc_id, None)
         if old is not None:
             self._by_org.get(old.organisation_id, set()).discard(doc_id)
 
@@ -189,9 +226,10 @@ class MatchingEngine:
         key = ("search", text, when, flt)
 
         def compute() -> list[Match]:
-            vector = self.embedder.embed([text], role="query")[0]
-            tokens = self._query_tokens(text, self._detect(text))
-            candidates = self._retrieve(vector, tokens, exclude=set())
+            language = check_language(self._detect(text))
+            vector = self.embedder.embed([text], role="query", languages=[language])[0]
+            tokens = self._query_tokens(text, language)
+            candidates = self._retrieve(vector, tokens, keep=flt.accepts)
             return rank_search(
                 candidates,
                 now=when,
@@ -207,6 +245,7 @@ class MatchingEngine:
             self.document(source_id), self.document(target_id), embedder=self.embedder, locale=locale
         )
 
+    @_locked
     def rematch_all(
         self,
         *,
@@ -225,11 +264,20 @@ class MatchingEngine:
             )
             for doc_id, dense in zip(chunk, hits, strict=True):
                 source = self._docs[doc_id]
-                tokens = self._query_tokens(source.text(), source.language)
+                tokens = self._query_tokens_of[doc_id]
                 candidates = self._candidates(
-                    self._table.vectors_of([doc_id])[0], dense.pairs(), tokens, exclude={doc_id}
+                    self._table.vectors_of([doc_id])[0],
+                    dense.pairs(),
+                    tokens,
+                    keep=self._eligible_for(source, when),
                 )
-                result[doc_id] = rank_for_document(source, candidates, now=when, config=self.config)
+                result[doc_id] = rank_for_document(
+                    source,
+                    candidates,
+                    now=when,
+                    config=self.config,
+                    vectors=self._lookup(c.doc.id for c in candidates),
+                )
             if progress is not None:
                 progress(min(start + batch, len(ids)), len(ids))
         return result
@@ -240,6 +288,7 @@ class MatchingEngine:
         # Truncated to the hour so that cached answers are reused; freshness moves slowly anyway.
         return self._clock().replace(minute=0, second=0, microsecond=0)
 
+    @_locked
     def _cached(self, key: Hashable, compute: Callable[[], list[Match]]) -> list[Match]:
         if key in self._cache:
             self._cache.move_to_end(key)
@@ -252,20 +301,26 @@ class MatchingEngine:
 
     def _rank_document(self, source: MatchDocument, now: datetime, feedback: Feedback) -> list[Match]:
         vector = self._table.vectors_of([source.id])[0]
-        tokens = self._query_tokens(source.text(), source.language)
-        candidates = self._retrieve(vector, tokens, exclude={source.id})
+        tokens = self._query_tokens_of[source.id]
+        candidates = self._retrieve(vector, tokens, keep=self._eligible_for(source, now))
         wanted = {c.doc.id for c in candidates} | set(feedback.shortlisted_for(source.id))
         return rank_for_document(
             source, candidates, now=now, config=self.config, feedback=feedback, vectors=self._lookup(wanted)
         )
 
+    def _eligible_for(self, source: MatchDocument, now: datetime) -> Callable[[MatchDocument], bool]:
+        def keep(doc: MatchDocument) -> bool:
+            return is_eligible(source, doc, now, self.config)
+
+        return keep
+
     def _retrieve(
-        self, vector: NDArray[np.float32], tokens: list[str], *, exclude: set[int]
+        self, vector: NDArray[np.float32], tokens: list[str], *, keep: Callable[[MatchDocument], bool]
     ) -> list[Candidate]:
         if not self._docs:
             return []
         dense = self._index.search(vector, self.config.candidate_pool, model_id=self.model_id).pairs()
-        return self._candidates(vector, dense, tokens, exclude=exclude)
+        return self._candidates(vector, dense, tokens, keep=keep)
 
     def _candidates(
         self,
@@ -273,11 +328,14 @@ class MatchingEngine:
         dense: list[tuple[int, float]],
         tokens: list[str],
         *,
-        exclude: set[int],
+        keep: Callable[[MatchDocument], bool],
     ) -> list[Candidate]:
+        """Fused dense + lexical hits that ``keep`` accepts (the hard rules, applied before the costly
+        part: exact cosines and candidate records)."""
         lexical = self._lexical.search(tokens, self.config.candidate_pool) if tokens else []
         fused = fuse_rrf(dense, lexical, k=self.config.rrf_k, lexical_weight=self.config.rrf_lexical_weight)
-        chosen = [doc_id for doc_id, _ in fused if doc_id not in exclude][: self.config.candidate_pool]
+        chosen = [doc_id for doc_id, _ in fused[: 2 * self.config.candidate_pool] if keep(self._docs[doc_id])]
+        chosen = chosen[: self.config.candidate_pool]
         if not chosen:
             return []
         semantic = self._table.vectors_of(chosen) @ vector  # exact cosines, also for lexical-only hits
@@ -288,7 +346,10 @@ class MatchingEngine:
         ]
 
     def _query_tokens(self, text: str, language: str) -> list[str]:
-        tokens = self._tokenize(text, language)
+        return self._tokenize(text, language) + self._glossary_tokens(text)
+
+    def _glossary_tokens(self, text: str) -> list[str]:
+        tokens: list[str] = []
         for form, form_language in glossary_expansion(text):
             tokens.extend(self._tokenize(form, form_language))
         return tokens

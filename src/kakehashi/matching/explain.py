@@ -11,16 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from kakehashi.errors import FieldProblem, ValidationFailed
+from kakehashi.language import Language
 from kakehashi.matching.documents import MatchDocument
+from kakehashi.matching.embed import Role
 from kakehashi.matching.glossary import GLOSSARY, SECTOR_LABELS, TYPE_LABELS, concepts_of, label
 
-Role = Literal["query", "passage"]
 LOCALES = ("it", "ja", "en")
 
 
@@ -33,7 +34,9 @@ class SupportsEmbed(Protocol):
     @property
     def dim(self) -> int: ...
 
-    def embed(self, texts: Sequence[str], *, role: Role) -> NDArray[np.float32]: ...
+    def embed(
+        self, texts: Sequence[str], *, role: Role, languages: Sequence[Language] | None = None
+    ) -> NDArray[np.float32]: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,9 @@ in Italian, Japanese and English. Explanations use it to boost term pairs that m
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 SECTOR_LABELS: dict[str, dict[str, str]] = {
     "ai": {"it": "intelligenza artificiale", "ja": "人工知能", "en": "artificial intelligence"},
     "semiconductors": {
@@ -140,23 +143,33 @@ GLOSSARY: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 def concepts_of(term: str) -> frozenset[str]:
-    """The glossary concepts a term mentions (a surface form is contained in it)."""
-    lowered = term.lower()
-    found = set()
-    for concept, forms in GLOSSARY.items():
-        for language_forms in forms.values():
-            if any(_mentions(lowered, form) for form in language_forms):
-                found.add(concept)
-                break
+    """The glossary concepts a term (or a text) mentions: a surface form is contained in it; Latin-script
+    forms only as whole words, so "sic" does not fire inside "classic"."""
+    return _concepts_of_lowered(term.lower())
+
+
+@lru_cache(maxsize=65_536)
+def _concepts_of_lowered(text: str) -> frozenset[str]:
+    found: set[str] = set()
+    words = _WORD.findall(text)
+    for size in range(1, _LONGEST_LATIN + 1):  # every word n-gram against the Latin forms
+        for start in range(len(words) - size + 1):
+            found.update(_LATIN_CONCEPT.get(" ".join(words[start : start + size]), ()))
+    found.update(concept for form, concept in _OTHER_FORMS if form in text)
     return frozenset(found)
 
 
-def _mentions(term: str, form: str) -> bool:
-    if not form.isascii():
-        return form in term
-    # Latin forms must match whole words, so "sic" does not fire inside "classic".
-    padded = f" {term} "
-    return any(f"{sep}{form}{end}" in padded for sep in (" ", "-", "(") for end in (" ", "-", ")", ",", "."))
+_WORD = re.compile(r"\w+")
+_LATIN_CONCEPT: dict[str, set[str]] = {}
+_OTHER_FORMS: list[tuple[str, str]] = []
+for _concept, _forms in GLOSSARY.items():
+    for _language_forms in _forms.values():
+        for _form in _language_forms:
+            if _form.isascii():
+                _LATIN_CONCEPT.setdefault(" ".join(_WORD.findall(_form)), set()).add(_concept)
+            else:
+                _OTHER_FORMS.append((_form, _concept))
+_LONGEST_LATIN = max(len(form.split()) for form in _LATIN_CONCEPT)
 
 
 def label(table: dict[str, dict[str, str]], key: str, locale: str) -> str:

@@ -214,8 +214,11 @@ class HnswParams:
 
     connectivity: int = 16
     expansion_add: int = 128
-    expansion_search: int = 96
-    quantisation: str = "i8"  # storage scalar of usearch: "f32", "f16", "bf16" or "i8"
+    expansion_search: int = 128
+    # Storage scalar of usearch: "f32", "f16", "bf16" or "i8". bf16 keeps f32's recall at half the
+    # memory and builds 3x faster than f32 here; i8 builds fastest but its rounding caps recall@20
+    # near 0.93 on the real model's bunched cosines.
+    quantisation: str = "bf16"
     threads: int = 2
 
 

@@ -11,7 +11,6 @@ results per organisation and spreads near-duplicates apart (MMR).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -21,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kakehashi.matching.documents import (
+    COMPLEMENTARY,
     Feedback,
     Match,
     MatchDocument,
@@ -177,11 +177,12 @@ def harmonic_mean(a: float, b: float) -> float:
 
 def is_eligible(source: MatchDocument, target: MatchDocument, now: datetime, config: RankingConfig) -> bool:
     """Hard rules: a different organisation, complementary types, allowed direction, deadline not past."""
+    # Cheapest and most selective test first: this runs for every retrieved candidate.
     return (
-        target.id != source.id
+        (source.type, target.type) in COMPLEMENTARY
+        and (source.country != target.country or config.direction != "italy_japan")
         and target.organisation_id != source.organisation_id
-        and are_complementary(source.type, target.type)
-        and direction_factor(source, target, config) > 0
+        and target.id != source.id
         and not (target.deadline is not None and target.deadline < now.date())
     )
 
@@ -256,43 +257,44 @@ def apply_feedback(
 def diversify(
     matches: Sequence[Match], *, vectors: VectorLookup | None, config: RankingConfig
 ) -> list[Match]:
-    """Top ``config.top_k`` by score, at most ``max_per_organisation`` each, MMR among near-duplicates."""
+    """Top ``config.top_k`` by score, at most ``max_per_organisation`` each, MMR among near-duplicates.
+
+    MMR picks, at each step, the match maximising lambda * score - (1 - lambda) * its highest cosine to
+    a match already picked; shortlisted matches are exempt from the redundancy penalty.
+    """
     pool = sorted(matches, key=lambda m: (-m.score, m.target_id))
-    chosen: list[Match] = []
+    if not pool:
+        return []
+    scores = np.array([m.score for m in pool])
+    exempt = np.array([m.shortlisted for m in pool])
+    use_mmr = vectors is not None and config.mmr_lambda < 1.0
+    matrix = _vectors_of(pool, vectors) if use_mmr and vectors is not None else None
+    redundancy = np.zeros(len(pool))
+    available = np.ones(len(pool), dtype=bool)
     per_org: dict[int, int] = {}
-    chosen_vectors: list[NDArray[np.float32]] = []
-    while pool and len(chosen) < config.top_k:
-        pool = [m for m in pool if per_org.get(m.organisation_id, 0) < config.max_per_organisation]
-        if not pool:
-            break
-        best_index = _mmr_pick(pool, chosen_vectors, vectors=vectors, config=config)
-        best = pool.pop(best_index)
-        chosen.append(best)
-        per_org[best.organisation_id] = per_org.get(best.organisation_id, 0) + 1
-        if vectors is not None and best.target_id in vectors:
-            chosen_vectors.append(vectors[best.target_id])
+    chosen: list[Match] = []
+    while len(chosen) < config.top_k and available.any():
+        value = config.mmr_lambda * scores - (1 - config.mmr_lambda) * np.where(exempt, 0.0, redundancy)
+        if matrix is None:
+            value = scores.copy()
+        value[~available] = -np.inf
+        pick = int(np.argmax(value))  # first of equals: the better-sorted one
+        available[pick] = False
+        match = pool[pick]
+        if per_org.get(match.organisation_id, 0) >= config.max_per_organisation:
+            continue
+        chosen.append(match)
+        per_org[match.organisation_id] = per_org.get(match.organisation_id, 0) + 1
+        if matrix is not None:
+            redundancy = np.maximum(redundancy, matrix @ matrix[pick])
     return chosen
 
 
-def _mmr_pick(
-    pool: Sequence[Match],
-    chosen_vectors: Sequence[NDArray[np.float32]],
-    *,
-    vectors: VectorLookup | None,
-    config: RankingConfig,
-) -> int:
-    if vectors is None or not chosen_vectors or config.mmr_lambda >= 1.0:
-        return 0
-    selected = np.stack(chosen_vectors)
-    best_index, best_value = 0, -math.inf
-    for index, match in enumerate(pool):
-        if match.shortlisted:  # what the reader kept is never pushed down for redundancy
-            return index
-        redundancy = float(np.max(selected @ vectors[match.target_id])) if match.target_id in vectors else 0.0
-        value = config.mmr_lambda * match.score - (1 - config.mmr_lambda) * redundancy
-        if value > best_value:
-            best_index, best_value = index, value
-    return best_index
+def _vectors_of(pool: Sequence[Match], vectors: VectorLookup) -> NDArray[np.float32]:
+    """Vectors of the pool's targets, zero rows for unknown ones (no redundancy with anything)."""
+    dim = len(next(iter(vectors.values()))) if vectors else 1
+    zero = np.zeros(dim, dtype=np.float32)
+    return np.stack([vectors.get(m.target_id, zero) for m in pool])
 
 
 def rank_for_document(
