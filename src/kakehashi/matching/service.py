@@ -91,13 +91,11 @@ class MatchingService:
             fingerprint = self._current_fingerprint(session)
             if fingerprint == self._fingerprint:
                 return
-            published = dict(
-                session.execute(
+            published: dict[int, datetime] = dict(session.execute(
                     select(Opportunity.id, Opportunity.updated_at).where(
                         Opportunity.status == Status.PUBLISHED.value
                     )
-                ).tuples()
-            )
+                ))
             gone = [i for i in self._loaded if i not in published]
             changed = [i for i, version in published.items() if self._loaded.get(i) != version]
             self._engine.remove(gone)

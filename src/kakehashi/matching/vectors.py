@@ -34,7 +34,7 @@ def embed_documents(embedder: SupportsEmbed, docs: Sequence[MatchDocument]) -> N
     for role in ("query", "passage"):
         rows = [i for i, d in enumerate(docs) if embedding_role(d.type) == role]
         if rows:
-            out[rows] = embedder.embed([docs[i].text() for i in rows], role=role)  # type: ignore[arg-type]
+            out[rows] = embedder.embed([docs[i].text() for i in rows], role=role)
     return out
 
 
