@@ -91,11 +91,12 @@ class MatchingService:
             fingerprint = self._current_fingerprint(session)
             if fingerprint == self._fingerprint:
                 return
-            published: dict[int, datetime] = dict(session.execute(
-                    select(Opportunity.id, Opportunity.updated_at).where(
-                        Opportunity.status == Status.PUBLISHED.value
-                    )
-                ))
+            rows = session.execute(
+                select(Opportunity.id, Opportunity.updated_at).where(
+                    Opportunity.status == Status.PUBLISHED.value
+                )
+            )
+            published: dict[int, datetime] = {row.id: row.updated_at for row in rows}
             gone = [i for i in self._loaded if i not in published]
             changed = [i for i, version in published.items() if self._loaded.get(i) != version]
             self._engine.remove(gone)
