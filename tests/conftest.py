@@ -20,11 +20,17 @@ PG_URL = os.environ.get("KAKEHASHI_TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 
 
+def _reset_schema(database: Database) -> None:
+    """Drop everything in the test database (whatever an earlier run or branch left behind)."""
+    with database.engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+
+
 @pytest.fixture(scope="session")
 def _postgres() -> Iterator[Database]:
     database = Database(PG_URL)
-    with database.engine.begin() as connection:
-        Base.metadata.drop_all(connection)
+    _reset_schema(database)
     database.create_all()
     yield database
     database.dispose()
@@ -64,12 +70,9 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[D
         db.dispose()
         return
     db = request.getfixturevalue("_postgres")
-    with db.engine.begin() as connection:
-        Base.metadata.drop_all(connection)
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    _reset_schema(db)
     yield db
-    with db.engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    _reset_schema(db)
     db.create_all()
 
 
