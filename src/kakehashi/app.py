@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Final
 
@@ -22,6 +24,9 @@ from kakehashi import __version__, api, web
 from kakehashi.api import errors as api_errors
 from kakehashi.config import Settings
 from kakehashi.errors import KakehashiError
+from kakehashi.matching.embed import get_embedder
+from kakehashi.matching.service import MatchingService
+from kakehashi.matching.worker import EmbeddingWorker, notify_on_opportunity_writes
 from kakehashi.store import Database
 from kakehashi.web import error_pages
 from kakehashi.web.i18n import load_translations
@@ -41,9 +46,13 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         description="Italy–Japan industrial cooperation: organisations, opportunities, matching.",
         docs_url="/docs",
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.database = database if database is not None else Database(settings.resolved_database_url())
+    app.state.matching = MatchingService(app.state.database, get_embedder(settings.embedder))
+    app.state.embedding_worker = EmbeddingWorker(app.state.matching)
+    notify_on_opportunity_writes(app.state.database, app.state.embedding_worker.notify)
     app.state.translations = load_translations()
     app.state.templates = PageTemplates(app.state.translations)
 
@@ -64,6 +73,17 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     for router in api.routers():
         app.include_router(router, prefix=api.API_PREFIX)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """While serving, new and changed opportunities are embedded in the background."""
+    worker: EmbeddingWorker = app.state.embedding_worker
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.stop()
 
 
 def resolve_secret_key(settings: Settings) -> str:
