@@ -67,7 +67,9 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 
 @pytest.fixture
 def settings(database: Database, tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=database.url, secret_key="test-secret-key")
+    return Settings(
+        data_dir=tmp_path / "data", database_url=database.url, secret_key="test-secret-key", embedder="fake"
+    )
 
 
 @pytest.fixture(params=BACKENDS)
@@ -92,4 +94,5 @@ def cli_env(empty_database: Database, tmp_path: Path) -> dict[str, str]:
         "KAKEHASHI_DATA_DIR": str(tmp_path / "data"),
         "KAKEHASHI_DATABASE_URL": empty_database.url,
         "KAKEHASHI_SECRET_KEY": "test-secret-key",
+        "KAKEHASHI_EMBEDDER": "fake",
     }

@@ -31,3 +31,12 @@ def test_documented_defaults_are_the_real_ones() -> None:
 
 def test_every_setting_has_a_description_in_code() -> None:
     assert all(field.description for field in Settings.model_fields.values())
+
+
+def test_embedder_choices_are_the_embedders_that_exist() -> None:
+    from typing import get_args
+
+    from kakehashi.config import EmbedderChoice
+    from kakehashi.matching.embed import EmbedderName
+
+    assert set(get_args(EmbedderChoice)) == set(get_args(EmbedderName))

