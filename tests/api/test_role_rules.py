@@ -30,6 +30,10 @@ WRITES: list[tuple[str, str, Any]] = [
         for target in B_TARGETS
         for action in ACTIONS
     ],
+    *[
+        ("PUT", f"/opportunities/{{{target}}}/matches/{{a_published}}/verdict", {"verdict": "dismissed"})
+        for target in B_TARGETS
+    ],
 ]
 WRITE_IDS = [f"{method} {path}" for method, path, _ in WRITES]
 # Endpoints that write only the caller's own things, so that nothing of B can be reached through them.
@@ -68,7 +72,12 @@ def test_the_table_covers_every_write_endpoint(client: TestClient) -> None:
         if method.upper() not in {"GET", "HEAD", "OPTIONS"}
     }
     generic = {
-        (method, path.replace("{org_b}", "{organisation_id}").replace("{b_draft}", "{opportunity_id}"))
+        (
+            method,
+            path.replace("{org_b}", "{organisation_id}")
+            .replace("{b_draft}", "{opportunity_id}")
+            .replace("{a_published}", "{target_id}"),
+        )
         for method, path, _ in WRITES
         if "{b_in_review}" not in path and "{b_published}" not in path
     }
@@ -112,6 +121,8 @@ def test_the_same_writes_succeed_for_b_itself(client: TestClient, world: World) 
     assert client.patch(draft, json={"trl": 2}, headers=member_b).status_code == 200
     assert client.post(f"{draft}/submit", headers=member_b).status_code == 200
     assert client.post(f"{API}/opportunities", json=NEW_OPPORTUNITY, headers=member_b).status_code == 201
+    verdict = f"{API}/opportunities/{world.opps['b_published']}/matches/{world.opps['a_published']}/verdict"
+    assert client.put(verdict, json={"verdict": "dismissed"}, headers=member_b).status_code == 204
 
 
 def test_a_member_of_a_gets_404_for_every_unpublished_opportunity_of_b(
