@@ -91,5 +91,7 @@ def test_index_status_names_the_model(client: TestClient) -> None:
 
 def test_matches_of_an_unknown_or_hidden_opportunity_are_404(client: TestClient, world: World) -> None:
     assert_error(client.get(f"{API}/opportunities/999999/matches"), 404, "not_found")
-    hidden = client.get(f"{API}/opportunities/{world.opps['b_draft']}/matches", headers=world.auth("member_a"))
+    hidden = client.get(
+        f"{API}/opportunities/{world.opps['b_draft']}/matches", headers=world.auth("member_a")
+    )
     assert_error(hidden, 404, "not_found")
