@@ -39,10 +39,12 @@ def evaluation_texts(limit: int) -> list[str]:
     return texts[:limit]
 
 
-def _timed(run: Callable[[], object], log: list[float]) -> None:
-    start = time.perf_counter()
+def _timed(run: Callable[[], object], log: list[float], cpu_log: list[float]) -> None:
+    start, cpu_start = time.perf_counter(), time.process_time()
     run()
     log.append(time.perf_counter() - start)
+    # CPU seconds of all threads: much less disturbed than wall time when other jobs share the cores.
+    cpu_log.append(time.process_time() - cpu_start)
 
 
 def measure_embedding_throughput(texts: Sequence[str], *, rounds: int = 3) -> dict[str, Any]:
@@ -71,9 +73,11 @@ def measure_embedding_throughput(texts: Sequence[str], *, rounds: int = 3) -> di
     for name, (wrapped, raw) in cases.items():
         wrapped_s: list[float] = []
         raw_s: list[float] = []
+        wrapped_cpu: list[float] = []
+        raw_cpu: list[float] = []
         for _ in range(rounds):
-            _timed(raw, raw_s)
-            _timed(wrapped, wrapped_s)
+            _timed(raw, raw_s, raw_cpu)
+            _timed(wrapped, wrapped_s, wrapped_cpu)
         best_wrapped, best_raw = min(wrapped_s), min(raw_s)
         # Each round times raw then wrapped back to back, so their ratio within a round is the
         # least affected by load that changes over minutes.
@@ -84,6 +88,9 @@ def measure_embedding_throughput(texts: Sequence[str], *, rounds: int = 3) -> di
             "raw_texts_per_s": round(len(items) / best_raw, 1),
             "overhead_pct_best_of_rounds": round(100.0 * (best_wrapped / best_raw - 1.0), 1),
             "overhead_pct_median_round": round(100.0 * (ratios[len(ratios) // 2] - 1.0), 1),
+            "overhead_pct_cpu_time": round(100.0 * (sum(wrapped_cpu) / sum(raw_cpu) - 1.0), 1),
+            "wrapped_cpu_s_per_text": round(sum(wrapped_cpu) / (rounds * len(items)), 4),
+            "raw_cpu_s_per_text": round(sum(raw_cpu) / (rounds * len(items)), 4),
             "wrapped_rounds_s": [round(s, 3) for s in wrapped_s],
             "raw_rounds_s": [round(s, 3) for s in raw_s],
         }
@@ -98,11 +105,13 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=None, help="write the JSON here too")
     args = parser.parse_args()
     texts = evaluation_texts(args.limit)
+    load_at_start = [round(x, 1) for x in os.getloadavg()]
     report = {
         "machine": {
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
             "python": platform.python_version(),
+            "load_average_at_start": load_at_start,
         },
         "throughput": measure_embedding_throughput(texts, rounds=args.rounds),
     }
