@@ -23,8 +23,8 @@ test: install lint typecheck
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks evaluation
+	$(BIN)/ruff format --check src tests benchmarks evaluation
 
 typecheck: install
 	$(BIN)/mypy
@@ -33,8 +33,8 @@ unit: install
 	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
 format: install
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks evaluation
+	$(BIN)/ruff check --fix src tests benchmarks evaluation
 
 ## Re-pin every dependency after changing pyproject.toml
 lock: install

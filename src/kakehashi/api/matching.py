@@ -1,0 +1,186 @@
+"""Matching: counterparts of an opportunity or an organisation, free-text partner search in any of the
+three languages, and the caller's shortlist / dismiss verdicts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from kakehashi.api.deps import ActorDep, SignedInDep
+from kakehashi.api.openapi import errors
+from kakehashi.matching.explain import Explanation
+from kakehashi.matching.service import MatchingService, MatchResult
+from kakehashi.matching.worker import EmbeddingWorker
+from kakehashi.profiles.schemas import OpportunityView
+from kakehashi.profiles.vocab import Country, OpportunityType, Sector
+
+router = APIRouter(tags=["matching"])
+
+Locale = Literal["it", "ja", "en"]
+OpportunityId = Annotated[int, Path(ge=1, description="The opportunity's id.")]
+Limit = Annotated[int, Query(ge=1, le=100, description="How many results, at most.")]
+ExplainIn = Annotated[Locale, Query(description="Language of the explanations: it, ja or en.")]
+
+
+class TermPairOut(BaseModel):
+    source_term: str
+    target_term: str
+    similarity: float
+    via_glossary: bool
+
+
+class SentencePairOut(BaseModel):
+    source_sentence: str
+    target_sentence: str
+    similarity: float
+
+
+class ExplanationOut(BaseModel):
+    locale: Locale
+    summary: str
+    source_type: str
+    target_type: str
+    shared_sectors: list[str]
+    term_pairs: list[TermPairOut]
+    sentence_pair: SentencePairOut | None
+
+    @classmethod
+    def of(cls, explanation: Explanation) -> ExplanationOut:
+        return cls.model_validate(asdict(explanation))
+
+
+class MatchOut(BaseModel):
+    opportunity: OpportunityView = Field(description="The counterpart, anonymised as the caller must see it.")
+    score: float = Field(description="Reciprocal match score in [0, 1]: good for both sides.")
+    components: dict[str, float] = Field(description="Every ingredient of the score.")
+    shortlisted: bool
+    explanation: ExplanationOut | None
+
+    @classmethod
+    def of(cls, result: MatchResult) -> MatchOut:
+        return cls(
+            opportunity=result.opportunity,
+            score=result.score,
+            components={key: float(value) for key, value in asdict(result.components).items()},
+            shortlisted=result.shortlisted,
+            explanation=None if result.explanation is None else ExplanationOut.of(result.explanation),
+        )
+
+
+class VerdictIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    verdict: Literal["shortlisted", "dismissed"] | None = Field(
+        description="`shortlisted`, `dismissed`, or null to clear the verdict."
+    )
+
+
+class IndexStatus(BaseModel):
+    model_id: str
+    running: bool
+    done: int
+    total: int
+    last_error: str | None
+
+
+def _matching(request: Request) -> MatchingService:
+    service = request.app.state.matching
+    assert isinstance(service, MatchingService)
+    return service
+
+
+@router.get(
+    "/opportunities/{opportunity_id}/matches",
+    summary="The best counterparts of an opportunity, explained",
+    response_model=list[MatchOut],
+    responses=errors(401, 404, 422),
+)
+def opportunity_matches(
+    request: Request,
+    opportunity_id: OpportunityId,
+    actor: ActorDep,
+    limit: Limit = 10,
+    locale: ExplainIn = "en",
+) -> list[MatchOut]:
+    results = _matching(request).matches_for_opportunity(actor, opportunity_id, locale=locale, limit=limit)
+    return [MatchOut.of(result) for result in results]
+
+
+@router.get(
+    "/organisations/{organisation_id}/matches",
+    summary="The best counterparts over an organisation's published opportunities (its members, staff)",
+    response_model=list[MatchOut],
+    responses=errors(401, 403, 422),
+)
+def organisation_matches(
+    request: Request,
+    organisation_id: Annotated[int, Path(ge=1)],
+    actor: SignedInDep,
+    limit: Limit = 10,
+    locale: ExplainIn = "en",
+) -> list[MatchOut]:
+    results = _matching(request).matches_for_organisation(actor, organisation_id, locale=locale, limit=limit)
+    return [MatchOut.of(result) for result in results]
+
+
+@router.get(
+    "/search",
+    summary="Partner search in Italian, Japanese or English, over published opportunities",
+    response_model=list[MatchOut],
+    responses=errors(401, 422),
+)
+def search(
+    request: Request,
+    actor: ActorDep,
+    q: Annotated[
+        str, Query(min_length=1, max_length=2000, description="What you look for, in any language.")
+    ],
+    type: Annotated[list[OpportunityType] | None, Query()] = None,
+    sector: Annotated[list[Sector] | None, Query()] = None,
+    country: Annotated[list[Country] | None, Query()] = None,
+    limit: Limit = 20,
+    locale: ExplainIn = "en",
+) -> list[MatchOut]:
+    results = _matching(request).search(
+        actor,
+        q,
+        locale=locale,
+        types=frozenset(t.value for t in type or ()),
+        sectors=frozenset(s.value for s in sector or ()),
+        countries=frozenset(c.value for c in country or ()),
+        limit=limit,
+    )
+    return [MatchOut.of(result) for result in results]
+
+
+@router.put(
+    "/opportunities/{opportunity_id}/matches/{target_id}/verdict",
+    summary="Shortlist or dismiss a suggested counterpart (null clears)",
+    status_code=204,
+    responses=errors(401, 403, 404, 422),
+)
+def judge(
+    request: Request,
+    opportunity_id: OpportunityId,
+    target_id: Annotated[int, Path(ge=1)],
+    body: VerdictIn,
+    actor: SignedInDep,
+) -> None:
+    _matching(request).record_feedback(actor, opportunity_id, target_id, body.verdict)
+
+
+@router.get("/index/status", summary="Background embedding: model and progress", response_model=IndexStatus)
+def index_status(request: Request, actor: ActorDep) -> IndexStatus:
+    worker = request.app.state.embedding_worker
+    assert isinstance(worker, EmbeddingWorker)
+    status = worker.status()
+    return IndexStatus(
+        model_id=_matching(request).model_id,
+        running=status.running,
+        done=status.done,
+        total=status.total,
+        last_error=status.last_error if actor.is_staff else None,  # internal detail: agencies only
+    )

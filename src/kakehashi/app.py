@@ -1,0 +1,161 @@
+"""The application factory: pages, API, static files, sessions, CSRF, security headers, error mapping.
+
+Nothing is built at import time; ``create_app(settings)`` builds everything from the settings it is given.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Final
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+from swagger_ui_bundle import swagger_ui_path
+
+from kakehashi import __version__, api, web
+from kakehashi.accounts.throttle import SignInThrottle
+from kakehashi.api import errors as api_errors
+from kakehashi.config import Settings
+from kakehashi.errors import KakehashiError
+from kakehashi.matching.embed import get_embedder
+from kakehashi.matching.service import MatchingService
+from kakehashi.matching.worker import EmbeddingWorker, notify_on_opportunity_writes
+from kakehashi.store import Database
+from kakehashi.web import error_pages
+from kakehashi.web.i18n import load_translations
+from kakehashi.web.security import SecurityHeadersMiddleware
+from kakehashi.web.templating import PageTemplates
+
+STATIC_DIR: Final = Path(__file__).parent / "web" / "static"
+SESSION_COOKIE: Final = "kakehashi_session"
+SECRET_KEY_FILE: Final = "secret_key"
+
+
+def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
+    """The Kakehashi web application (pages and API) over ``database`` (default: from the settings)."""
+    app = FastAPI(
+        title="Kakehashi API",
+        version=__version__,
+        description="Italy–Japan industrial cooperation: organisations, opportunities, matching.",
+        docs_url=None,  # served below from the packaged Swagger UI: no CDN, works offline
+        redoc_url=None,
+        lifespan=_lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database if database is not None else Database(settings.resolved_database_url())
+    app.state.sign_in_throttle = SignInThrottle()
+    app.state.matching = MatchingService(app.state.database, get_embedder(settings.embedder))
+    app.state.embedding_worker = EmbeddingWorker(app.state.matching)
+    notify_on_opportunity_writes(app.state.database, app.state.embedding_worker.notify)
+    app.state.translations = load_translations()
+    app.state.templates = PageTemplates(app.state.translations)
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=resolve_secret_key(settings),
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_max_age_s,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    _install_error_handlers(app)
+
+    app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _install_api_docs(app)
+    for router in web.routers():
+        app.include_router(router, include_in_schema=False)
+    for router in api.routers():
+        app.include_router(router, prefix=api.API_PREFIX)
+    return app
+
+
+def _install_api_docs(app: FastAPI) -> None:
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="Kakehashi API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """While serving, new and changed opportunities are embedded in the background."""
+    worker: EmbeddingWorker = app.state.embedding_worker
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.stop()
+
+
+def resolve_secret_key(settings: Settings) -> str:
+    """The configured secret key, else one generated once and kept in ``data_dir/secret_key``."""
+    if settings.secret_key:
+        return settings.secret_key
+    key_path = settings.data_dir / SECRET_KEY_FILE
+    if not key_path.exists():
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            # Exclusive creation: two processes starting together keep the same key; owner-only.
+            descriptor = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "w", encoding="ascii") as key_file:
+                key_file.write(secrets.token_urlsafe(48))
+    key = key_path.read_text(encoding="ascii").strip()
+    if not key:
+        raise KakehashiError(f"The secret key file {key_path} is empty; delete it to generate a new key.")
+    return key
+
+
+def is_api_request(request: Request) -> bool:
+    path = request.url.path
+    return path == api.API_PREFIX or path.startswith(api.API_PREFIX + "/") or path == "/openapi.json"
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    async def on_kakehashi_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, KakehashiError)
+        if is_api_request(request):
+            return api_errors.kakehashi_error_response(error)
+        return error_pages.kakehashi_error_page(request, error)
+
+    async def on_validation_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, RequestValidationError | ValidationError)
+        if is_api_request(request):
+            return api_errors.request_validation_response(error)
+        return error_pages.validation_error_page(request, error)
+
+    async def on_http_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, StarletteHTTPException)
+        if is_api_request(request):
+            return api_errors.http_error_response(error)
+        return error_pages.http_error_page(request, error)
+
+    async def on_unexpected_error(request: Request, _error: Exception) -> Response:
+        if is_api_request(request):
+            return api_errors.internal_error_response()
+        return error_pages.internal_error_page(request)
+
+    app.add_exception_handler(KakehashiError, on_kakehashi_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(ValidationError, on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(Exception, on_unexpected_error)

@@ -1,0 +1,61 @@
+"""``kakehashi serve`` and ``kakehashi demo``: the web platform."""
+
+from __future__ import annotations
+
+import typer
+
+from kakehashi.cli.common import console, open_database, settings
+from kakehashi.config import Settings
+
+
+def _serve(config: Settings, host: str | None, port: int | None) -> None:
+    import uvicorn
+
+    from kakehashi.app import create_app
+
+    with open_database(config) as database:
+        app = create_app(config, database=database)
+        uvicorn.run(app, host=host or config.host, port=port or config.port, log_level="info")
+
+
+def serve(
+    host: str | None = typer.Option(None, help="Listen address (default: the host setting)."),
+    port: int | None = typer.Option(None, help="Port (default: the port setting)."),
+) -> None:
+    """Serve the platform (the database must exist: `kakehashi db upgrade`)."""
+    config = settings()
+    with open_database(config) as database:
+        database.upgrade()
+    _serve(config, host, port)
+
+
+def demo(
+    host: str | None = typer.Option(None, help="Listen address (default: the host setting)."),
+    port: int | None = typer.Option(None, help="Port (default: the port setting)."),
+    serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve once loaded."),
+) -> None:
+    """Create the database, load the real companies and the illustrative demo, and serve."""
+    from kakehashi.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
+
+    config = settings()
+    with (
+        open_database(config) as database,
+        console.status("Loading the demo (real companies + illustrative opportunities)…"),
+    ):
+        reports = load_demo(database)
+    for report in reports:
+        console.print(f"  {report.summary()}")
+    url = f"http://{host or config.host}:{port or config.port}"
+    console.print(
+        f"\n[bold]Kakehashi demo[/bold] at [link={url}]{url}[/link]  (database: {config.resolved_database_url()})"
+    )
+    console.print(f"Demo logins (password [bold]{DEMO_PASSWORD}[/bold] for each):")
+    for user in DEMO_USERS:
+        console.print(f"  {user.role.value:<8} {user.email:<36} {user.display_name}")
+    if serve_after:
+        _serve(config, host, port)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.command("demo")(demo)

@@ -1,0 +1,12 @@
+"""Errors of the matching feature (all within the one Kakehashi hierarchy)."""
+
+from __future__ import annotations
+
+from kakehashi.errors import FieldProblem, ValidationFailed
+
+
+class IndexInputInvalid(ValidationFailed):
+    """Vectors, ids or the model id given to an index do not fit it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"Invalid index input: {field}: {message}", problems=[FieldProblem(field, message)])

@@ -1,0 +1,1 @@
+"""Organisations and opportunities: the catalogue that everything else stands on."""

@@ -1,0 +1,389 @@
+"""Profiles service: every read and write of organisations and opportunities, with the role rules.
+
+Every function takes the acting :class:`Actor` first. Reading something one may not see is a 404 (its
+existence stays private); writing to another organisation is a 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, Select, Text, and_, cast, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from kakehashi.accounts.roles import Actor
+from kakehashi.errors import Conflict, FieldProblem, InvalidTransition, NotFound, PermissionDenied
+from kakehashi.profiles.lifecycle import (
+    EDITABLE_BY_OWNER,
+    EDITABLE_BY_STAFF,
+    PUBLIC_STATUSES,
+    RULES,
+    Action,
+)
+from kakehashi.profiles.models import (
+    Opportunity,
+    OpportunitySector,
+    OpportunityTranslation,
+    Organisation,
+    OrganisationSector,
+)
+from kakehashi.profiles.schemas import (
+    OpportunityFilters,
+    OpportunityInput,
+    OpportunityPatch,
+    OpportunityView,
+    OrganisationInput,
+    OrganisationPatch,
+    OrganisationView,
+    Page,
+    TranslationInput,
+)
+from kakehashi.profiles.views import (
+    can_edit_organisation,
+    opportunity_view,
+    organisation_view,
+    sees_identity,
+)
+from kakehashi.profiles.vocab import Language, Sector, Status
+from kakehashi.store.base import utcnow
+
+# --- organisations -------------------------------------------------------------------------------
+
+
+def create_organisation(session: Session, actor: Actor, data: OrganisationInput) -> Organisation:
+    if not actor.is_staff:
+        raise PermissionDenied("Only agency officers and administrators register organisations.")
+    _require_new_external_id(session, Organisation, data.external_id)
+    org = Organisation()
+    apply_organisation(org, data.model_dump(exclude={"sectors"}), data.sectors)
+    session.add(org)
+    session.flush()
+    return org
+
+
+def update_organisation(
+    session: Session, actor: Actor, organisation_id: int, patch: OrganisationPatch
+) -> Organisation:
+    org = _organisation(session, organisation_id)
+    if not can_edit_organisation(actor, org.id):
+        raise PermissionDenied("You can only edit your own organisation.")
+    changes = patch.model_dump(exclude_unset=True, exclude={"sectors"})
+    apply_organisation(org, changes, patch.sectors)
+    session.flush()
+    return org
+
+
+def apply_organisation(org: Organisation, values: dict[str, object], sectors: list[Sector] | None) -> None:
+    for key, value in values.items():
+        setattr(org, key, value.value if hasattr(value, "value") else value)
+    if sectors is not None:
+        wanted = [s.value for s in sectors]
+        org.sector_rows = [row for row in org.sector_rows if row.sector in wanted] + [
+            OrganisationSector(sector=s) for s in wanted if s not in org.sectors
+        ]
+
+
+def _require_new_external_id(
+    session: Session, model: type[Organisation] | type[Opportunity], external_id: str | None
+) -> None:
+    """A clear 409 naming the field, rather than the store's unique-constraint error."""
+    if external_id and session.scalar(select(model.id).where(model.external_id == external_id)) is not None:
+        raise Conflict(
+            f"The external id {external_id!r} is taken already.",
+            problems=[FieldProblem("external_id", "already used by another record")],
+        )
+
+
+def get_organisation(session: Session, actor: Actor, organisation_id: int) -> OrganisationView:
+    return organisation_view(_organisation(session, organisation_id), actor)
+
+
+def list_organisations(
+    session: Session,
+    actor: Actor,
+    *,
+    q: str | None = None,
+    country: str | None = None,
+    sector: str | None = None,
+    page: int = 1,
+    page_size: int = 20,
+) -> Page[OrganisationView]:
+    query = select(Organisation)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Organisation.name).like(pattern),
+                func.lower(Organisation.name_ja).like(pattern),
+                func.lower(Organisation.description).like(pattern),
+            )
+        )
+    if country:
+        query = query.where(Organisation.country == country)
+    if sector:
+        query = query.where(
+            Organisation.id.in_(
+                select(OrganisationSector.organisation_id).where(OrganisationSector.sector == sector)
+            )
+        )
+    total, rows = _paginate(session, query.order_by(Organisation.name, Organisation.id), page, page_size)
+    return Page[OrganisationView](
+        items=[organisation_view(o, actor) for o in rows], total=total, page=page, page_size=page_size
+    )
+
+
+def _organisation(session: Session, organisation_id: int) -> Organisation:
+    org = session.get(Organisation, organisation_id)
+    if org is None:
+        raise NotFound(f"Organisation {organisation_id} does not exist.")
+    return org
+
+
+# --- opportunities -------------------------------------------------------------------------------
+
+
+def create_opportunity(
+    session: Session, actor: Actor, organisation_id: int, data: OpportunityInput
+) -> Opportunity:
+    """A new opportunity starts as a draft of the given organisation."""
+    org = _organisation(session, organisation_id)
+    if not can_edit_organisation(actor, org.id):
+        raise PermissionDenied("You can only post opportunities for your own organisation.")
+    _require_new_external_id(session, Opportunity, data.external_id)
+    opp = Opportunity(organisation_id=org.id, status=Status.DRAFT.value, created_by_id=actor.user_id)
+    opp.organisation = org
+    apply_opportunity(opp, data.model_dump(exclude={"sectors", "translations"}), data.sectors)
+    set_translations(opp, data.translations)
+    session.add(opp)
+    session.flush()
+    return opp
+
+
+def update_opportunity(
+    session: Session, actor: Actor, opportunity_id: int, patch: OpportunityPatch
+) -> Opportunity:
+    opp = _readable_opportunity(session, actor, opportunity_id)
+    _require_editable(actor, opp)
+    apply_opportunity(
+        opp, patch.model_dump(exclude_unset=True, exclude={"sectors", "translations"}), patch.sectors
+    )
+    if patch.translations is not None:
+        set_translations(opp, patch.translations)
+    session.flush()
+    return opp
+
+
+def _require_editable(actor: Actor, opp: Opportunity) -> None:
+    status = Status(opp.status)
+    if actor.is_staff:
+        if status not in EDITABLE_BY_STAFF:
+            raise InvalidTransition(f"A {status.value} opportunity can no longer be edited.")
+    elif actor.belongs_to(opp.organisation_id):
+        if status not in EDITABLE_BY_OWNER:
+            raise InvalidTransition(
+                f"This opportunity is {status.value}: only drafts can be edited. Withdraw it and post a new one."
+            )
+    else:
+        raise PermissionDenied("You can only edit your own organisation's opportunities.")
+
+
+def apply_opportunity(opp: Opportunity, values: dict[str, object], sectors: list[Sector] | None) -> None:
+    for key, value in values.items():
+        setattr(opp, key, value.value if hasattr(value, "value") else value)
+    if sectors is not None:
+        wanted = [s.value for s in sectors]
+        opp.sector_rows = [row for row in opp.sector_rows if row.sector in wanted] + [
+            OpportunitySector(sector=s) for s in wanted if s not in opp.sectors
+        ]
+
+
+def set_translations(opp: Opportunity, translations: dict[Language, TranslationInput]) -> None:
+    """Replace the translations, updating rows in place (one row per language, the original excluded)."""
+    wanted = {str(lang): t for lang, t in translations.items() if str(lang) != opp.language}
+    kept = {row.language: row for row in opp.translation_rows if row.language in wanted}
+    for lang, t in wanted.items():
+        row = kept.get(lang) or OpportunityTranslation(language=lang)
+        row.title, row.description = t.title, t.description
+        kept[lang] = row
+    opp.translation_rows = [kept[lang] for lang in sorted(kept)]
+
+
+def transition(
+    session: Session, actor: Actor, opportunity_id: int, action: Action, *, note: str | None = None
+) -> Opportunity:
+    """Move an opportunity along its lifecycle, if the actor may and the current status allows it."""
+    opp = _readable_opportunity(session, actor, opportunity_id)
+    rule = RULES[action]
+    is_owner = actor.belongs_to(opp.organisation_id)
+    if not ((is_owner and rule.owner_may) or (actor.is_staff and rule.staff_may)):
+        raise PermissionDenied(f"You may not {action.value.replace('_', ' ')} this opportunity.")
+    if Status(opp.status) not in rule.sources:
+        raise InvalidTransition(
+            f"Cannot {action.value.replace('_', ' ')} an opportunity that is {opp.status}."
+        )
+    opp.status = rule.target.value
+    if rule.target == Status.PUBLISHED:
+        opp.published_at = utcnow()
+    if action in (Action.SEND_BACK, Action.PUBLISH):
+        opp.review_note = note or None
+    session.flush()
+    return opp
+
+
+def expire_due(session: Session, actor: Actor, *, today: date) -> int:
+    """Expire every published opportunity whose deadline has passed; returns how many."""
+    if not actor.is_staff:
+        raise PermissionDenied("Only agency officers expire opportunities.")
+    due = session.scalars(
+        select(Opportunity).where(Opportunity.status == Status.PUBLISHED.value, Opportunity.deadline < today)
+    ).all()
+    for opp in due:
+        opp.status = Status.EXPIRED.value
+    session.flush()
+    return len(due)
+
+
+def get_opportunity(session: Session, actor: Actor, opportunity_id: int) -> OpportunityView:
+    return opportunity_view(_readable_opportunity(session, actor, opportunity_id), actor)
+
+
+def _readable_opportunity(session: Session, actor: Actor, opportunity_id: int) -> Opportunity:
+    opp = session.get(Opportunity, opportunity_id)
+    if opp is None or not _may_read(actor, opp):
+        raise NotFound(f"Opportunity {opportunity_id} does not exist.")
+    return opp
+
+
+def _may_read(actor: Actor, opp: Opportunity) -> bool:
+    return Status(opp.status) in PUBLIC_STATUSES or actor.is_staff or actor.belongs_to(opp.organisation_id)
+
+
+def list_opportunities(
+    session: Session,
+    actor: Actor,
+    filters: OpportunityFilters,
+    *,
+    page: int = 1,
+    page_size: int = 20,
+) -> Page[OpportunityView]:
+    """Search and filter what the actor may read, newest first."""
+    query = _visible_to(select(Opportunity), actor)
+    query = _filtered(query, filters, anonymous=not actor.is_staff)
+    if filters.organisation_id is not None and not sees_identity(actor, filters.organisation_id):
+        # Listing an organisation's opportunities would tell who posted the anonymised ones.
+        query = query.where(false())
+    query = query.order_by(
+        func.coalesce(Opportunity.published_at, Opportunity.created_at).desc(), Opportunity.id.desc()
+    )
+    total, rows = _paginate(session, query, page, page_size)
+    return Page[OpportunityView](
+        items=[opportunity_view(o, actor) for o in rows], total=total, page=page, page_size=page_size
+    )
+
+
+def review_queue(session: Session, actor: Actor) -> list[OpportunityView]:
+    if not actor.is_staff:
+        raise PermissionDenied("The review queue is for agency officers.")
+    rows = session.scalars(
+        select(Opportunity)
+        .where(Opportunity.status == Status.IN_REVIEW.value)
+        .order_by(Opportunity.updated_at, Opportunity.id)
+    ).all()
+    return [opportunity_view(o, actor) for o in rows]
+
+
+def _visible_to(query: Select[Opportunity], actor: Actor) -> Select[Opportunity]:
+    if actor.is_staff:
+        return query
+    public = Opportunity.status.in_([s.value for s in PUBLIC_STATUSES])
+    if actor.organisation_id is not None:
+        return query.where(or_(public, Opportunity.organisation_id == actor.organisation_id))
+    return query.where(public)
+
+
+def _filtered(
+    query: Select[Opportunity], filters: OpportunityFilters, *, anonymous: bool
+) -> Select[Opportunity]:
+    if filters.q:
+        query = query.where(_text_matches(filters.q, anonymous=anonymous))
+    if filters.type:
+        query = query.where(Opportunity.type == filters.type.value)
+    if filters.language:
+        query = query.where(Opportunity.language == filters.language.value)
+    if filters.status:
+        query = query.where(Opportunity.status == filters.status.value)
+    if filters.organisation_id is not None:
+        query = query.where(Opportunity.organisation_id == filters.organisation_id)
+    if filters.sector:
+        query = query.where(
+            Opportunity.id.in_(
+                select(OpportunitySector.opportunity_id).where(
+                    OpportunitySector.sector == filters.sector.value
+                )
+            )
+        )
+    if filters.country:
+        query = query.where(
+            Opportunity.organisation_id.in_(
+                select(Organisation.id).where(Organisation.country == filters.country.value)
+            )
+        )
+    return query
+
+
+def _text_matches(q: str, *, anonymous: bool) -> ColumnElement[bool]:
+    """Every word of the query must appear in the title, text, keywords or a translation.
+
+    Substring matching works for Japanese, which has no spaces; semantic search lives in matching.
+    Anonymous readers cannot search by organisation name (that would reveal who posted).
+    """
+    clauses = []
+    for word in q.lower().split():
+        pattern = f"%{word}%"
+        fields = [
+            func.lower(Opportunity.title).like(pattern),
+            func.lower(Opportunity.description).like(pattern),
+            func.lower(cast(Opportunity.keywords, Text)).like(pattern),
+            Opportunity.id.in_(
+                select(OpportunityTranslation.opportunity_id).where(
+                    or_(
+                        func.lower(OpportunityTranslation.title).like(pattern),
+                        func.lower(OpportunityTranslation.description).like(pattern),
+                    )
+                )
+            ),
+        ]
+        if not anonymous:
+            fields.append(
+                Opportunity.organisation_id.in_(
+                    select(Organisation.id).where(func.lower(Organisation.name).like(pattern))
+                )
+            )
+        clauses.append(or_(*fields))
+    return and_(*clauses)
+
+
+Row = TypeVar("Row")
+
+
+def _paginate(session: Session, query: Select[Row], page: int, page_size: int) -> tuple[int, list[Row]]:
+    page = max(page, 1)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = session.scalars(query.limit(page_size).offset((page - 1) * page_size)).all()
+    return total, list(rows)
+
+
+def organisation_opportunities(
+    session: Session, actor: Actor, organisation_id: int
+) -> Iterable[OpportunityView]:
+    """An organisation's own list (all statuses): only for its members and the agencies."""
+    if not can_edit_organisation(actor, organisation_id):
+        raise PermissionDenied("Only the organisation's members and the agencies see its list.")
+    rows = session.scalars(
+        select(Opportunity)
+        .where(Opportunity.organisation_id == organisation_id)
+        .order_by(Opportunity.updated_at.desc(), Opportunity.id.desc())
+    ).all()
+    return [opportunity_view(o, actor) for o in rows]

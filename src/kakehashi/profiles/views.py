@@ -1,0 +1,89 @@
+"""Turning rows into views, with the anonymisation rule applied once, here."""
+
+from __future__ import annotations
+
+import ateco
+
+from kakehashi.accounts.roles import Actor
+from kakehashi.profiles.models import Opportunity, Organisation
+from kakehashi.profiles.schemas import OpportunityView, OrganisationSummary, OrganisationView
+from kakehashi.profiles.vocab import Status
+
+
+def sees_identity(actor: Actor, organisation_id: int) -> bool:
+    """Organisations stay hidden behind their opportunities until both sides consent (introductions);
+    only the owning organisation and the agencies see who posted."""
+    return actor.is_staff or actor.belongs_to(organisation_id)
+
+
+def can_edit_organisation(actor: Actor, organisation_id: int) -> bool:
+    return actor.is_staff or actor.belongs_to(organisation_id)
+
+
+def organisation_summary(org: Organisation) -> OrganisationSummary:
+    return OrganisationSummary.model_validate(
+        {
+            "id": org.id,
+            "name": org.name,
+            "name_ja": org.name_ja,
+            "country": org.country,
+            "kind": org.kind,
+            "city": org.city,
+            "illustrative": org.illustrative,
+        }
+    )
+
+
+def organisation_view(org: Organisation, actor: Actor) -> OrganisationView:
+    node = ateco.lookup(org.ateco_code) if org.ateco_code else None
+    return OrganisationView.model_validate(
+        {
+            **organisation_summary(org).model_dump(),
+            "external_id": org.external_id,
+            "name_en": org.name_en,
+            "sectors": org.sectors,
+            "ateco_code": org.ateco_code,
+            "ateco_title": node.title if node is not None else None,
+            "jsic_code": org.jsic_code,
+            "size": org.size,
+            "employees": org.employees,
+            "website": org.website,
+            "description": org.description,
+            "description_language": org.description_language,
+            "industry": org.industry,
+            "source": org.source,
+            "can_edit": can_edit_organisation(actor, org.id),
+        }
+    )
+
+
+def opportunity_view(opp: Opportunity, actor: Actor) -> OpportunityView:
+    identified = sees_identity(actor, opp.organisation_id)
+    editable = actor.is_staff or (actor.belongs_to(opp.organisation_id) and opp.status == Status.DRAFT)
+    return OpportunityView.model_validate(
+        {
+            "id": opp.id,
+            "external_id": opp.external_id,
+            "type": opp.type,
+            "language": opp.language,
+            "title": opp.title,
+            "description": opp.description,
+            "translations": opp.translations,
+            "sectors": opp.sectors,
+            "keywords": list(opp.keywords or []),
+            "trl": opp.trl,
+            "partner_sought": opp.partner_sought,
+            "deadline": opp.deadline,
+            "status": opp.status,
+            "review_note": opp.review_note if identified else None,
+            "published_at": opp.published_at,
+            "created_at": opp.created_at,
+            "updated_at": opp.updated_at,
+            "illustrative": opp.illustrative,
+            "country": opp.organisation.country,
+            "organisation_kind": opp.organisation.kind,
+            "anonymised": not identified,
+            "organisation": organisation_summary(opp.organisation) if identified else None,
+            "can_edit": editable,
+        }
+    )

@@ -1,0 +1,87 @@
+"""One object that owns the engine: sessions for the services, schema creation and migrations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from kakehashi.store.base import Base
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+class Database:
+    """The store behind a URL: SQLite (embedded default) or PostgreSQL, the same code for both."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(url, echo=echo, future=True)
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _enable_sqlite_foreign_keys)
+        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: committed if the block succeeds, rolled back (nothing written) if it raises."""
+        session = self.sessionmaker()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Bring the schema to ``revision`` with Alembic (creates the database on first run)."""
+        from alembic import command
+
+        command.upgrade(self._alembic_config(), revision)
+
+    def current_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def _alembic_config(self) -> Any:
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        config.attributes["engine"] = self.engine
+        return config
+
+    def create_all(self) -> None:
+        """Create every table straight from the models (tests); production uses :meth:`upgrade`."""
+        import_all_models()
+        Base.metadata.create_all(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def import_all_models() -> None:
+    """Import every feature's models so that ``Base.metadata`` knows all tables."""
+    import kakehashi.accounts.models
+    import kakehashi.matching.tables
+    import kakehashi.profiles.models  # noqa: F401

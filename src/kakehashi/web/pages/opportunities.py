@@ -1,0 +1,215 @@
+"""Opportunity pages: the searchable list, one opportunity, its lifecycle actions, and editing."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from babel.support import Translations
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from kakehashi.accounts.roles import Actor
+from kakehashi.errors import NotFound, ValidationFailed
+from kakehashi.profiles import service
+from kakehashi.profiles.lifecycle import Action, allowed_actions
+from kakehashi.profiles.schemas import OpportunityFilters, OpportunityPatch, OpportunityView, validate_input
+from kakehashi.profiles.vocab import Status
+from kakehashi.web.deps import (
+    ActorDep,
+    DatabaseDep,
+    FormDep,
+    SettingsDep,
+    SignedInDep,
+    TranslationsDep,
+    get_locale,
+    set_notice,
+)
+from kakehashi.web.forms import form_errors, opportunity_data, opportunity_form_values, submitted_values
+from kakehashi.web.labels import COUNTRIES, LANGUAGES, N_, OPPORTUNITY_TYPES, SECTORS, STATUSES
+from kakehashi.web.pages.language import local_path
+from kakehashi.web.pages.matching import matches_panel
+from kakehashi.web.templating import render
+
+router = APIRouter()
+
+FILTER_NAMES = ("q", "type", "sector", "country", "language", "status")
+
+ACTION_NOTICES = {
+    Action.SUBMIT: N_("The opportunity was sent to the agencies for review."),
+    Action.PUBLISH: N_("The opportunity is published."),
+    Action.SEND_BACK: N_("The opportunity was sent back to its organisation as a draft."),
+    Action.EXPIRE: N_("The opportunity has expired."),
+    Action.WITHDRAW: N_("The opportunity was withdrawn."),
+}
+
+
+@router.get("/opportunities", response_class=HTMLResponse)
+def opportunity_list(
+    request: Request,
+    actor: ActorDep,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> HTMLResponse:
+    chosen = {name: request.query_params.get(name, "").strip() for name in FILTER_NAMES}
+    if not actor.is_staff:
+        chosen["status"] = ""  # only the agencies see other statuses than published
+    filters = validate_input(OpportunityFilters, {k: v or None for k, v in chosen.items()}, what="search")
+    with database.session() as session:
+        results = service.list_opportunities(session, actor, filters, page=page, page_size=settings.page_size)
+    return render(
+        request,
+        "opportunities/list.html",
+        {
+            "results": results,
+            "chosen": chosen,
+            "choices": _filter_choices(actor),
+            "page_link": lambda number: "/opportunities?" + urlencode(_query(chosen, number)),
+        },
+    )
+
+
+def _query(chosen: dict[str, str], page: int) -> dict[str, str | int]:
+    query: dict[str, str | int] = {name: value for name, value in chosen.items() if value}
+    if page > 1:
+        query["page"] = page
+    return query
+
+
+def _filter_choices(actor: Actor) -> dict[str, list[str]]:
+    choices = {
+        "type": list(OPPORTUNITY_TYPES),
+        "sector": list(SECTORS),
+        "country": list(COUNTRIES),
+        "language": list(LANGUAGES),
+    }
+    if actor.is_staff:
+        choices["status"] = list(STATUSES)
+    return choices
+
+
+@router.get("/opportunities/{opportunity_id}", response_class=HTMLResponse)
+def opportunity_page(
+    request: Request, opportunity_id: int, actor: ActorDep, database: DatabaseDep, lang: str = ""
+) -> HTMLResponse:
+    with database.session() as session:
+        view = service.get_opportunity(session, actor, opportunity_id)
+    shown_language = lang if lang in view.translations else view.language
+    if shown_language == view.language:
+        shown = {"title": view.title, "description": view.description}
+    else:
+        translation = view.translations[shown_language]  # type: ignore[index]
+        shown = {"title": translation.title, "description": translation.description}
+    return render(
+        request,
+        "opportunities/detail.html",
+        {
+            "opp": view,
+            "shown": shown,
+            "shown_language": shown_language,
+            "actions": _actions_for(actor, view),
+            **matches_panel(request, actor, view, get_locale(request)),
+        },
+    )
+
+
+def _actions_for(actor: Actor, view: OpportunityView) -> list[str]:
+    is_owner = view.organisation is not None and actor.belongs_to(view.organisation.id)
+    return [a.value for a in allowed_actions(Status(view.status), is_owner=is_owner, is_staff=actor.is_staff)]
+
+
+@router.post("/opportunities/{opportunity_id}/actions/{action}")
+def opportunity_action(
+    request: Request,
+    opportunity_id: int,
+    action: str,
+    actor: SignedInDep,
+    database: DatabaseDep,
+    form: FormDep,
+    translations: TranslationsDep,
+) -> RedirectResponse:
+    try:
+        chosen = Action(action)
+    except ValueError:
+        raise NotFound(f"There is no action {action!r} on opportunities.") from None
+    note = str(form.get("note") or "").strip() or None
+    with database.session() as session:
+        service.transition(session, actor, opportunity_id, chosen, note=note)
+    set_notice(request, translations.gettext(ACTION_NOTICES[chosen]))
+    target = local_path(str(form.get("next") or f"/opportunities/{opportunity_id}"))
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/opportunities/{opportunity_id}/edit", response_class=HTMLResponse)
+def edit_opportunity_page(
+    request: Request, opportunity_id: int, actor: SignedInDep, database: DatabaseDep
+) -> HTMLResponse:
+    with database.session() as session:
+        view = service.get_opportunity(session, actor, opportunity_id)
+    if not view.can_edit:
+        return _not_editable(request, view)
+    return render(
+        request,
+        "opportunities/form.html",
+        {
+            "opp": view,
+            "values": opportunity_form_values(view),
+            "errors": None,
+            "action": f"/opportunities/{view.id}/edit",
+        },
+    )
+
+
+@router.post("/opportunities/{opportunity_id}/edit")
+def edit_opportunity(
+    request: Request,
+    opportunity_id: int,
+    actor: SignedInDep,
+    database: DatabaseDep,
+    form: FormDep,
+    translations: TranslationsDep,
+) -> Response:
+    data = opportunity_data(form)
+    try:
+        patch = validate_input(OpportunityPatch, data, what="opportunity")
+        with database.session() as session:
+            service.update_opportunity(session, actor, opportunity_id, patch)
+    except ValidationFailed as invalid:
+        with database.session() as session:
+            view = service.get_opportunity(session, actor, opportunity_id)
+        return opportunity_form_again(request, data, invalid, translations, view=view)
+    set_notice(request, translations.gettext("Your changes are saved."))
+    return RedirectResponse(f"/opportunities/{opportunity_id}", status_code=303)
+
+
+def _not_editable(request: Request, view: OpportunityView) -> HTMLResponse:
+    return render(
+        request,
+        "error.html",
+        {"status_code": 409, "code": "invalid_transition", "detail": "", "problems": [], "opp": view},
+        status_code=409,
+    )
+
+
+def opportunity_form_again(
+    request: Request,
+    data: dict[str, Any],
+    invalid: ValidationFailed,
+    translations: Translations,
+    *,
+    view: OpportunityView | None,
+) -> HTMLResponse:
+    """The form once more, with what was typed and a message next to each bad field."""
+    action = f"/opportunities/{view.id}/edit" if view is not None else "/my/opportunities/new"
+    return render(
+        request,
+        "opportunities/form.html",
+        {
+            "opp": view,
+            "values": submitted_values(data),
+            "errors": form_errors(invalid.problems, translations),
+            "action": action,
+        },
+        status_code=422,
+    )

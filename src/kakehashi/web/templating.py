@@ -1,0 +1,123 @@
+"""Jinja2 for the pages: one environment per interface language, with gettext and locale-aware filters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import quote
+
+from babel.support import Translations
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+
+from kakehashi import __version__
+from kakehashi.web.csrf import CSRF_FIELD, csrf_token
+from kakehashi.web.deps import get_formatter, get_locale, pop_notice, session_user
+from kakehashi.web.i18n import LANGUAGE_AUTONYMS, SUPPORTED_LOCALES, LocaleFormatter
+from kakehashi.web.labels import label_message
+
+TEMPLATE_DIR: Final = Path(__file__).parent / "templates"
+
+
+class PageTemplates:
+    """The Jinja2 environments, one per interface language, built once when the app is created."""
+
+    def __init__(self, translations: Mapping[str, Translations]) -> None:
+        loader = FileSystemLoader(TEMPLATE_DIR)
+        self._environments = {
+            locale: _environment(loader, translations[locale]) for locale in SUPPORTED_LOCALES
+        }
+
+    def environment(self, locale: str) -> Environment:
+        return self._environments[locale]
+
+
+def _environment(loader: FileSystemLoader, translations: Translations) -> Environment:
+    environment = Environment(
+        loader=loader,
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    environment.filters.update(
+        date=_format_date,
+        number=_format_number,
+        dual_time=_format_dual_time,
+        label=_label_filter(translations),
+        urlquote=lambda value: quote(str(value), safe=""),
+    )
+    environment.globals.update(
+        CSRF_FIELD=CSRF_FIELD,
+        LANGUAGE_AUTONYMS=LANGUAGE_AUTONYMS,
+        SUPPORTED_LOCALES=SUPPORTED_LOCALES,
+        version=__version__,
+    )
+    return environment
+
+
+def _formatter(context: Context) -> LocaleFormatter:
+    formatter: LocaleFormatter = context["fmt"]
+    return formatter
+
+
+@pass_context
+def _format_date(context: Context, value: Any, style: str = "medium") -> str:
+    return _formatter(context).date(value, style)
+
+
+@pass_context
+def _format_number(context: Context, value: Any) -> str:
+    return _formatter(context).number(value)
+
+
+@pass_context
+def _format_dual_time(context: Context, value: Any, other_zone: str | None = None) -> str:
+    return _formatter(context).dual_time(value, other_zone)
+
+
+def _label_filter(translations: Translations) -> Callable[[Any, str], str]:
+    def label(value: Any, vocabulary: str) -> str:
+        """The translated interface name of a vocabulary value: ``{{ opp.type|label("type") }}``."""
+        return translations.gettext(label_message(vocabulary, str(value)))
+
+    return label
+
+
+def render(
+    request: Request,
+    template_name: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a page in the request's interface language, with what every page needs in its context."""
+    locale = get_locale(request)
+    templates: PageTemplates = request.app.state.templates
+    has_session = "session" in request.scope
+    template = templates.environment(locale).get_template(template_name)
+    page_context: dict[str, Any] = {
+        "request": request,
+        "locale": locale,
+        "fmt": get_formatter(request),
+        # An error caught outside the session middleware (a crash) renders without a session.
+        "current_user": session_user(request) if has_session else None,
+        "csrf_token": csrf_token(request) if has_session else "",
+        "notice": pop_notice(request) if has_session else None,
+        "current_path": _current_path(request),
+    }
+    page_context.update(context or {})
+    response = HTMLResponse(template.render(page_context), status_code=status_code)
+    # The same address reads differently per interface language and per signed-in user.
+    response.headers["vary"] = "Accept-Language, Cookie"
+    response.headers["cache-control"] = "no-store" if has_session and session_user(request) else "no-cache"
+    return response
+
+
+def _current_path(request: Request) -> str:
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")

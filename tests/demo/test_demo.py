@@ -1,0 +1,46 @@
+"""The demo loads the real companies, the illustrative set and a user per role, idempotently."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from kakehashi.accounts.models import User
+from kakehashi.accounts.service import authenticate
+from kakehashi.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
+from kakehashi.profiles.models import Opportunity, Organisation
+from kakehashi.profiles.vocab import OpportunityType, Sector
+from kakehashi.store import Database
+
+
+def test_demo_content_meets_the_promised_coverage(empty_database: Database) -> None:
+    load_demo(empty_database)
+    with empty_database.session() as session:
+        opportunities = session.scalars(select(Opportunity)).all()
+        real = session.scalar(select(func.count()).where(Organisation.source == "wikipedia"))
+    assert real == 142
+    assert len(opportunities) >= 150
+    assert all(o.illustrative for o in opportunities)
+    by_language = Counter(o.language for o in opportunities)
+    assert min(by_language[lang] for lang in ("it", "ja", "en")) >= 40
+    sectors = {s for o in opportunities for s in o.sectors}
+    assert {s.value for s in Sector} - {"other"} <= sectors
+    assert {o.type for o in opportunities} == {t.value for t in OpportunityType}
+    assert any(o.translations for o in opportunities)
+    assert Counter(o.status for o in opportunities)["published"] >= 100
+
+
+def test_demo_twice_changes_nothing_and_every_demo_user_signs_in(empty_database: Database) -> None:
+    load_demo(empty_database)
+    with empty_database.session() as session:
+        before = session.scalar(select(func.count()).select_from(Opportunity))
+    load_demo(empty_database)
+    with empty_database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Opportunity)) == before
+        assert session.scalar(select(func.count()).select_from(User)) == len(DEMO_USERS)
+        for demo in DEMO_USERS:
+            user = authenticate(session, email=demo.email, password=DEMO_PASSWORD)
+            assert user.role == demo.role.value
+            if demo.organisation_external_id:
+                assert user.organisation_id is not None
