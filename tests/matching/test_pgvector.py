@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sqlalchemy import text
 
 from kakehashi.errors import ValidationFailed
 from kakehashi.matching.index import AdaptiveIndex, ExactIndex
-from kakehashi.matching.pgvector import PgVectorIndex, choose_index, pgvector_ready, table_name
+from kakehashi.matching.pgvector import (
+    PgVectorIndex,
+    choose_index,
+    pgvector_ready,
+    table_name,
+    vector_literal,
+)
 from kakehashi.store import Database
 from tests.matching.conftest import PgServer, fresh_database
 from tests.matching.test_index import normalised
@@ -24,7 +31,7 @@ def test_recall_at_20_against_exact_search(pgvector_database: Database) -> None:
     ids = np.arange(10, 10 + n)
     exact = ExactIndex(model_id=MODEL, dim=dim)
     exact.add(ids, vectors, model_id=MODEL)
-    approximate = PgVectorIndex(pgvector_database, model_id=MODEL, dim=dim)
+    approximate = PgVectorIndex(pgvector_database, model_id=MODEL, dim=dim, use_graph=True)
     approximate.add(ids, vectors, model_id=MODEL)
     assert len(approximate) == n
     queries = normalised(np.random.default_rng(8), 100, dim)
@@ -34,6 +41,17 @@ def test_recall_at_20_against_exact_search(pgvector_database: Database) -> None:
         [len(set(t.ids.tolist()) & set(f.ids.tolist())) / 20 for t, f in zip(truth, found, strict=True)]
     )
     assert recall >= 0.95
+    # and the search did go through the HNSW graph (built at the first search), not an exact scan
+    with pgvector_database.engine.begin() as connection:
+        approximate._tune(connection, 20)
+        plan = connection.execute(
+            text(
+                f'EXPLAIN SELECT id FROM "{approximate.table}" '
+                "ORDER BY embedding <#> CAST(:q AS vector) LIMIT 20"
+            ),
+            {"q": vector_literal(queries[0])},
+        ).all()
+    assert f"Index Scan using {approximate.table}_hnsw" in "\n".join(row[0] for row in plan)
     # the scores are inner products, best first, equal to numpy's where the ids agree
     first = found[0]
     assert np.all(np.diff(first.scores) <= 1e-6)

@@ -18,6 +18,7 @@ import pytest
 
 from kakehashi.accounts.service import SYSTEM
 from kakehashi.matching.embed import FakeEmbedder
+from kakehashi.matching.pgvector import PgVectorIndex
 from kakehashi.matching.rank import RankingConfig
 from kakehashi.matching.service import MatchingService, MatchResult
 from kakehashi.profiles import service as profiles
@@ -146,9 +147,15 @@ def collect(service: MatchingService, published: list[int]) -> Answers:
     return answers
 
 
-def run_everything(database: Database) -> tuple[str, Answers, Answers]:
+def run_everything(database: Database, *, through_graph: bool = False) -> tuple[str, Answers, Answers]:
     published = build_catalogue(database)
-    service = MatchingService(database, FakeEmbedder(dim=48), config=CONFIG, clock=lambda: NOW)
+    embedder = FakeEmbedder(dim=48)
+    index = (
+        PgVectorIndex(database, model_id=embedder.model_id, dim=embedder.dim, use_graph=True)
+        if through_graph
+        else None  # the service chooses
+    )
+    service = MatchingService(database, embedder, config=CONFIG, clock=lambda: NOW, index=index)
     before = collect(service, published)
     after = collect(service, change_catalogue(database, published))
     return service.index_kind, before, after
@@ -173,10 +180,12 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Answer
     database.dispose()
 
 
+@pytest.mark.parametrize("through_graph", [False, True], ids=["planner", "hnsw"])
 def test_postgres_with_pgvector_matches_sqlite(
-    pgvector_database: Database, reference: tuple[Answers, Answers]
+    pgvector_database: Database, reference: tuple[Answers, Answers], through_graph: bool
 ) -> None:
-    kind, before, after = run_everything(pgvector_database)
+    # The planner scans a table this small exactly; "hnsw" makes every search walk the graph.
+    kind, before, after = run_everything(pgvector_database, through_graph=through_graph)
     assert kind == "pgvector"
     assert_same(before, reference[0])
     assert_same(after, reference[1])

@@ -115,6 +115,7 @@ class PgVectorIndex:
         ef_search: int = DEFAULT_EF_SEARCH,
         m: int = 16,
         ef_construction: int = 64,
+        use_graph: bool = False,
     ) -> None:
         if not pgvector_ready(database):
             raise PgVectorUnavailable(f"{database.engine.dialect.name} database without pgvector")
@@ -122,9 +123,14 @@ class PgVectorIndex:
         self._model_id = model_id
         self._dim = dim
         self.ef_search = ef_search
+        # PostgreSQL's planner scans small tables exactly (cheaper than the graph); ``use_graph`` makes
+        # every search go through HNSW, for recall tests and benchmarks.
+        self.use_graph = use_graph
         self.table = table_name(model_id)
         self._ids_table = Table(self.table, MetaData(), Column("id", BigInteger, primary_key=True))
-        self._create_table(m=m, ef_construction=ef_construction)
+        self._hnsw_options = f"m = {int(m)}, ef_construction = {int(ef_construction)}"
+        self._hnsw_ready = False
+        self._create_table()
 
     @property
     def model_id(self) -> str:
@@ -134,10 +140,9 @@ class PgVectorIndex:
     def dim(self) -> int:
         return self._dim
 
-    def _create_table(self, *, m: int, ef_construction: int) -> None:
+    def _create_table(self) -> None:
         with self.database.engine.begin() as connection:
-            # One creator at a time: two processes starting together would race on the catalogue.
-            connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:t))"), {"t": self.table})
+            self._lock_schema(connection)
             stored_dim = connection.execute(
                 text(
                     "SELECT atttypmod FROM pg_attribute "
@@ -153,13 +158,26 @@ class PgVectorIndex:
                     f"(id bigint PRIMARY KEY, embedding vector({self._dim}) NOT NULL)"
                 )
             )
+
+    def _lock_schema(self, connection: Connection) -> None:
+        """One creator at a time: two processes starting together would race on the catalogue."""
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:t))"), {"t": self.table})
+
+    def _ensure_hnsw(self) -> None:
+        """Build the HNSW index at the first search, not with the table: the first load of a catalogue
+        then writes plain rows and the graph is built in bulk, several times faster than row by row.
+        Later adds go into the existing graph."""
+        if self._hnsw_ready:
+            return
+        with self.database.engine.begin() as connection:
+            self._lock_schema(connection)
             connection.execute(
                 text(
                     f'CREATE INDEX IF NOT EXISTS "{self.table}_hnsw" ON "{self.table}" '
-                    f"USING hnsw (embedding vector_ip_ops) WITH (m = {int(m)}, "
-                    f"ef_construction = {int(ef_construction)})"
+                    f"USING hnsw (embedding vector_ip_ops) WITH ({self._hnsw_options})"
                 )
             )
+        self._hnsw_ready = True
 
     def __len__(self) -> int:
         with self.database.engine.connect() as connection:
@@ -212,6 +230,7 @@ class PgVectorIndex:
         check_model(self._model_id, model_id)
         check_k(k)
         q = check_vectors(queries, dim=self._dim, field="query")
+        self._ensure_hnsw()
         select_top = text(
             f'SELECT id, embedding <#> CAST(:q AS vector) AS distance FROM "{self.table}" '
             "ORDER BY distance LIMIT :k"
@@ -237,8 +256,11 @@ class PgVectorIndex:
             return
         ef = max(self.ef_search, k)
         connection.execute(text("SELECT set_config('hnsw.ef_search', :ef, true)"), {"ef": str(ef)})
+        if self.use_graph:
+            connection.execute(text("SELECT set_config('enable_seqscan', 'off', true)"))
 
     def drop(self) -> None:
         """Remove this model's table (and its HNSW index) from the database."""
         with self.database.engine.begin() as connection:
             connection.execute(text(f'DROP TABLE IF EXISTS "{self.table}"'))
+        self._hnsw_ready = False
