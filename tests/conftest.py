@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import text
 
+from kakehashi.accounts import passwords
 from kakehashi.config import Settings
 from kakehashi.store import Base, Database
 
@@ -25,6 +27,13 @@ def _reset_schema(database: Database) -> None:
     with database.engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(autouse=True)
+def _quick_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id still, with its smallest cost: the default (~0.25 s a hash here) would dominate the suite."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +67,9 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 
 @pytest.fixture
 def settings(database: Database, tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=database.url, secret_key="test-secret-key")
+    return Settings(
+        data_dir=tmp_path / "data", database_url=database.url, secret_key="test-secret-key", embedder="fake"
+    )
 
 
 @pytest.fixture(params=BACKENDS)
@@ -83,4 +94,5 @@ def cli_env(empty_database: Database, tmp_path: Path) -> dict[str, str]:
         "KAKEHASHI_DATA_DIR": str(tmp_path / "data"),
         "KAKEHASHI_DATABASE_URL": empty_database.url,
         "KAKEHASHI_SECRET_KEY": "test-secret-key",
+        "KAKEHASHI_EMBEDDER": "fake",
     }

@@ -7,21 +7,29 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Final
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from swagger_ui_bundle import swagger_ui_path
 
 from kakehashi import __version__, api, web
+from kakehashi.accounts.throttle import SignInThrottle
 from kakehashi.api import errors as api_errors
 from kakehashi.config import Settings
 from kakehashi.errors import KakehashiError
+from kakehashi.matching.embed import get_embedder
+from kakehashi.matching.service import MatchingService
+from kakehashi.matching.worker import EmbeddingWorker, notify_on_opportunity_writes
 from kakehashi.store import Database
 from kakehashi.web import error_pages
 from kakehashi.web.i18n import load_translations
@@ -39,11 +47,16 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         title="Kakehashi API",
         version=__version__,
         description="Italy–Japan industrial cooperation: organisations, opportunities, matching.",
-        docs_url="/docs",
+        docs_url=None,  # served below from the packaged Swagger UI: no CDN, works offline
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.database = database if database is not None else Database(settings.resolved_database_url())
+    app.state.sign_in_throttle = SignInThrottle()
+    app.state.matching = MatchingService(app.state.database, get_embedder(settings.embedder))
+    app.state.embedding_worker = EmbeddingWorker(app.state.matching)
+    notify_on_opportunity_writes(app.state.database, app.state.embedding_worker.notify)
     app.state.translations = load_translations()
     app.state.templates = PageTemplates(app.state.translations)
 
@@ -58,12 +71,37 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.add_middleware(SecurityHeadersMiddleware)
     _install_error_handlers(app)
 
+    app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _install_api_docs(app)
     for router in web.routers():
         app.include_router(router, include_in_schema=False)
     for router in api.routers():
         app.include_router(router, prefix=api.API_PREFIX)
     return app
+
+
+def _install_api_docs(app: FastAPI) -> None:
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="Kakehashi API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """While serving, new and changed opportunities are embedded in the background."""
+    worker: EmbeddingWorker = app.state.embedding_worker
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.stop()
 
 
 def resolve_secret_key(settings: Settings) -> str:

@@ -56,6 +56,11 @@ class AuthenticationRequired(KakehashiError):
     http_status = 401
 
 
+class TooManyAttempts(KakehashiError):
+    code = "too_many_attempts"
+    http_status = 429
+
+
 class PermissionDenied(KakehashiError):
     code = "permission_denied"
     http_status = 403

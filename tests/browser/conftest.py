@@ -38,7 +38,7 @@ NewPage = Callable[..., Page]
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The platform with the demo loaded, served on 127.0.0.1; yields its base URL."""
     folder = tmp_path_factory.mktemp("live")
-    settings = Settings(data_dir=folder / "data", secret_key="browser-tests", page_size=10)
+    settings = Settings(data_dir=folder / "data", secret_key="browser-tests", page_size=10, embedder="fake")
     database = Database(settings.resolved_database_url())
     load_demo(database)
     with serve_in_thread(create_app(settings, database=database)) as base_url:

@@ -10,7 +10,7 @@ from kakehashi.matching.documents import Feedback
 from kakehashi.matching.engine import MatchingEngine, glossary_expansion
 from kakehashi.matching.index import ExactIndex
 from kakehashi.matching.rank import SearchFilters
-from matching.helpers import NOW, ConceptEmbedder, doc, simple_tokenize
+from tests.matching.helpers import NOW, ConceptEmbedder, doc, simple_tokenize
 
 
 def detect(text: str) -> str:

@@ -7,7 +7,7 @@ import pytest
 from kakehashi.errors import ValidationFailed
 from kakehashi.matching.explain import explain_match, key_terms, split_sentences
 from kakehashi.matching.glossary import concepts_of
-from matching.helpers import ConceptEmbedder, doc
+from tests.matching.helpers import ConceptEmbedder, doc
 
 NEED_JA = doc(
     1,

@@ -22,7 +22,7 @@ from kakehashi.matching.rank import (
     rank_search,
     trl_fit,
 )
-from matching.helpers import NOW, doc, unit
+from tests.matching.helpers import NOW, doc, unit
 
 NEED = doc(1, country="JP", type="technology_request", language="ja", trl=6)
 

@@ -7,7 +7,7 @@ import pytest
 from kakehashi.matching import get_embedder
 from kakehashi.matching.engine import MatchingEngine
 from kakehashi.matching.explain import explain_match
-from matching.helpers import NOW, doc
+from tests.matching.helpers import NOW, doc
 
 pytestmark = pytest.mark.slow
 

@@ -58,7 +58,7 @@ def test_reimport_updates_instead_of_duplicating(database: Database, tmp_path: P
         org = session.scalar(select(Organisation).where(Organisation.external_id == "org-1"))
         assert org is not None
         assert org.city == "Siracusa"
-        assert org.sectors == ["energy", "semiconductors"]
+        assert org.sectors == ["semiconductors", "energy"]  # as in the file: the vocabulary order
 
 
 def test_opportunities_jsonl_import_checks_owner_and_fields(database: Database, tmp_path: Path) -> None:

@@ -213,3 +213,33 @@ def test_static_files_are_served_from_this_origin(client: TestClient) -> None:
     css = client.get("/static/kakehashi.css")
     assert css.status_code == 200
     assert "Noto Sans CJK JP" in css.text
+
+
+def test_api_docs_are_served_from_this_origin(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/static/swagger/swagger-ui-bundle.js" in page.text
+    assert "cdn." not in page.text
+    assert "script-src 'self' 'unsafe-inline'" in page.headers["content-security-policy"]
+    script = client.get("/static/swagger/swagger-ui-bundle.js")
+    assert script.status_code == 200
+    assert len(script.content) > 100_000
+    assert client.get("/openapi.json").json()["info"]["title"] == "Kakehashi API"
+
+
+def test_repeated_wrong_passwords_are_throttled(client: TestClient, database: Database) -> None:
+    from tests.factories import PASSWORD, make_organisation, make_user
+    from tests.web.conftest import csrf_token
+
+    with database.session() as session:
+        make_user(session, organisation=make_organisation(session), email="guess@example.org")
+    for _ in range(5):
+        wrong = client.post(
+            "/signin",
+            data={"email": "guess@example.org", "password": "wrong-guess", "csrf_token": csrf_token(client)},
+        )
+        assert wrong.status_code == 401
+    blocked = client.post(
+        "/signin", data={"email": "guess@example.org", "password": PASSWORD, "csrf_token": csrf_token(client)}
+    )
+    assert blocked.status_code == 429

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -168,6 +168,11 @@ def actor_for_token(session: Session, token: str) -> Actor:
         raise AuthenticationRequired("The API token is unknown or expired.")
     row.last_used_at = utcnow()
     return actor_for(row.user)
+
+
+def token_expiry(session: Session, token: str) -> datetime | None:
+    """When ``token`` stops working (None for an unknown token)."""
+    return session.scalar(select(ApiToken.expires_at).where(ApiToken.token_hash == _token_hash(token)))
 
 
 def revoke_token(session: Session, token: str) -> None:

@@ -1,6 +1,9 @@
 """The REST API edge. ``create_app`` mounts every router that :func:`routers` returns under ``API_PREFIX``.
 
-Errors on these paths are answered in one JSON shape (see :mod:`kakehashi.api.errors`).
+Errors on every path under ``API_PREFIX`` are answered in one JSON shape (see :mod:`kakehashi.api.errors`).
+The resources live under a version (``/api/v1``) so that a later, incompatible API can sit beside them.
+The routes stay thin: parse, call a feature's service inside one ``database.session()`` (rolled back on
+any error), and return the service's view.
 """
 
 from __future__ import annotations
@@ -10,8 +13,15 @@ from typing import Final
 from fastapi import APIRouter
 
 API_PREFIX: Final = "/api"
+API_VERSION: Final = "v1"
+BASE_PATH: Final = f"{API_PREFIX}/{API_VERSION}"
 
 
 def routers() -> list[APIRouter]:
     """The API's routers, in the order they are mounted."""
-    return []
+    from kakehashi.api import auth, opportunities, organisations
+
+    version = APIRouter(prefix=f"/{API_VERSION}")
+    for router in (auth.router, organisations.router, opportunities.router):
+        version.include_router(router)
+    return [version]

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kakehashi.profiles.vocab import Sector
 from kakehashi.store.base import Base, TimestampMixin, UTCDateTime
+
+_SECTOR_RANK = {sector.value: rank for rank, sector in enumerate(Sector)}
+
+
+def _in_vocabulary_order(sectors: Iterable[str]) -> list[str]:
+    """The vocabulary's order, as the inputs sort them: a record reads the same just written or reloaded."""
+    return sorted(sectors, key=lambda sector: _SECTOR_RANK.get(sector, len(_SECTOR_RANK)))
 
 
 class Organisation(TimestampMixin, Base):
@@ -39,7 +48,7 @@ class Organisation(TimestampMixin, Base):
 
     @property
     def sectors(self) -> list[str]:
-        return [row.sector for row in self.sector_rows]
+        return _in_vocabulary_order(row.sector for row in self.sector_rows)
 
 
 class OrganisationSector(Base):
@@ -83,7 +92,7 @@ class Opportunity(TimestampMixin, Base):
 
     @property
     def sectors(self) -> list[str]:
-        return [row.sector for row in self.sector_rows]
+        return _in_vocabulary_order(row.sector for row in self.sector_rows)
 
     @property
     def translations(self) -> dict[str, dict[str, str]]:

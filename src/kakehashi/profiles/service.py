@@ -10,11 +10,11 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, Select, Text, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, Select, Text, and_, cast, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from kakehashi.accounts.roles import Actor
-from kakehashi.errors import InvalidTransition, NotFound, PermissionDenied
+from kakehashi.errors import Conflict, FieldProblem, InvalidTransition, NotFound, PermissionDenied
 from kakehashi.profiles.lifecycle import (
     EDITABLE_BY_OWNER,
     EDITABLE_BY_STAFF,
@@ -40,7 +40,12 @@ from kakehashi.profiles.schemas import (
     Page,
     TranslationInput,
 )
-from kakehashi.profiles.views import can_edit_organisation, opportunity_view, organisation_view
+from kakehashi.profiles.views import (
+    can_edit_organisation,
+    opportunity_view,
+    organisation_view,
+    sees_identity,
+)
 from kakehashi.profiles.vocab import Language, Sector, Status
 from kakehashi.store.base import utcnow
 
@@ -50,6 +55,7 @@ from kakehashi.store.base import utcnow
 def create_organisation(session: Session, actor: Actor, data: OrganisationInput) -> Organisation:
     if not actor.is_staff:
         raise PermissionDenied("Only agency officers and administrators register organisations.")
+    _require_new_external_id(session, Organisation, data.external_id)
     org = Organisation()
     apply_organisation(org, data.model_dump(exclude={"sectors"}), data.sectors)
     session.add(org)
@@ -77,6 +83,17 @@ def apply_organisation(org: Organisation, values: dict[str, object], sectors: li
         org.sector_rows = [row for row in org.sector_rows if row.sector in wanted] + [
             OrganisationSector(sector=s) for s in wanted if s not in org.sectors
         ]
+
+
+def _require_new_external_id(
+    session: Session, model: type[Organisation] | type[Opportunity], external_id: str | None
+) -> None:
+    """A clear 409 naming the field, rather than the store's unique-constraint error."""
+    if external_id and session.scalar(select(model.id).where(model.external_id == external_id)) is not None:
+        raise Conflict(
+            f"The external id {external_id!r} is taken already.",
+            problems=[FieldProblem("external_id", "already used by another record")],
+        )
 
 
 def get_organisation(session: Session, actor: Actor, organisation_id: int) -> OrganisationView:
@@ -134,6 +151,7 @@ def create_opportunity(
     org = _organisation(session, organisation_id)
     if not can_edit_organisation(actor, org.id):
         raise PermissionDenied("You can only post opportunities for your own organisation.")
+    _require_new_external_id(session, Opportunity, data.external_id)
     opp = Opportunity(organisation_id=org.id, status=Status.DRAFT.value, created_by_id=actor.user_id)
     opp.organisation = org
     apply_opportunity(opp, data.model_dump(exclude={"sectors", "translations"}), data.sectors)
@@ -253,6 +271,9 @@ def list_opportunities(
     """Search and filter what the actor may read, newest first."""
     query = _visible_to(select(Opportunity), actor)
     query = _filtered(query, filters, anonymous=not actor.is_staff)
+    if filters.organisation_id is not None and not sees_identity(actor, filters.organisation_id):
+        # Listing an organisation's opportunities would tell who posted the anonymised ones.
+        query = query.where(false())
     query = query.order_by(
         func.coalesce(Opportunity.published_at, Opportunity.created_at).desc(), Opportunity.id.desc()
     )

@@ -32,7 +32,7 @@ class Database:
         self.engine: Engine = create_engine(url, echo=echo, future=True)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _enable_sqlite_foreign_keys)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -41,7 +41,7 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: committed if the block succeeds, rolled back (nothing written) if it raises."""
-        session = self._sessions()
+        session = self.sessionmaker()
         try:
             yield session
             session.commit()

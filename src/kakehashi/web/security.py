@@ -12,9 +12,13 @@ _PAGE_POLICY: Final = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
-# FastAPI's interactive API documentation pulls its viewer's script and styles from a CDN and runs
-# an inline script; it gets a policy of its own so that the pages' policy can stay strict.
+# The interactive API documentation (Swagger UI, served from this origin) starts with an inline script
+# and sets inline styles; it gets a policy of its own so that the pages' policy can stay strict.
 _DOCS_PATHS: Final = frozenset({"/docs", "/docs/oauth2-redirect"})
+_DOCS_POLICY: Final = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+)
 
 _COMMON_HEADERS: Final = (
     ("x-content-type-options", "nosniff"),
@@ -40,8 +44,7 @@ class SecurityHeadersMiddleware:
                 headers = MutableHeaders(scope=message)
                 for name, value in _COMMON_HEADERS:
                     headers.setdefault(name, value)
-                if not is_docs:
-                    headers.setdefault("content-security-policy", _PAGE_POLICY)
+                headers.setdefault("content-security-policy", _DOCS_POLICY if is_docs else _PAGE_POLICY)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

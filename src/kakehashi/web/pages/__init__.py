@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from kakehashi.web.pages import auth, home, language, my_organisation, opportunities, organisations, review
+from kakehashi.web.pages import (
+    auth,
+    home,
+    language,
+    matching,
+    my_organisation,
+    opportunities,
+    organisations,
+    review,
+)
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     home.router,
     language.router,
     auth.router,
     opportunities.router,
+    matching.router,
     organisations.router,
     my_organisation.router,
     review.router,

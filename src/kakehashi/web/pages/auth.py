@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kakehashi.accounts.service import authenticate
+from kakehashi.accounts.throttle import SignInThrottle
 from kakehashi.errors import AuthenticationRequired
 from kakehashi.web.csrf import rotate_csrf_token
 from kakehashi.web.deps import (
@@ -40,6 +41,9 @@ def sign_in(
     email = str(form.get("email") or "")
     password = str(form.get("password") or "")
     target = local_path(str(form.get("next") or "/"))
+    throttle: SignInThrottle = request.app.state.sign_in_throttle
+    address = request.client.host if request.client else None
+    throttle.check(email, address)
     try:
         with database.session() as session:
             user = authenticate(session, email=email, password=password)
@@ -51,8 +55,10 @@ def sign_in(
                 organisation_id=user.organisation_id,
             )
     except AuthenticationRequired:
+        throttle.failed(email, address)
         context = {"next": target, "email": email, "failed": True}
         return render(request, "signin.html", context, status_code=401)
+    throttle.succeeded(email)
     # A new session on sign-in: nothing from before (a planted session, an old token) carries over.
     remember_session_user(request, signed_in)
     rotate_csrf_token(request)

@@ -22,11 +22,13 @@ from kakehashi.web.deps import (
     SettingsDep,
     SignedInDep,
     TranslationsDep,
+    get_locale,
     set_notice,
 )
 from kakehashi.web.forms import form_errors, opportunity_data, opportunity_form_values, submitted_values
 from kakehashi.web.labels import COUNTRIES, LANGUAGES, N_, OPPORTUNITY_TYPES, SECTORS, STATUSES
 from kakehashi.web.pages.language import local_path
+from kakehashi.web.pages.matching import matches_panel
 from kakehashi.web.templating import render
 
 router = APIRouter()
@@ -107,6 +109,7 @@ def opportunity_page(
             "shown": shown,
             "shown_language": shown_language,
             "actions": _actions_for(actor, view),
+            **matches_panel(request, actor, view, get_locale(request)),
         },
     )
 

@@ -1,0 +1,103 @@
+"""API tokens: sign in with e-mail and password, sign out, and who am I."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Response, status
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from kakehashi.accounts.roles import Role
+from kakehashi.accounts.service import authenticate, get_user, issue_token, revoke_token, token_expiry
+from kakehashi.api.deps import AddressDep, DatabaseDep, SettingsDep, SignedInDep, ThrottleDep, TokenDep
+from kakehashi.api.openapi import errors
+from kakehashi.errors import AuthenticationRequired
+
+router = APIRouter(tags=["auth"])
+
+
+class TokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    label: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = Field(
+        default="", description="A name to recognise the token by (for example the client's name)."
+    )
+
+
+class TokenOut(BaseModel):
+    token: str = Field(description="Send it as `Authorization: Bearer <token>`; it is shown only once.")
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: datetime
+
+
+class MeOut(BaseModel):
+    id: int
+    email: str
+    display_name: str
+    role: Role
+    organisation_id: int | None
+    agency: str | None = Field(description="ICE or JETRO for agency officers.")
+    locale: str | None
+
+
+@router.post(
+    "/auth/token",
+    summary="Sign in: exchange e-mail and password for an API token",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TokenOut,
+    responses=errors(401, 422, 429),
+)
+def create_token(
+    body: TokenRequest,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    throttle: ThrottleDep,
+    address: AddressDep,
+) -> TokenOut:
+    throttle.check(body.email, address)
+    try:
+        with database.session() as session:
+            user = authenticate(session, email=body.email, password=body.password)
+            token = issue_token(session, user, max_age_s=settings.api_token_max_age_s, label=body.label)
+            expires_at = token_expiry(session, token)
+    except AuthenticationRequired:
+        throttle.failed(body.email, address)
+        raise
+    throttle.succeeded(body.email)
+    assert expires_at is not None
+    return TokenOut(token=token, expires_at=expires_at)
+
+
+@router.delete(
+    "/auth/token",
+    summary="Sign out: revoke the token of this request",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=errors(401),
+)
+def delete_token(_actor: SignedInDep, token: TokenDep, database: DatabaseDep) -> Response:
+    assert token is not None  # SignedInDep has accepted it
+    with database.session() as session:
+        revoke_token(session, token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/me", summary="The signed-in user", response_model=MeOut, responses=errors(401))
+def me(actor: SignedInDep, database: DatabaseDep) -> MeOut:
+    assert actor.user_id is not None
+    with database.session() as session:
+        user = get_user(session, actor.user_id)
+        if user is None:
+            raise AuthenticationRequired("This account no longer exists.")
+        return MeOut(
+            id=user.id,
+            email=user.email,
+            display_name=user.display_name,
+            role=Role(user.role),
+            organisation_id=user.organisation_id,
+            agency=actor.agency_code,
+            locale=user.locale,
+        )

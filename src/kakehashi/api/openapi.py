@@ -1,0 +1,38 @@
+"""The error shape as OpenAPI models, so that /docs shows what every error looks like."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+    line: int | None = None
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    fields: list[FieldError]
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+_DESCRIPTIONS = {
+    401: "No, a malformed, unknown or expired token, or wrong credentials.",
+    403: "Signed in, but this role or organisation may not do it.",
+    404: "Does not exist, or is not visible to the caller.",
+    409: "Clashes with the current state (a duplicate, a transition not allowed from this status).",
+    422: "Invalid input; `fields` names each bad field.",
+    429: "Too many failed sign-ins for this e-mail or from this address; wait and try again.",
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route: the listed error statuses, each with the one error shape."""
+    return {status: {"model": ErrorResponse, "description": _DESCRIPTIONS[status]} for status in statuses}

@@ -1,0 +1,112 @@
+"""Matching pages: the matches panel of an opportunity, shortlist and dismiss, organisation matches,
+and the partner search that accepts Italian, Japanese or English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from kakehashi.accounts.roles import Actor
+from kakehashi.errors import FieldProblem, ValidationFailed
+from kakehashi.matching.service import MatchingService
+from kakehashi.matching.worker import EmbeddingWorker
+from kakehashi.profiles.schemas import OpportunityView
+from kakehashi.web.deps import ActorDep, DatabaseDep, LocaleDep, SignedInDep, TranslationsDep, set_notice
+from kakehashi.web.labels import COUNTRIES, N_, OPPORTUNITY_TYPES, SECTORS
+from kakehashi.web.templating import render
+
+router = APIRouter()
+
+PANEL_SIZE = 8
+SEARCH_SIZE = 20
+VERDICTS = {"shortlist": "shortlisted", "dismiss": "dismissed", "clear": None}
+VERDICT_NOTICES = {
+    "shortlist": N_("Added to your shortlist."),
+    "dismiss": N_("Dismissed: it will not be suggested again for this opportunity."),
+    "clear": N_("Your verdict was cleared."),
+}
+
+
+def matching_of(request: Request) -> MatchingService:
+    service: MatchingService = request.app.state.matching
+    return service
+
+
+def worker_of(request: Request) -> EmbeddingWorker:
+    worker: EmbeddingWorker = request.app.state.embedding_worker
+    return worker
+
+
+def matches_panel(request: Request, actor: Actor, view: OpportunityView, locale: str) -> dict[str, Any]:
+    """What ``matching/panel.html`` shows under an opportunity: its best counterparts, explained."""
+    if view.status != "published":
+        return {"matches": None, "indexing": None, "can_judge": False}
+    results = matching_of(request).matches_for_opportunity(actor, view.id, locale=locale, limit=PANEL_SIZE)
+    status = worker_of(request).status()
+    can_judge = actor.is_staff or (view.organisation is not None and actor.belongs_to(view.organisation.id))
+    return {"matches": results, "indexing": status if status.running else None, "can_judge": can_judge}
+
+
+@router.post("/opportunities/{opportunity_id}/matches/{target_id}/{verdict}")
+def judge_match(
+    request: Request,
+    opportunity_id: int,
+    target_id: int,
+    verdict: str,
+    actor: SignedInDep,
+    translations: TranslationsDep,
+) -> RedirectResponse:
+    if verdict not in VERDICTS:
+        raise ValidationFailed(
+            "Unknown verdict.", problems=[FieldProblem("verdict", "shortlist, dismiss or clear")]
+        )
+    matching_of(request).record_feedback(actor, opportunity_id, target_id, VERDICTS[verdict])  # type: ignore[arg-type]
+    set_notice(request, translations.gettext(VERDICT_NOTICES[verdict]))
+    return RedirectResponse(f"/opportunities/{opportunity_id}#matches", status_code=303)
+
+
+@router.get("/organisations/{organisation_id}/matches", response_class=HTMLResponse)
+def organisation_matches(
+    request: Request, organisation_id: int, actor: SignedInDep, locale: LocaleDep, database: DatabaseDep
+) -> HTMLResponse:
+    from kakehashi.profiles import service as profiles
+
+    results = matching_of(request).matches_for_organisation(actor, organisation_id, locale=locale, limit=20)
+    with database.session() as session:
+        organisation = profiles.get_organisation(session, actor, organisation_id)
+    return render(request, "matching/organisation.html", {"organisation": organisation, "results": results})
+
+
+@router.get("/search", response_class=HTMLResponse)
+def partner_search(request: Request, actor: ActorDep, locale: LocaleDep) -> HTMLResponse:
+    params = request.query_params
+    chosen = {name: params.get(name, "").strip() for name in ("q", "type", "sector", "country")}
+    problems = [
+        FieldProblem(name, "unknown value")
+        for name, allowed in (("type", OPPORTUNITY_TYPES), ("sector", SECTORS), ("country", COUNTRIES))
+        if chosen[name] and chosen[name] not in allowed
+    ]
+    if problems:
+        raise ValidationFailed("The search filters are not valid.", problems=problems)
+    results = None
+    if chosen["q"]:
+        results = matching_of(request).search(
+            actor,
+            chosen["q"],
+            locale=locale,
+            types=frozenset({chosen["type"]} - {""}),
+            sectors=frozenset({chosen["sector"]} - {""}),
+            countries=frozenset({chosen["country"]} - {""}),
+            limit=SEARCH_SIZE,
+        )
+    return render(
+        request,
+        "matching/search.html",
+        {
+            "chosen": chosen,
+            "results": results,
+            "choices": {"type": list(OPPORTUNITY_TYPES), "sector": list(SECTORS), "country": list(COUNTRIES)},
+        },
+    )

@@ -1,0 +1,225 @@
+"""The issue's role rules, systematically over every write endpoint of the API.
+
+A member of organisation A gets 403 or 404 on every write to organisation B and its opportunities, and
+nothing of B changes; a visitor gets 401 on every write; A never sees B's unpublished opportunities; a
+visitor (and A) never learns which organisation is behind an anonymised opportunity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import API, B_EXTERNAL_ID, B_NAME, B_NAME_JA, B_WEBSITE, World, assert_error
+from tests.api.payloads import NEW_OPPORTUNITY, NEW_ORGANISATION
+
+ACTIONS = ("submit", "publish", "send-back", "expire", "withdraw")
+B_TARGETS = ("b_draft", "b_in_review", "b_published")
+
+# (method, path template, body): every write endpoint, aimed at organisation B and its opportunities.
+WRITES: list[tuple[str, str, Any]] = [
+    ("POST", "/organisations", NEW_ORGANISATION),
+    ("PATCH", "/organisations/{org_b}", {"city": "Osaka"}),
+    ("POST", "/opportunities", {**NEW_OPPORTUNITY, "organisation_id": "{org_b}"}),
+    *[("PATCH", f"/opportunities/{{{target}}}", {"trl": 2}) for target in B_TARGETS],
+    *[
+        ("POST", f"/opportunities/{{{target}}}/{action}", {"note": "x"})
+        for target in B_TARGETS
+        for action in ACTIONS
+    ],
+]
+WRITE_IDS = [f"{method} {path}" for method, path, _ in WRITES]
+# Endpoints that write only the caller's own things, so that nothing of B can be reached through them.
+OWN_WRITES = {("POST", "/auth/token"), ("DELETE", "/auth/token")}
+
+
+def _fill(template: Any, world: World) -> Any:
+    """Put the world's ids into a path or a body (``"{org_b}"`` becomes B's id, an int in bodies)."""
+    names = {"org_b": world.org_b, **world.opps}
+    if isinstance(template, dict):
+        return {key: _fill(value, world) for key, value in template.items()}
+    if isinstance(template, str) and template.startswith("{") and template.endswith("}"):
+        return names[template[1:-1]]
+    if isinstance(template, str):
+        return template.format(**names)
+    return template
+
+
+def _snapshot_of_b(client: TestClient, world: World) -> Any:
+    officer = world.auth("officer")
+    return (
+        client.get(f"{API}/organisations/{world.org_b}", headers=officer).json(),
+        client.get(f"{API}/organisations/{world.org_b}/opportunities", headers=officer).json(),
+        client.get(f"{API}/opportunities?page_size=100", headers=officer).json()["total"],
+    )
+
+
+def test_the_table_covers_every_write_endpoint(client: TestClient) -> None:
+    """Read from the OpenAPI document, so that a new write endpoint must join the table above."""
+    spec = client.get("/openapi.json").json()
+    routes = {
+        (method.upper(), path.removeprefix(API))
+        for path, operations in spec["paths"].items()
+        if path.startswith(API + "/")
+        for method in operations
+        if method.upper() not in {"GET", "HEAD", "OPTIONS"}
+    }
+    generic = {
+        (method, path.replace("{org_b}", "{organisation_id}").replace("{b_draft}", "{opportunity_id}"))
+        for method, path, _ in WRITES
+        if "{b_in_review}" not in path and "{b_published}" not in path
+    }
+    assert routes - OWN_WRITES == generic
+
+
+@pytest.mark.parametrize(("method", "path", "body"), WRITES, ids=WRITE_IDS)
+def test_member_of_a_cannot_write_anything_of_b(
+    client: TestClient, world: World, method: str, path: str, body: Any
+) -> None:
+    before = _snapshot_of_b(client, world)
+    response = client.request(
+        method, API + _fill(path, world), json=_fill(body, world), headers=world.auth("member_a")
+    )
+    error = assert_error(response, response.status_code)
+    assert response.status_code in (403, 404), response.text
+    assert error["code"] in ("permission_denied", "not_found")
+    assert _snapshot_of_b(client, world) == before
+
+
+@pytest.mark.parametrize(("method", "path", "body"), WRITES, ids=WRITE_IDS)
+def test_visitor_cannot_write_anything(
+    client: TestClient, world: World, method: str, path: str, body: Any
+) -> None:
+    before = _snapshot_of_b(client, world)
+    response = client.request(method, API + _fill(path, world), json=_fill(body, world))
+    assert_error(response, 401, "authentication_required")
+    assert _snapshot_of_b(client, world) == before
+
+
+def test_the_same_writes_succeed_for_b_itself(client: TestClient, world: World) -> None:
+    # The control: what A is refused, B's own member may do (so the 403s above are about the organisation).
+    member_b = world.auth("member_b")
+    assert (
+        client.patch(
+            f"{API}/organisations/{world.org_b}", json={"city": "Osaka"}, headers=member_b
+        ).status_code
+        == 200
+    )
+    draft = f"{API}/opportunities/{world.opps['b_draft']}"
+    assert client.patch(draft, json={"trl": 2}, headers=member_b).status_code == 200
+    assert client.post(f"{draft}/submit", headers=member_b).status_code == 200
+    assert client.post(f"{API}/opportunities", json=NEW_OPPORTUNITY, headers=member_b).status_code == 201
+
+
+def test_a_member_of_a_gets_404_for_every_unpublished_opportunity_of_b(
+    client: TestClient, world: World
+) -> None:
+    for name in ("b_draft", "b_in_review", "b_expired", "b_withdrawn"):
+        response = client.get(f"{API}/opportunities/{world.opps[name]}", headers=world.auth("member_a"))
+        assert_error(response, 404, "not_found")
+    assert (
+        client.get(
+            f"{API}/opportunities/{world.opps['b_published']}", headers=world.auth("member_a")
+        ).status_code
+        == 200
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "status=draft",
+        "status=in_review",
+        "status=expired",
+        "status=withdrawn",
+        "country=JP",
+        "sector=quantum",
+        "q=量子アニーリング",
+        "language=ja",
+    ],
+)
+def test_a_member_of_a_never_lists_unpublished_opportunities_of_b(
+    client: TestClient, world: World, query: str
+) -> None:
+    listed = client.get(f"{API}/opportunities?page_size=100&{query}", headers=world.auth("member_a")).json()
+    b_ids = {i for name, i in world.opps.items() if name.startswith("b_")}
+    seen_of_b = {item["id"] for item in listed["items"]} & b_ids
+    assert seen_of_b <= {world.opps["b_published"]}
+    # A's own draft is listed to A: the filter is by organisation, not a blanket "published only".
+    if query in ("", "status=draft"):
+        assert world.opps["a_draft"] in {item["id"] for item in listed["items"]}
+
+
+# --- anonymisation ---------------------------------------------------------------------------------
+
+
+def _leaves(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Every (path, value) leaf of a JSON document; list indices become ``*``."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, f"{path}.{key}" if path else key)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _leaves(value, f"{path}.*" if path else "*")
+    else:
+        yield path, node
+
+
+def assert_nothing_identifies_b(document: Any, world: World, *, list_prefix: str) -> None:
+    """No name, id, website or external id of B anywhere, and no integer but the opportunity's own."""
+    text = str(document).casefold()
+    for secret in (B_NAME, B_NAME_JA, B_WEBSITE, "kurogane", B_EXTERNAL_ID, "sendai"):
+        assert secret.casefold() not in text
+    opportunity_ids = set(world.opps.values())
+    for path, value in _leaves(document):
+        assert "organisation_id" not in path
+        if path == f"{list_prefix}organisation":
+            assert value is None
+        if isinstance(value, int) and not isinstance(value, bool):
+            assert path in {f"{list_prefix}id", f"{list_prefix}trl", "total", "page", "page_size", "pages"}, (
+                path
+            )
+            if path == f"{list_prefix}id":
+                assert value in opportunity_ids
+
+
+@pytest.mark.parametrize("who", ["visitor", "member_a"])
+def test_anonymised_in_detail(client: TestClient, world: World, who: str) -> None:
+    body = client.get(f"{API}/opportunities/{world.opps['b_published']}", headers=world.auth(who)).json()
+    assert body["anonymised"] is True
+    assert_nothing_identifies_b(body, world, list_prefix="")
+
+
+@pytest.mark.parametrize("who", ["visitor", "member_a"])
+@pytest.mark.parametrize(
+    "query", ["", "country=JP", "sector=quantum", "language=ja", "type=technology_offer", "q=量子"]
+)
+def test_anonymised_in_lists(client: TestClient, world: World, who: str, query: str) -> None:
+    body = client.get(f"{API}/opportunities?{query}", headers=world.auth(who)).json()
+    assert world.opps["b_published"] in [item["id"] for item in body["items"]]
+    # A's own opportunities name A to A (checked elsewhere); everything else must not identify B.
+    own = {world.opps["a_draft"], world.opps["a_published"]}
+    body["items"] = [item for item in body["items"] if item["id"] not in own]
+    assert_nothing_identifies_b(body, world, list_prefix="items.*.")
+
+
+@pytest.mark.parametrize("who", ["visitor", "member_a"])
+@pytest.mark.parametrize(
+    "query", [f"q={B_NAME}", "q=Kurogane", f"q={B_NAME_JA}", "q=kurogane-ryoshi", "organisation_id={org_b}"]
+)
+def test_searching_for_b_finds_nothing(client: TestClient, world: World, who: str, query: str) -> None:
+    url = f"{API}/opportunities?{query.format(org_b=world.org_b)}"
+    assert client.get(url, headers=world.auth(who)).json()["items"] == []
+
+
+def test_staff_do_find_b_by_name(client: TestClient, world: World) -> None:
+    # The control for the test above: the search itself does reach the organisation's name.
+    found = client.get(
+        f"{API}/opportunities?q=Kurogane&status=published", headers=world.auth("officer")
+    ).json()
+    assert [item["id"] for item in found["items"]] == [world.opps["b_published"]]
+    assert found["items"][0]["organisation"]["name"] == B_NAME
