@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from kakehashi.errors import ValidationFailed
 from kakehashi.matching.index import AdaptiveIndex, ExactIndex
@@ -125,3 +126,14 @@ def test_choice_of_index_follows_the_server(
     sqlite = Database("sqlite:///:memory:")
     assert not pgvector_ready(sqlite)
     assert isinstance(choose_index(sqlite, model_id=MODEL, dim=8), AdaptiveIndex)
+
+
+def test_the_service_chooses_its_index_at_first_use_not_when_created() -> None:
+    from kakehashi.matching.embed import FakeEmbedder
+    from kakehashi.matching.service import MatchingService
+
+    unreachable = Database("postgresql+psycopg://nobody@127.0.0.1:1/nothing")
+    service = MatchingService(unreachable, FakeEmbedder(dim=8))  # creating the app must not connect
+    with pytest.raises(OperationalError):
+        _ = service.index_kind
+    unreachable.dispose()

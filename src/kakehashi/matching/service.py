@@ -61,12 +61,14 @@ class MatchingService:
         clock: Callable[[], datetime] | None = None,
         index: VectorIndex | None = None,
     ) -> None:
-        """``index`` defaults to pgvector on a PostgreSQL that has it, else the in-process index."""
+        """``index`` defaults to pgvector on a PostgreSQL that has it, else the in-process index (chosen
+        at first use, so that creating the service, and the app, does not touch the database)."""
         self.database = database
         self.embedder = embedder
-        if index is None:
-            index = choose_index(database, model_id=embedder.model_id, dim=embedder.dim)
-        self._engine = MatchingEngine(embedder=embedder, index=index, config=config, clock=clock)
+        self._index = index
+        self._config = config
+        self._clock = clock
+        self._engine_instance: MatchingEngine | None = None
         self._pruned = False
         self._loaded: dict[int, datetime] = {}
         self._fingerprint: tuple[object, ...] | None = None
@@ -79,8 +81,22 @@ class MatchingService:
 
     @property
     def index_kind(self) -> str:
-        """ "pgvector" when the vectors are searched inside PostgreSQL, else "in-process"."""
+        """Where the dense search runs: "pgvector" (inside PostgreSQL) or "in-process"."""
         return "pgvector" if isinstance(self._engine.index, PgVectorIndex) else "in-process"
+
+    @property
+    def _engine(self) -> MatchingEngine:
+        with self._lock:
+            if self._engine_instance is None:
+                index = self._index  # not ``or``: an empty index is falsy
+                if index is None:
+                    index = choose_index(
+                        self.database, model_id=self.embedder.model_id, dim=self.embedder.dim
+                    )
+                self._engine_instance = MatchingEngine(
+                    embedder=self.embedder, index=index, config=self._config, clock=self._clock
+                )
+            return self._engine_instance
 
     # -- keeping up with the store -----------------------------------------------------------------
 
