@@ -6,6 +6,7 @@ are skipped, with the reason, only when the package cannot start a server on thi
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -52,6 +53,7 @@ def pgserver() -> Iterator[PgServer]:
         yield PgServer(superuser_url=superuser_url, plain_url=plain_url)
     finally:
         server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def fresh_database(url: str) -> Database:
