@@ -128,6 +128,11 @@ class MatchingEngine:
     def model_id(self) -> str:
         return self.embedder.model_id
 
+    @property
+    def index(self) -> VectorIndex:
+        """The dense index this engine searches (in-process, or pgvector's in PostgreSQL)."""
+        return self._index
+
     def __len__(self) -> int:
         return len(self._docs)
 
@@ -332,6 +337,8 @@ class MatchingEngine:
     ) -> list[Candidate]:
         """Fused dense + lexical hits that ``keep`` accepts (the hard rules, applied before the costly
         part: exact cosines and candidate records)."""
+        # An index shared with other processes (pgvector) may know ids this engine has not loaded yet.
+        dense = [(doc_id, score) for doc_id, score in dense if doc_id in self._docs]
         lexical = self._lexical.search(tokens, self.config.candidate_pool) if tokens else []
         fused = fuse_rrf(dense, lexical, k=self.config.rrf_k, lexical_weight=self.config.rrf_lexical_weight)
         chosen = [doc_id for doc_id, _ in fused[: 2 * self.config.candidate_pool] if keep(self._docs[doc_id])]

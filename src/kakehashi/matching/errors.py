@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kakehashi.errors import FieldProblem, ValidationFailed
+from kakehashi.errors import FieldProblem, KakehashiError, ValidationFailed
 
 
 class IndexInputInvalid(ValidationFailed):
@@ -10,3 +10,10 @@ class IndexInputInvalid(ValidationFailed):
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"Invalid index input: {field}: {message}", problems=[FieldProblem(field, message)])
+
+
+class PgVectorUnavailable(KakehashiError):
+    """The database is not PostgreSQL with the ``vector`` extension (nor may it be created)."""
+
+    code = "pgvector_unavailable"
+    http_status = 500

@@ -24,6 +24,8 @@ from kakehashi.matching.catalogue import to_document, unpack
 from kakehashi.matching.documents import Feedback, Match, ScoreComponents
 from kakehashi.matching.engine import MatchingEngine
 from kakehashi.matching.explain import Explanation, SupportsEmbed
+from kakehashi.matching.index import VectorIndex
+from kakehashi.matching.pgvector import PgVectorIndex, choose_index
 from kakehashi.matching.rank import RankingConfig, SearchFilters
 from kakehashi.matching.tables import MatchFeedback, OpportunityVector
 from kakehashi.matching.vectors import Progress, SyncReport, sync_vectors
@@ -57,10 +59,17 @@ class MatchingService:
         *,
         config: RankingConfig | None = None,
         clock: Callable[[], datetime] | None = None,
+        index: VectorIndex | None = None,
     ) -> None:
+        """``index`` defaults to pgvector on a PostgreSQL that has it, else the in-process index (chosen
+        at first use, so that creating the service, and the app, does not touch the database)."""
         self.database = database
         self.embedder = embedder
-        self._engine = MatchingEngine(embedder=embedder, config=config, clock=clock)
+        self._index = index
+        self._config = config
+        self._clock = clock
+        self._engine_instance: MatchingEngine | None = None
+        self._pruned = False
         self._loaded: dict[int, datetime] = {}
         self._fingerprint: tuple[object, ...] | None = None
         self._lock = threading.RLock()
@@ -69,6 +78,25 @@ class MatchingService:
     @property
     def model_id(self) -> str:
         return self.embedder.model_id
+
+    @property
+    def index_kind(self) -> str:
+        """Where the dense search runs: "pgvector" (inside PostgreSQL) or "in-process"."""
+        return "pgvector" if isinstance(self._engine.index, PgVectorIndex) else "in-process"
+
+    @property
+    def _engine(self) -> MatchingEngine:
+        with self._lock:
+            if self._engine_instance is None:
+                index = self._index  # not ``or``: an empty index is falsy
+                if index is None:
+                    index = choose_index(
+                        self.database, model_id=self.embedder.model_id, dim=self.embedder.dim
+                    )
+                self._engine_instance = MatchingEngine(
+                    embedder=self.embedder, index=index, config=self._config, clock=self._clock
+                )
+            return self._engine_instance
 
     # -- keeping up with the store -----------------------------------------------------------------
 
@@ -97,6 +125,7 @@ class MatchingService:
                 )
             )
             published: dict[int, datetime] = {row.id: row.updated_at for row in rows}
+            self._prune_shared_index()
             gone = [i for i in self._loaded if i not in published]
             changed = [i for i, version in published.items() if self._loaded.get(i) != version]
             self._engine.remove(gone)
@@ -106,6 +135,18 @@ class MatchingService:
                 self._load(session, changed[start : start + 1000])
             self._fingerprint = fingerprint
             self._explanations.clear()
+
+    def _prune_shared_index(self) -> None:
+        """Once per process: drop what an earlier run left in a database-side index (withdrawn since)."""
+        index = self._engine.index
+        if self._pruned or not isinstance(index, PgVectorIndex):
+            return
+        index.retain(
+            select(OpportunityVector.opportunity_id)
+            .join(Opportunity, Opportunity.id == OpportunityVector.opportunity_id)
+            .where(Opportunity.status == Status.PUBLISHED.value, OpportunityVector.model_id == self.model_id)
+        )
+        self._pruned = True
 
     def _current_fingerprint(self, session: Session) -> tuple[object, ...]:
         opportunities = session.execute(

@@ -9,6 +9,16 @@ from kakehashi.store.database import import_all_models
 
 import_all_models()
 config = context.config
+
+# Tables the app creates at run time, outside the models (one per embedding model for pgvector, see
+# kakehashi.matching.pgvector): autogenerate must not propose dropping them.
+RUNTIME_TABLE_PREFIX = "pgvector_"
+
+
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    return not (type_ == "table" and name is not None and name.startswith(RUNTIME_TABLE_PREFIX))
+
+
 engine = config.attributes["engine"]
 
 with engine.begin() as connection:
@@ -17,5 +27,6 @@ with engine.begin() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     context.run_migrations()
