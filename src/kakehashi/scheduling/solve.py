@@ -1,0 +1,208 @@
+"""Solve a Problem with CP-SAT: status, objective, bound, time; best agenda so far on time-out.
+
+Benchmark mode (every meeting held): minimise total breaks under fairness.
+Platform mode (``choose_meetings``): first maximise the priority held, then, keeping that priority,
+minimise breaks; the two phases share the time limit.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from kakehashi.scheduling.bounds import participant_lower_bounds
+from kakehashi.scheduling.explain import infeasibility_reasons
+from kakehashi.scheduling.model import B2BModel, build_model
+from kakehashi.scheduling.problem import Assignment, Problem, Result, Status, participant_breaks
+from kakehashi.scheduling.tables import assign_tables
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class SolveOptions:
+    time_limit: float = 30.0
+    fairness: int | None = 2
+    threads: int = 2
+    seed: int = 0
+    priority_share: float = 0.5  # of the time limit given to the priority phase in platform mode
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+    def __init__(self, phase: str, progress: Progress | None, started: float) -> None:
+        super().__init__()
+        self.phase = phase
+        self.progress = progress
+        self.started = started
+
+    def on_solution_callback(self) -> None:
+        if self.progress is not None:
+            self.progress(
+                f"{self.phase}: {self.objective_value:g} (bound {self.best_objective_bound:g}) "
+                f"after {time.monotonic() - self.started:.1f}s"
+            )
+
+
+def solve(problem: Problem, options: SolveOptions | None = None, *, progress: Progress | None = None) -> Result:
+    opts = options or SolveOptions()
+    started = time.monotonic()
+    reasons = infeasibility_reasons(problem)
+    if reasons:
+        return _infeasible(problem, "; ".join(reasons), started)
+    lower = participant_lower_bounds(problem)
+    if opts.fairness is not None and problem.choose_meetings is False and _spread_impossible(problem, lower, opts):
+        return _infeasible(problem, _fairness_reason(problem, lower, opts.fairness), started)
+    built = build_model(problem, fairness=opts.fairness, lower=lower)
+    if problem.choose_meetings:
+        return _solve_platform(built, opts, progress, started)
+    return _solve_breaks(built, opts, progress, started)
+
+
+def _spread_impossible(problem: Problem, lower: list[int], opts: SolveOptions) -> bool:
+    forced_zero = any(len(ms) == 1 for ms in problem.meetings_of())
+    return forced_zero and opts.fairness is not None and max(lower, default=0) > opts.fairness
+
+
+def _fairness_reason(problem: Problem, lower: list[int], fairness: int) -> str:
+    p = max(range(len(lower)), key=lambda i: lower[i])
+    return (
+        f"participant {p + 1} cannot have fewer than {lower[p]} breaks (its sessions and unavailable slots), "
+        f"but someone with a single meeting has none and fairness allows a difference of {fairness}"
+    )
+
+
+def _solver(opts: SolveOptions, seconds: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, seconds)
+    solver.parameters.num_workers = max(1, opts.threads)
+    solver.parameters.random_seed = opts.seed
+    return solver
+
+
+def _solve_breaks(b: B2BModel, opts: SolveOptions, progress: Progress | None, started: float) -> Result:
+    assert b.total_breaks is not None
+    b.model.minimize(b.total_breaks)
+    solver = _solver(opts, opts.time_limit - (time.monotonic() - started))
+    code = solver.solve(b.model, _Reporter("breaks", progress, started))
+    if code == cp_model.INFEASIBLE:
+        return _infeasible(b.problem, _explain_after_solve(b.problem, opts), started)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _unknown(b.problem, solver, started)
+    status = Status.OPTIMAL if code == cp_model.OPTIMAL else Status.FEASIBLE
+    return _result(b, solver, status, started)
+
+
+def _solve_platform(b: B2BModel, opts: SolveOptions, progress: Progress | None, started: float) -> Result:
+    assert b.total_breaks is not None
+    b.model.maximize(b.priority_held)
+    first = _solver(opts, opts.time_limit * opts.priority_share)
+    code = first.solve(b.model, _Reporter("priority held", progress, started))
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _unknown(b.problem, first, started)
+    held = round(first.objective_value)
+    bound = math.floor(first.best_objective_bound + 1e-6)
+    priority_optimal = code == cp_model.OPTIMAL
+    b.model.clear_hints()
+    for v in list(b.onsite.values()) + list(b.online.values()):
+        b.model.add_hint(v, first.value(v))
+    b.model.add(b.priority_held >= held)
+    b.model.minimize(b.total_breaks)
+    second = _solver(opts, opts.time_limit - (time.monotonic() - started))
+    code2 = second.solve(b.model, _Reporter("breaks", progress, started))
+    if code2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        result = _result(b, first, Status.FEASIBLE, started)
+    else:
+        both = priority_optimal and code2 == cp_model.OPTIMAL
+        result = _result(b, second, Status.OPTIMAL if both else Status.FEASIBLE, started)
+    return _with_priority_bound(result, bound)
+
+
+def _with_priority_bound(result: Result, bound: int) -> Result:
+    return Result(
+        status=result.status,
+        assignments=result.assignments,
+        breaks=result.breaks,
+        max_breaks=result.max_breaks,
+        lower_bound=result.lower_bound,
+        unscheduled=result.unscheduled,
+        seconds=result.seconds,
+        explanation=result.explanation,
+        priority_held=result.priority_held,
+        priority_bound=max(bound, result.priority_held),
+        breaks_per_participant=result.breaks_per_participant,
+    )
+
+
+def _result(b: B2BModel, solver: cp_model.CpSolver, status: Status, started: float) -> Result:
+    problem = b.problem
+    onsite = {m: t for (m, t), v in b.onsite.items() if solver.boolean_value(v)}
+    online = {m: t for (m, t), v in b.online.items() if solver.boolean_value(v)}
+    tables = assign_tables(problem, onsite)
+    assignments = [Assignment(m, t, tables[m]) for m, t in onsite.items()]
+    assignments += [Assignment(m, t, None) for m, t in online.items()]
+    busy: list[list[int]] = [[] for _ in range(problem.n_participants)]
+    for a in assignments:
+        for p in problem.meetings[a.meeting].participants:
+            busy[p].append(a.slot)
+    per_participant = tuple(participant_breaks(slots) for slots in busy)
+    held = {a.meeting for a in assignments}
+    bound = solver.best_objective_bound if status is not Status.OPTIMAL else sum(per_participant)
+    is_breaks_objective = not problem.choose_meetings or solver.objective_value == sum(per_participant)
+    return Result(
+        status=status,
+        assignments=tuple(sorted(assignments, key=lambda a: a.meeting)),
+        breaks=sum(per_participant),
+        max_breaks=max(per_participant, default=0),
+        lower_bound=math.ceil(bound - 1e-6) if is_breaks_objective else 0,
+        unscheduled=tuple(m for m in range(len(problem.meetings)) if m not in held),
+        seconds=time.monotonic() - started,
+        priority_held=sum(problem.meetings[m].priority for m in held),
+        priority_bound=sum(problem.meetings[m].priority for m in held),
+        breaks_per_participant=per_participant,
+    )
+
+
+def _infeasible(problem: Problem, reason: str, started: float) -> Result:
+    return Result(
+        status=Status.INFEASIBLE,
+        assignments=(),
+        breaks=None,
+        max_breaks=None,
+        lower_bound=0,
+        unscheduled=tuple(range(len(problem.meetings))),
+        seconds=time.monotonic() - started,
+        explanation=reason,
+    )
+
+
+def _unknown(problem: Problem, solver: cp_model.CpSolver, started: float) -> Result:
+    return Result(
+        status=Status.UNKNOWN,
+        assignments=(),
+        breaks=None,
+        max_breaks=None,
+        lower_bound=max(0, math.ceil(solver.best_objective_bound - 1e-6)) if not problem.choose_meetings else 0,
+        unscheduled=tuple(range(len(problem.meetings))),
+        seconds=time.monotonic() - started,
+        explanation="no agenda found within the time limit",
+    )
+
+
+def _explain_after_solve(problem: Problem, opts: SolveOptions) -> str:
+    """CP-SAT proved infeasibility: say whether fairness is the cause."""
+    if opts.fairness is None:
+        return "no agenda satisfies tables, sessions, availability, fixed slots and precedences together"
+    relaxed = build_model(problem, fairness=None)
+    relaxed.model.minimize(relaxed.total_breaks or 0)
+    solver = _solver(opts, 10.0)
+    code = solver.solve(relaxed.model)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return (
+            f"agendas exist, but none where breaks of two participants differ by at most {opts.fairness}; "
+            "raise --fairness"
+        )
+    return "no agenda satisfies tables, sessions, availability, fixed slots and precedences together"
