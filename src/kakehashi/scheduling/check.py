@@ -32,7 +32,9 @@ class CheckReport:
         return max(self.breaks_per_participant, default=0)
 
 
-def check_agenda(problem: Problem, assignments: Iterable[Assignment], *, fairness: int | None = 2) -> CheckReport:
+def check_agenda(
+    problem: Problem, assignments: Iterable[Assignment], *, fairness: int | None = 2
+) -> CheckReport:
     """Every violated rule, in words with 1-based numbers; fairness None skips the fairness rule."""
     agenda = list(assignments)
     violations: list[str] = []
@@ -101,7 +103,9 @@ def _busy_slots(problem: Problem, slot_of: dict[int, int], violations: list[str]
         for p in problem.meetings[m].participants:
             other = seen.get((p, slot))
             if other is not None:
-                violations.append(f"participant {p + 1} has meetings {other + 1} and {m + 1} in slot {slot + 1}")
+                violations.append(
+                    f"participant {p + 1} has meetings {other + 1} and {m + 1} in slot {slot + 1}"
+                )
             else:
                 seen[(p, slot)] = m
                 busy[p].append(slot)

@@ -52,7 +52,8 @@ def _tokenize(text: str, source: str) -> list[_Token]:
             if match is None:
                 bad = line[pos:].strip()[:20]
                 raise ValidationFailed(
-                    f"cannot read {source}", problems=[FieldProblem("dzn", f"unexpected text {bad!r}", line_no)]
+                    f"cannot read {source}",
+                    problems=[FieldProblem("dzn", f"unexpected text {bad!r}", line_no)],
                 )
             rng, name, num, sym = match.groups()
             if rng:
@@ -76,7 +77,9 @@ class _Parser:
 
     def fail(self, message: str) -> ValidationFailed:
         line = self.tokens[min(self.pos, len(self.tokens) - 1)].line if self.tokens else None
-        return ValidationFailed(f"cannot read {self.source}", problems=[FieldProblem(self.field, message, line)])
+        return ValidationFailed(
+            f"cannot read {self.source}", problems=[FieldProblem(self.field, message, line)]
+        )
 
     def peek(self) -> _Token | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -241,7 +244,7 @@ def _build(raw: dict[str, tuple[Value, int]], source: str) -> Problem:
     for m, row in enumerate(requested, start=1):
         if not (isinstance(row, list) and len(row) == 3 and all(isinstance(v, int) for v in row)):
             raise f.fail("requested", f"row {m} must be 'participant, participant, session'")
-        a, b, s = (int(v) for v in row)  # type: ignore[call-overload]
+        a, b, s = (int(v) for v in row)
         if not (1 <= a <= n_business and 1 <= b <= n_business) or a == b:
             raise f.fail("requested", f"row {m}: participants must be two different ids in 1..{n_business}")
         if s not in (1, 2, 3):
@@ -271,4 +274,6 @@ def _check_counts(f: _Fields, problem: Problem) -> None:
     actual = [len(ms) for ms in problem.meetings_of()]
     for p, (given, real) in enumerate(zip(counts, actual, strict=True), start=1):
         if given != real:
-            raise f.fail("nMeetingsBusiness", f"participant {p} is given {given} meetings but requests {real}")
+            raise f.fail(
+                "nMeetingsBusiness", f"participant {p} is given {given} meetings but requests {real}"
+            )

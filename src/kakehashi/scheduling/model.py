@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 from kakehashi.scheduling.problem import Problem
 
 Var = cp_model.IntVar
+WINDOWS = True
 
 
 @dataclass
@@ -31,15 +32,16 @@ class B2BModel:
     held: list[cp_model.LinearExprT] = field(default_factory=list)
     busy: dict[tuple[int, int], Var] = field(default_factory=dict)
     start: dict[tuple[int, int], Var] = field(default_factory=dict)
+    runs: list[dict[int, Var]] = field(default_factory=list)  # per participant: slot -> "a run starts here"
     breaks: list[Var] = field(default_factory=list)
     total_breaks: Var | None = None
     priority_held: cp_model.LinearExprT = 0
 
     def slot_vars(self, m: int) -> list[tuple[int, Var]]:
         """(slot, variable) pairs of every way meeting m can be held."""
-        pairs = [(t, v) for (mm, t), v in self.onsite.items() if mm == m]
-        pairs += [(t, v) for (mm, t), v in self.online.items() if mm == m]
-        return pairs
+        slots = range(self.problem.n_slots)
+        pairs = [(t, self.onsite[m, t]) for t in slots if (m, t) in self.onsite]
+        return pairs + [(t, self.online[m, t]) for t in slots if (m, t) in self.online]
 
 
 def add_assignment_vars(b: B2BModel) -> None:
@@ -56,13 +58,15 @@ def add_meeting_once(b: B2BModel) -> None:
     by_meeting: list[list[Var]] = [[] for _ in b.problem.meetings]
     for (m, _t), v in list(b.onsite.items()) + list(b.online.items()):
         by_meeting[m].append(v)
-    for m, options in enumerate(by_meeting):
+    for options in by_meeting:
         if b.problem.choose_meetings:
             b.model.add_at_most_one(options)
         else:
             b.model.add_exactly_one(options)
         b.held.append(sum(options))
-    b.priority_held = sum(meeting.priority * held for meeting, held in zip(b.problem.meetings, b.held, strict=True))
+    b.priority_held = sum(
+        meeting.priority * held for meeting, held in zip(b.problem.meetings, b.held, strict=True)
+    )
 
 
 def add_capacity(b: B2BModel) -> None:
@@ -88,13 +92,25 @@ def add_busy(b: B2BModel) -> None:
         b.busy[p, t] = busy
 
 
+def add_no_double_booking(b: B2BModel) -> None:
+    """Without break counting no busy variable is needed: one meeting per participant and slot."""
+    per_cell: dict[tuple[int, int], list[Var]] = {}
+    for (m, t), v in list(b.onsite.items()) + list(b.online.items()):
+        for p in b.problem.meetings[m].participants:
+            per_cell.setdefault((p, t), []).append(v)
+    for options in per_cell.values():
+        if len(options) > 1:
+            b.model.add_at_most_one(options)
+
+
 def add_slots_used(b: B2BModel) -> None:
     """Implied: a participant uses exactly as many slots as it holds meetings (Bofill et al.)."""
     meetings_of = b.problem.meetings_of()
-    for p in range(b.problem.n_participants):
-        cells = [v for (pp, _t), v in b.busy.items() if pp == p]
-        if cells:
-            b.model.add(sum(cells) == sum(b.held[m] for m in meetings_of[p]))
+    cells: dict[int, list[Var]] = {}
+    for (p, _t), v in b.busy.items():
+        cells.setdefault(p, []).append(v)
+    for p, used in cells.items():
+        b.model.add(sum(used) == sum(b.held[m] for m in meetings_of[p]))
 
 
 def add_precedences(b: B2BModel) -> None:
@@ -111,6 +127,7 @@ def add_break_counting(b: B2BModel, lower: Sequence[int]) -> None:
     """start[p, t] <-> busy[p, t] and not busy[p, t-1]; breaks[p] = runs - 1 (or 0 without meetings)."""
     problem = b.problem
     meetings_of = problem.meetings_of()
+    all_runs: list[dict[int, Var]] = []
     for p in range(problem.n_participants):
         runs: list[Var] = []
         for t in range(problem.n_slots):
@@ -126,6 +143,7 @@ def add_break_counting(b: B2BModel, lower: Sequence[int]) -> None:
             b.model.add_bool_or([now.Not(), before, start])
             b.start[p, t] = start
             runs.append(start)
+        all_runs.append(dict(zip([t for t in range(problem.n_slots) if (p, t) in b.busy], runs, strict=True)))
         ub = max(0, (problem.n_slots + 1) // 2 - 1)
         breaks = b.model.new_int_var(lower[p] if p < len(lower) else 0, ub, f"breaks[{p}]")
         if not runs:
@@ -140,6 +158,21 @@ def add_break_counting(b: B2BModel, lower: Sequence[int]) -> None:
     total = b.model.new_int_var(sum(lower), problem.n_slots * problem.n_participants, "total_breaks")
     b.model.add(total == sum(b.breaks))
     b.total_breaks = total
+    b.runs = all_runs
+
+
+def add_run_windows(b: B2BModel) -> None:
+    """Implied: a busy slot lies at most n_p - 1 slots after the start of its run (runs are <= n_p long)."""
+    for p, meetings in enumerate(b.problem.meetings_of()):
+        n = len(meetings)
+        if b.problem.choose_meetings or n == 0:
+            continue
+        for t in range(b.problem.n_slots):
+            busy = b.busy.get((p, t))
+            if busy is None:
+                continue
+            window = [v for s, v in b.runs[p].items() if t - n < s <= t]
+            b.model.add(busy <= sum(window))
 
 
 def add_fairness(b: B2BModel, fairness: int | None) -> None:
@@ -164,15 +197,26 @@ def add_fairness(b: B2BModel, fairness: int | None) -> None:
                 b.model.add(b.breaks[p] <= fairness)
 
 
-def build_model(problem: Problem, *, fairness: int | None, lower: Sequence[int] = ()) -> B2BModel:
-    """The full model; the caller chooses the objective (breaks, or priority then breaks)."""
+def build_model(
+    problem: Problem, *, fairness: int | None, lower: Sequence[int] = (), with_breaks: bool = True
+) -> B2BModel:
+    """The full model; the caller chooses the objective (breaks, or priority then breaks).
+
+    ``with_breaks=False`` leaves out break counting and fairness (the priority phase does not need them).
+    """
     b = B2BModel(problem)
     add_assignment_vars(b)
     add_meeting_once(b)
     add_capacity(b)
+    if not with_breaks:
+        add_no_double_booking(b)
+        add_precedences(b)
+        return b
     add_busy(b)
     add_slots_used(b)
     add_precedences(b)
     add_break_counting(b, lower)
+    if WINDOWS:
+        add_run_windows(b)
     add_fairness(b, fairness)
     return b

@@ -6,6 +6,7 @@ to the 1-based numbering of the benchmark files and of the CLI output.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
@@ -146,7 +147,9 @@ def _meeting_problems(problem: Problem, m: int, meeting: Meeting) -> list[FieldP
     found: list[FieldProblem] = []
     for p in meeting.participants:
         if not 0 <= p < problem.n_participants:
-            found.append(FieldProblem(where, f"participant {p + 1} is not within 1..{problem.n_participants}"))
+            found.append(
+                FieldProblem(where, f"participant {p + 1} is not within 1..{problem.n_participants}")
+            )
     if meeting.a == meeting.b:
         found.append(FieldProblem(where, "a participant cannot meet itself"))
     if meeting.fixed_slot is not None and not 0 <= meeting.fixed_slot < problem.n_slots:
@@ -206,7 +209,11 @@ class Result:
             "priority_bound": self.priority_bound,
             "explanation": self.explanation,
             "assignments": [
-                {"meeting": a.meeting + 1, "slot": a.slot + 1, "table": None if a.table is None else a.table + 1}
+                {
+                    "meeting": a.meeting + 1,
+                    "slot": a.slot + 1,
+                    "table": None if a.table is None else a.table + 1,
+                }
                 for a in sorted(self.assignments, key=lambda a: a.meeting)
             ],
         }
@@ -215,4 +222,4 @@ class Result:
 def participant_breaks(busy_slots: Sequence[int]) -> int:
     """Number of maximal idle runs strictly between the first and the last busy slot."""
     ordered = sorted(set(busy_slots))
-    return sum(1 for prev, nxt in zip(ordered, ordered[1:], strict=False) if nxt > prev + 1)
+    return sum(1 for prev, nxt in itertools.pairwise(ordered) if nxt > prev + 1)

@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model
 
 from kakehashi.scheduling.bounds import participant_lower_bounds
 from kakehashi.scheduling.explain import infeasibility_reasons
+from kakehashi.scheduling.greedy import greedy_first_come
 from kakehashi.scheduling.model import B2BModel, build_model
 from kakehashi.scheduling.problem import Assignment, Problem, Result, Status, participant_breaks
 from kakehashi.scheduling.tables import assign_tables
@@ -32,7 +33,7 @@ class SolveOptions:
     priority_share: float = 0.5  # of the time limit given to the priority phase in platform mode
 
 
-class _Reporter(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+class _Reporter(cp_model.CpSolverSolutionCallback):
     def __init__(self, phase: str, progress: Progress | None, started: float) -> None:
         super().__init__()
         self.phase = phase
@@ -47,18 +48,24 @@ class _Reporter(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
             )
 
 
-def solve(problem: Problem, options: SolveOptions | None = None, *, progress: Progress | None = None) -> Result:
+def solve(
+    problem: Problem, options: SolveOptions | None = None, *, progress: Progress | None = None
+) -> Result:
     opts = options or SolveOptions()
     started = time.monotonic()
     reasons = infeasibility_reasons(problem)
     if reasons:
         return _infeasible(problem, "; ".join(reasons), started)
     lower = participant_lower_bounds(problem)
-    if opts.fairness is not None and problem.choose_meetings is False and _spread_impossible(problem, lower, opts):
-        return _infeasible(problem, _fairness_reason(problem, lower, opts.fairness), started)
-    built = build_model(problem, fairness=opts.fairness, lower=lower)
+    if (
+        opts.fairness is not None
+        and problem.choose_meetings is False
+        and _spread_impossible(problem, lower, opts)
+    ):
+        return _infeasible(problem, _fairness_reason(lower, opts.fairness), started)
     if problem.choose_meetings:
-        return _solve_platform(built, opts, progress, started)
+        return _solve_platform(problem, opts, progress, started)
+    built = build_model(problem, fairness=opts.fairness, lower=lower)
     return _solve_breaks(built, opts, progress, started)
 
 
@@ -67,7 +74,7 @@ def _spread_impossible(problem: Problem, lower: list[int], opts: SolveOptions) -
     return forced_zero and opts.fairness is not None and max(lower, default=0) > opts.fairness
 
 
-def _fairness_reason(problem: Problem, lower: list[int], fairness: int) -> str:
+def _fairness_reason(lower: list[int], fairness: int) -> str:
     p = max(range(len(lower)), key=lambda i: lower[i])
     return (
         f"participant {p + 1} cannot have fewer than {lower[p]} breaks (its sessions and unavailable slots), "
@@ -96,19 +103,26 @@ def _solve_breaks(b: B2BModel, opts: SolveOptions, progress: Progress | None, st
     return _result(b, solver, status, started)
 
 
-def _solve_platform(b: B2BModel, opts: SolveOptions, progress: Progress | None, started: float) -> Result:
-    assert b.total_breaks is not None
-    b.model.maximize(b.priority_held)
+def _solve_platform(
+    problem: Problem, opts: SolveOptions, progress: Progress | None, started: float
+) -> Result:
+    """Phase 1 maximises priority held (seeded with first-come), phase 2 minimises breaks keeping it."""
+    lean = build_model(problem, fairness=None, with_breaks=False)
+    lean.model.maximize(lean.priority_held)
+    _hint(lean, greedy_first_come(problem).assignments)
     first = _solver(opts, opts.time_limit * opts.priority_share)
-    code = first.solve(b.model, _Reporter("priority held", progress, started))
+    code = first.solve(lean.model, _Reporter("priority held", progress, started))
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _unknown(b.problem, first, started)
+        return _unknown(problem, first, started)
     held = round(first.objective_value)
     bound = math.floor(first.best_objective_bound + 1e-6)
     priority_optimal = code == cp_model.OPTIMAL
-    b.model.clear_hints()
-    for v in list(b.onsite.values()) + list(b.online.values()):
-        b.model.add_hint(v, first.value(v))
+    b = build_model(problem, fairness=opts.fairness)
+    assert b.total_breaks is not None
+    for key, v in b.onsite.items():
+        b.model.add_hint(v, first.boolean_value(lean.onsite[key]))
+    for key, v in b.online.items():
+        b.model.add_hint(v, first.boolean_value(lean.online[key]))
     b.model.add(b.priority_held >= held)
     b.model.minimize(b.total_breaks)
     second = _solver(opts, opts.time_limit - (time.monotonic() - started))
@@ -119,6 +133,14 @@ def _solve_platform(b: B2BModel, opts: SolveOptions, progress: Progress | None, 
         both = priority_optimal and code2 == cp_model.OPTIMAL
         result = _result(b, second, Status.OPTIMAL if both else Status.FEASIBLE, started)
     return _with_priority_bound(result, bound)
+
+
+def _hint(b: B2BModel, agenda: tuple[Assignment, ...]) -> None:
+    chosen = {(a.meeting, a.slot, a.online) for a in agenda}
+    for (m, t), v in b.onsite.items():
+        b.model.add_hint(v, (m, t, False) in chosen)
+    for (m, t), v in b.online.items():
+        b.model.add_hint(v, (m, t, True) in chosen)
 
 
 def _with_priority_bound(result: Result, bound: int) -> Result:
@@ -185,7 +207,9 @@ def _unknown(problem: Problem, solver: cp_model.CpSolver, started: float) -> Res
         assignments=(),
         breaks=None,
         max_breaks=None,
-        lower_bound=max(0, math.ceil(solver.best_objective_bound - 1e-6)) if not problem.choose_meetings else 0,
+        lower_bound=max(0, math.ceil(solver.best_objective_bound - 1e-6))
+        if not problem.choose_meetings
+        else 0,
         unscheduled=tuple(range(len(problem.meetings))),
         seconds=time.monotonic() - started,
         explanation="no agenda found within the time limit",
