@@ -13,7 +13,7 @@ import typer
 
 from kakehashi.errors import KakehashiError
 
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("schedule",)
 
 app = typer.Typer(
     name="kakehashi",

@@ -221,7 +221,8 @@ def _explain_after_solve(problem: Problem, opts: SolveOptions) -> str:
     if opts.fairness is None:
         return "no agenda satisfies tables, sessions, availability, fixed slots and precedences together"
     relaxed = build_model(problem, fairness=None)
-    relaxed.model.minimize(relaxed.total_breaks or 0)
+    assert relaxed.total_breaks is not None
+    relaxed.model.minimize(relaxed.total_breaks)
     solver = _solver(opts, 10.0)
     code = solver.solve(relaxed.model)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
