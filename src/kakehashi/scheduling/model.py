@@ -21,6 +21,7 @@ from kakehashi.scheduling.problem import Problem
 
 Var = cp_model.IntVar
 WINDOWS = True
+SEATS = True
 
 
 @dataclass
@@ -101,6 +102,16 @@ def add_no_double_booking(b: B2BModel) -> None:
     for options in per_cell.values():
         if len(options) > 1:
             b.model.add_at_most_one(options)
+
+
+def add_seats(b: B2BModel) -> None:
+    """Implied: every on-site meeting seats two participants, so at most 2 * n_tables are busy on site."""
+    if b.online or b.problem.choose_meetings:
+        return
+    for t in range(b.problem.n_slots):
+        cells = [v for (_p, tt), v in b.busy.items() if tt == t]
+        if len(cells) > 2 * b.problem.n_tables:
+            b.model.add(sum(cells) <= 2 * b.problem.n_tables)
 
 
 def add_slots_used(b: B2BModel) -> None:
@@ -214,6 +225,8 @@ def build_model(
         return b
     add_busy(b)
     add_slots_used(b)
+    if SEATS:
+        add_seats(b)
     add_precedences(b)
     add_break_counting(b, lower)
     if WINDOWS:
