@@ -7,13 +7,16 @@ finds no such slot is left out. Priorities are ignored: that is what first-come 
 
 from __future__ import annotations
 
+import math
 import time
+from collections.abc import Sequence
 
 from kakehashi.scheduling.problem import Assignment, Problem, Result, Status, participant_breaks
 from kakehashi.scheduling.tables import assign_tables
 
 
-def greedy_first_come(problem: Problem) -> Result:
+def greedy_first_come(problem: Problem, *, order: Sequence[int] | None = None) -> Result:
+    """Requests in ``order`` (default: as they came) each take their earliest possible slot."""
     started = time.monotonic()
     taken: set[tuple[int, int]] = set()  # (participant, slot)
     tables_used = [0] * problem.n_slots
@@ -24,7 +27,8 @@ def greedy_first_come(problem: Problem) -> Result:
     for m, meeting in enumerate(problem.meetings):
         for before in meeting.after:
             successors[before].append(m)
-    for m, meeting in enumerate(problem.meetings):
+    for m in order if order is not None else range(len(problem.meetings)):
+        meeting = problem.meetings[m]
         low = max((slot_of[b] + 1 for b in meeting.after if b in slot_of), default=0)
         high = min((slot_of[s] - 1 for s in successors[m] if s in slot_of), default=problem.n_slots - 1)
         choice = _first_slot(problem, m, low, high, taken, tables_used, online_used)
@@ -39,6 +43,24 @@ def greedy_first_come(problem: Problem) -> Result:
         else:
             tables_used[t] += 1
     return _result(problem, slot_of, online, started)
+
+
+def greedy_by_priority(problem: Problem) -> Result:
+    """The same rule, scarce high-priority requests first (the solver's starting point in platform mode).
+
+    Priority divided by the square root of the request's number of possible slots: a meeting with a
+    remote party, which fits only in the short common working window, goes before an on-site one of
+    equal priority that can move anywhere (measured on generated platform instances: +2% held over
+    plain priority order).
+    """
+    options = [
+        len(set(problem.onsite_slots(m)) | set(problem.online_slots(m))) for m in range(len(problem.meetings))
+    ]
+    order = sorted(
+        range(len(problem.meetings)),
+        key=lambda m: -problem.meetings[m].priority / math.sqrt(max(1, options[m])),
+    )
+    return greedy_first_come(problem, order=order)
 
 
 def _first_slot(

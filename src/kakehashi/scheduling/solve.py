@@ -16,9 +16,10 @@ from ortools.sat.python import cp_model
 
 from kakehashi.scheduling.bounds import participant_lower_bounds
 from kakehashi.scheduling.explain import infeasibility_reasons
-from kakehashi.scheduling.greedy import greedy_first_come
+from kakehashi.scheduling.greedy import greedy_by_priority
 from kakehashi.scheduling.model import B2BModel, build_model
 from kakehashi.scheduling.problem import Assignment, Problem, Result, Status, participant_breaks
+from kakehashi.scheduling.relax import priority_lp_bound
 from kakehashi.scheduling.tables import assign_tables
 
 Progress = Callable[[str], None]
@@ -146,13 +147,16 @@ def _solve_platform(
     """Phase 1 maximises priority held (seeded with first-come), phase 2 minimises breaks keeping it."""
     lean = build_model(problem, fairness=None, with_breaks=False)
     lean.model.maximize(lean.priority_held)
-    _hint(lean, greedy_first_come(problem).assignments)
+    _hint(lean, greedy_by_priority(problem).assignments)
     first = _solver(opts, opts.time_limit * opts.priority_share)
     code = first.solve(lean.model, _Reporter("priority held", progress, started))
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _unknown(problem, first, started)
     held = round(first.objective_value)
+    lp_bound = priority_lp_bound(problem, time_limit=max(1.0, opts.time_limit * 0.25))
     bound = math.floor(first.best_objective_bound + 1e-6)
+    if lp_bound is not None:
+        bound = min(bound, lp_bound)
     priority_optimal = code == cp_model.OPTIMAL
     b = build_model(problem, fairness=opts.fairness)
     assert b.total_breaks is not None
@@ -246,7 +250,7 @@ def _unknown(problem: Problem, solver: cp_model.CpSolver, started: float, proven
         assignments=(),
         breaks=None,
         max_breaks=None,
-        lower_bound=max(0, math.ceil(solver.best_objective_bound - 1e-6))
+        lower_bound=max(proven, math.ceil(solver.best_objective_bound - 1e-6))
         if not problem.choose_meetings
         else 0,
         unscheduled=tuple(range(len(problem.meetings))),
