@@ -54,7 +54,8 @@ def _row(name: str, problem: Problem, exact: Result, greedy: Result, fairness: i
 def _print(row: dict[str, Any]) -> None:
     print(
         f"{row['instance']:<34} {row['status']:<10} breaks {row['breaks']!s:>4} (lb {row['lower_bound']:>3}) "
-        f"{row['seconds']:>6.1f}s  greedy {row['greedy_breaks']:>4} breaks, {row['greedy_unscheduled']} left out",
+        f"{row['seconds']:>6.1f}s  greedy {row['greedy_breaks']:>4} breaks, "
+        f"{row['greedy_unscheduled']} left out",
         flush=True,
     )
 
