@@ -22,6 +22,7 @@ from kakehashi.scheduling.problem import Problem
 Var = cp_model.IntVar
 WINDOWS = True
 SEATS = True
+BLOCKS = True
 
 
 @dataclass
@@ -186,6 +187,28 @@ def add_run_windows(b: B2BModel) -> None:
             b.model.add(busy <= sum(window))
 
 
+def add_block_intervals(b: B2BModel) -> None:
+    """Implied: a participant without breaks is one interval of n_p busy slots; all such intervals share
+    the 2 * n_tables seats of each slot (a cumulative, whose energetic reasoning the linear sums lack).
+    """
+    if b.problem.choose_meetings or b.online:
+        return
+    intervals: list[cp_model.IntervalVar] = []
+    for p, meetings in enumerate(b.problem.meetings_of()):
+        n = len(meetings)
+        if n < 2 or not b.runs[p]:
+            continue
+        no_break = b.model.new_bool_var(f"no_break[{p}]")
+        b.model.add(b.breaks[p] == 0).only_enforce_if(no_break)
+        b.model.add(b.breaks[p] >= 1).only_enforce_if(no_break.Not())
+        first = b.model.new_int_var(0, b.problem.n_slots - n, f"block_start[{p}]")
+        for t, run in b.runs[p].items():
+            b.model.add(first == t).only_enforce_if([run, no_break])
+        intervals.append(b.model.new_optional_fixed_size_interval_var(first, n, no_break, f"block[{p}]"))
+    if intervals:
+        b.model.add_cumulative(intervals, [1] * len(intervals), 2 * b.problem.n_tables)
+
+
 def add_fairness(b: B2BModel, fairness: int | None) -> None:
     """Breaks of any two participants with requests differ by at most ``fairness``."""
     if fairness is None:
@@ -231,5 +254,7 @@ def build_model(
     add_break_counting(b, lower)
     if WINDOWS:
         add_run_windows(b)
+    if BLOCKS:
+        add_block_intervals(b)
     add_fairness(b, fairness)
     return b
