@@ -108,6 +108,7 @@ def main() -> None:
     args = parser.parse_args()
     options = SolveOptions(time_limit=args.time_limit, fairness=args.fairness, threads=args.threads)
     started = time.monotonic()
+    load_at_start = os.getloadavg()
     rows = []
     paths = sorted(args.data.glob("*.dzn"), key=lambda p: int(p.name.split("-")[1].rstrip("r")))
     for path in paths:
@@ -132,7 +133,12 @@ def main() -> None:
         )
         platform_rows.append(_platform(1, platform_options))
     payload = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load": os.getloadavg()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_start": load_at_start,
+            "load_end": os.getloadavg(),
+        },
         "options": vars(args) | {"data": str(args.data), "out": str(args.out)},
         "exact_vs_greedy": rows,
         "platform": platform_rows,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
@@ -32,7 +32,7 @@ class SolveOptions:
     threads: int = 2
     seed: int = 0
     priority_share: float = 0.5  # of the time limit given to the priority phase in platform mode
-    probe_share: float = 0.4  # of the time limit for "an agenda with k breaks?" questions from the bound up
+    probe_share: float = 0.5  # of the time limit for "an agenda with k breaks?" questions from the bound up
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -94,44 +94,68 @@ def _solver(opts: SolveOptions, seconds: float) -> cp_model.CpSolver:
 def _solve_breaks(
     problem: Problem, lower: list[int], opts: SolveOptions, progress: Progress | None, started: float
 ) -> Result:
-    """Bottom-up then top-down: ask for an agenda with exactly the proven bound k of breaks; every "no"
-    proves k + 1; when a question runs out of its share of time, minimise from the bound instead.
+    """Bottom-up probes, then top-down: ask "is there an agenda with at most k breaks?" from the proven
+    bound k up (every "no" proves k + 1); a question that runs out of its time share is asked again with a
+    looser k (1, 2, 4 more); the first agenda found seeds a minimisation from the bound.
 
-    On these instances the optimum often equals the per-participant bound, and "is there an agenda with
-    at most k breaks?" propagates far better than an open objective.
+    On these instances the optimum often equals the per-participant bound, and the question with a tight
+    k propagates far better than an open objective, which starts from agendas with dozens of breaks.
     """
     bound = sum(lower)
     deadline = started + opts.time_limit
     probe_until = started + opts.time_limit * opts.probe_share
-    while time.monotonic() < probe_until:
+    k, step = bound, 1
+    found: tuple[B2BModel, cp_model.CpSolver] | None = None
+    while found is None and time.monotonic() < probe_until - 0.5:
+        left = probe_until - time.monotonic()
         probe = build_model(problem, fairness=opts.fairness, lower=lower)
         assert probe.total_breaks is not None
-        probe.model.add(probe.total_breaks <= bound)
-        solver = _solver(opts, probe_until - time.monotonic())
+        probe.model.add(probe.total_breaks <= k)
+        solver = _solver(opts, left / 2 if k > bound or step > 1 else left * 0.6)
         code = solver.solve(probe.model)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = (probe, solver)
+        elif code == cp_model.INFEASIBLE:
+            if k == sum(lower) and not _feasible_ignoring_breaks(problem, opts, deadline):
+                return _infeasible(problem, _explain_after_solve(problem, opts), started)
+            bound = k + 1
+            k = bound
             if progress is not None:
-                progress(f"breaks: {bound} (bound {bound}) after {time.monotonic() - started:.1f}s")
-            return _result(probe, solver, Status.OPTIMAL, started)
-        if code != cp_model.INFEASIBLE:
-            break
-        if bound == sum(lower) and not _feasible_ignoring_breaks(problem, opts, deadline):
-            return _infeasible(problem, _explain_after_solve(problem, opts), started)
-        bound += 1
+                progress(f"no agenda with fewer than {bound} breaks after {time.monotonic() - started:.1f}s")
+        else:
+            k, step = k + step, step * 2
+    if found is not None:
+        probe, solver = found
+        first = _result(probe, solver, Status.FEASIBLE, started, bound)
         if progress is not None:
-            progress(f"no agenda with fewer than {bound} breaks after {time.monotonic() - started:.1f}s")
+            progress(f"breaks: {first.breaks} (bound {bound}) after {time.monotonic() - started:.1f}s")
+        if first.breaks == bound:
+            return replace(first, status=Status.OPTIMAL, lower_bound=bound)
     b = build_model(problem, fairness=opts.fairness, lower=lower)
     assert b.total_breaks is not None
     b.model.add(b.total_breaks >= bound)
     b.model.minimize(b.total_breaks)
+    if found is not None:
+        for key, v in b.onsite.items():
+            b.model.add_hint(v, found[1].boolean_value(found[0].onsite[key]))
     solver = _solver(opts, deadline - time.monotonic())
     code = solver.solve(b.model, _Reporter("breaks", progress, started))
     if code == cp_model.INFEASIBLE:
         return _infeasible(problem, _explain_after_solve(problem, opts), started)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if found is not None:
+            return replace(first, seconds=time.monotonic() - started)
         return _unknown(problem, solver, started, bound)
     status = Status.OPTIMAL if code == cp_model.OPTIMAL else Status.FEASIBLE
-    return _result(b, solver, status, started, bound)
+    result = _result(b, solver, status, started, bound)
+    if (
+        found is not None
+        and first.breaks is not None
+        and result.breaks is not None
+        and first.breaks < result.breaks
+    ):
+        return replace(first, lower_bound=result.lower_bound, seconds=result.seconds)
+    return result
 
 
 def _feasible_ignoring_breaks(problem: Problem, opts: SolveOptions, deadline: float) -> bool:
