@@ -3,7 +3,8 @@ from __future__ import annotations
 from kakehashi.scheduling.check import check_agenda
 from kakehashi.scheduling.generate import platform_instance
 from kakehashi.scheduling.greedy import greedy_first_come
-from kakehashi.scheduling.problem import Meeting, Problem, Status
+from kakehashi.scheduling.problem import Assignment, Meeting, Problem, Status
+from kakehashi.scheduling.repair import improve
 from kakehashi.scheduling.solve import SolveOptions, solve
 from kakehashi.scheduling.tables import assign_tables
 
@@ -76,3 +77,32 @@ def test_tables_keep_a_participant_at_one_table() -> None:
     tables = assign_tables(problem, {0: 0, 1: 0, 2: 1, 3: 2})
     assert tables[0] == tables[2] == tables[3]  # participant 1 never moves
     assert tables[0] != tables[1]
+
+
+def test_repair_inserts_a_left_out_request_by_moving_a_meeting() -> None:
+    # First-come puts 1-2 in slot 1; 1-3 can only be in slot 1 (3 is away in slot 2), so 1-2 must move.
+    problem = Problem(
+        n_participants=3,
+        n_slots=2,
+        n_tables=2,
+        meetings=(Meeting(0, 1), Meeting(0, 2)),
+        forbidden=(frozenset(), frozenset(), frozenset({1})),
+        choose_meetings=True,
+    )
+    first = greedy_first_come(problem)
+    assert first.unscheduled == (1,)
+    improved = improve(problem, first.assignments)
+    assert improved == {0: (1, False), 1: (0, False)}
+
+
+def test_repair_never_loses_priority_and_stays_valid() -> None:
+    problem, _grid = platform_instance(
+        3, n_participants=80, n_requests=400, n_slots=6, n_tables=10, online_capacity=5
+    )
+    first = greedy_first_come(problem)
+    improved = improve(problem, first.assignments)
+    seated = assign_tables(problem, {m: t for m, (t, online) in improved.items() if not online})
+    agenda = [Assignment(m, t, None if online else seated[m]) for m, (t, online) in improved.items()]
+    report = check_agenda(problem, agenda, fairness=None)
+    assert report.ok, report.violations
+    assert report.priority_held >= first.priority_held

@@ -20,6 +20,7 @@ from kakehashi.scheduling.greedy import greedy_by_priority
 from kakehashi.scheduling.model import B2BModel, build_model
 from kakehashi.scheduling.problem import Assignment, Problem, Result, Status, participant_breaks
 from kakehashi.scheduling.relax import priority_lp_bound
+from kakehashi.scheduling.repair import improve
 from kakehashi.scheduling.tables import assign_tables
 
 Progress = Callable[[str], None]
@@ -171,7 +172,8 @@ def _solve_platform(
     """Phase 1 maximises priority held (seeded with first-come), phase 2 minimises breaks keeping it."""
     lean = build_model(problem, fairness=None, with_breaks=False)
     lean.model.maximize(lean.priority_held)
-    _hint(lean, greedy_by_priority(problem).assignments)
+    start = improve(problem, greedy_by_priority(problem).assignments)
+    _hint(lean, tuple(Assignment(m, t, None if online else 0) for m, (t, online) in start.items()))
     first = _solver(opts, opts.time_limit * opts.priority_share)
     code = first.solve(lean.model, _Reporter("priority held", progress, started))
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
