@@ -33,6 +33,8 @@ class SolveOptions:
     threads: int = 2
     seed: int = 0
     priority_share: float = 0.5  # of the time limit given to the priority phase in platform mode
+    probe_tries: int = 2  # tries (different seeds) at the proven bound before loosening k
+    probe_try_share: float = 0.5  # of the probe window per try
     probe_share: float = 0.5  # of the time limit for "an agenda with k breaks?" questions from the bound up
 
 
@@ -105,14 +107,20 @@ def _solve_breaks(
     bound = sum(lower)
     deadline = started + opts.time_limit
     probe_until = started + opts.time_limit * opts.probe_share
-    k, step = bound, 1
+    k, step, attempt = bound, 1, 0
+    window = probe_until - started
     found: tuple[B2BModel, cp_model.CpSolver] | None = None
     while found is None and time.monotonic() < probe_until - 0.5:
         left = probe_until - time.monotonic()
         probe = build_model(problem, fairness=opts.fairness, lower=lower)
         assert probe.total_breaks is not None
         probe.model.add(probe.total_breaks <= k)
-        solver = _solver(opts, left / 2 if k > bound or step > 1 else left * 0.6)
+        # Feasibility times are heavy-tailed: a second try with another seed beats one long try.
+        solver = _solver(
+            opts, min(left, window * opts.probe_try_share) if attempt < opts.probe_tries else left / 2
+        )
+        solver.parameters.random_seed = opts.seed + attempt
+        attempt += 1
         code = solver.solve(probe.model)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = (probe, solver)
@@ -123,7 +131,7 @@ def _solve_breaks(
             k = bound
             if progress is not None:
                 progress(f"no agenda with fewer than {bound} breaks after {time.monotonic() - started:.1f}s")
-        else:
+        elif attempt >= opts.probe_tries:
             k, step = k + step, step * 2
     if found is not None:
         probe, solver = found
