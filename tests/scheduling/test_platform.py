@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from kakehashi.scheduling.check import check_agenda
 from kakehashi.scheduling.generate import platform_instance
 from kakehashi.scheduling.greedy import greedy_first_come
@@ -54,6 +56,7 @@ def test_online_meetings_use_their_own_capacity_and_hours() -> None:
     assert check_agenda(problem, result.assignments).ok
 
 
+@pytest.mark.slow
 def test_small_platform_instance_beats_first_come_and_passes_the_checker() -> None:
     problem, _grid = platform_instance(
         7, n_participants=60, n_requests=220, n_slots=8, n_tables=8, online_capacity=4
