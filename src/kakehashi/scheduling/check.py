@@ -1,0 +1,140 @@
+"""Independent checker: re-verifies an agenda against the problem and recomputes breaks.
+
+It shares nothing with the model builders but the Problem type, so a bug in the model cannot hide here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kakehashi.scheduling.problem import Assignment, Problem, participant_breaks
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    violations: tuple[str, ...]
+    breaks_per_participant: tuple[int, ...]
+    priority_held: int
+    unscheduled: tuple[int, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    @property
+    def breaks(self) -> int:
+        return sum(self.breaks_per_participant)
+
+    @property
+    def max_breaks(self) -> int:
+        return max(self.breaks_per_participant, default=0)
+
+
+def check_agenda(
+    problem: Problem, assignments: Iterable[Assignment], *, fairness: int | None = 2
+) -> CheckReport:
+    """Every violated rule, in words with 1-based numbers; fairness None skips the fairness rule."""
+    agenda = list(assignments)
+    violations: list[str] = []
+    slot_of: dict[int, int] = {}
+    for a in agenda:
+        violations.extend(_placement_violations(problem, a, slot_of))
+    violations.extend(_capacity_violations(problem, agenda))
+    busy = _busy_slots(problem, slot_of, violations)
+    violations.extend(_precedence_violations(problem, slot_of))
+    unscheduled = tuple(m for m in range(len(problem.meetings)) if m not in slot_of)
+    if unscheduled and not problem.choose_meetings:
+        listed = ", ".join(str(m + 1) for m in unscheduled[:10])
+        violations.append(f"{len(unscheduled)} meeting(s) not scheduled: {listed}")
+    breaks = tuple(participant_breaks(slots) for slots in busy)
+    if fairness is not None:
+        violations.extend(_fairness_violations(problem, breaks, fairness))
+    held = sum(problem.meetings[m].priority for m in slot_of)
+    return CheckReport(tuple(violations), breaks, held, unscheduled)
+
+
+def _placement_violations(problem: Problem, a: Assignment, slot_of: dict[int, int]) -> list[str]:
+    if not 0 <= a.meeting < len(problem.meetings):
+        return [f"meeting {a.meeting + 1} does not exist"]
+    if a.meeting in slot_of:
+        return [f"meeting {a.meeting + 1} is scheduled twice"]
+    if not 0 <= a.slot < problem.n_slots:
+        return [f"meeting {a.meeting + 1}: slot {a.slot + 1} is outside 1..{problem.n_slots}"]
+    slot_of[a.meeting] = a.slot
+    meeting = problem.meetings[a.meeting]
+    label = f"meeting {a.meeting + 1} in slot {a.slot + 1}"
+    found: list[str] = []
+    if a.slot not in problem.session_slots(meeting.session):
+        found.append(f"{label}: outside its session ({meeting.session.name.lower()})")
+    if meeting.fixed_slot is not None and a.slot != meeting.fixed_slot:
+        found.append(f"{label}: it is fixed to slot {meeting.fixed_slot + 1}")
+    for p in meeting.participants:
+        if a.slot in problem.forbidden[p]:
+            found.append(f"{label}: participant {p + 1} is not available then")
+    if a.table is None:
+        if a.slot not in meeting.online_slots:
+            found.append(f"{label}: online is not allowed then (working hours)")
+    elif not meeting.onsite:
+        found.append(f"{label}: it must be held online")
+    elif not 0 <= a.table < problem.n_tables:
+        found.append(f"{label}: table {a.table + 1} is outside 1..{problem.n_tables}")
+    return found
+
+
+def _capacity_violations(problem: Problem, agenda: list[Assignment]) -> list[str]:
+    found: list[str] = []
+    tables = Counter((a.slot, a.table) for a in agenda if a.table is not None)
+    for (slot, table), count in sorted(tables.items()):
+        if count > 1:
+            found.append(f"slot {slot + 1}, table {table + 1}: {count} meetings at once")
+    online = Counter(a.slot for a in agenda if a.table is None)
+    for slot, count in sorted(online.items()):
+        if count > problem.online_capacity:
+            found.append(f"slot {slot + 1}: {count} online meetings, capacity {problem.online_capacity}")
+    return found
+
+
+def _busy_slots(problem: Problem, slot_of: dict[int, int], violations: list[str]) -> list[list[int]]:
+    busy: list[list[int]] = [[] for _ in range(problem.n_participants)]
+    seen: dict[tuple[int, int], int] = {}
+    for m, slot in sorted(slot_of.items()):
+        for p in problem.meetings[m].participants:
+            other = seen.get((p, slot))
+            if other is not None:
+                violations.append(
+                    f"participant {p + 1} has meetings {other + 1} and {m + 1} in slot {slot + 1}"
+                )
+            else:
+                seen[(p, slot)] = m
+                busy[p].append(slot)
+    return busy
+
+
+def _precedence_violations(problem: Problem, slot_of: dict[int, int]) -> list[str]:
+    found: list[str] = []
+    for m, meeting in enumerate(problem.meetings):
+        for before in meeting.after:
+            if m in slot_of and before in slot_of and slot_of[before] >= slot_of[m]:
+                found.append(f"meeting {before + 1} must be held before meeting {m + 1}")
+            elif m in slot_of and before not in slot_of and not problem.choose_meetings:
+                found.append(f"meeting {m + 1} is held but its predecessor {before + 1} is not")
+    return found
+
+
+def _fairness_violations(problem: Problem, breaks: tuple[int, ...], fairness: int) -> list[str]:
+    """Fairness is among participants with at least one requested meeting."""
+    counts: defaultdict[int, int] = defaultdict(int)
+    for meeting in problem.meetings:
+        for p in meeting.participants:
+            counts[p] += 1
+    active = [breaks[p] for p in counts]
+    if not active or max(active) - min(active) <= fairness:
+        return []
+    worst = max(counts, key=lambda p: breaks[p])
+    best = min(counts, key=lambda p: breaks[p])
+    return [
+        f"unfair: participant {worst + 1} has {breaks[worst]} breaks, participant {best + 1} has "
+        f"{breaks[best]} (allowed difference {fairness})"
+    ]
