@@ -59,11 +59,12 @@ def test_every_operation_is_documented(client: TestClient) -> None:
         if path.startswith(API)
         for method, op in ops.items()
     ]
-    assert len(operations) == 18
+    assert len(operations) == 23
     assert {tag for _, _, op in operations for tag in op["tags"]} == {
         "auth",
         "organisations",
         "opportunities",
+        "matching",
     }
     for path, method, op in operations:
         assert op.get("summary"), (path, method)
