@@ -21,6 +21,8 @@ from kakehashi.scheduling.model import B2BModel, build_model
 from kakehashi.scheduling.problem import Assignment, Problem, Result, Status, participant_breaks
 from kakehashi.scheduling.relax import priority_lp_bound
 from kakehashi.scheduling.repair import improve
+from kakehashi.scheduling.sat import sat_applies
+from kakehashi.scheduling.sat_search import SatPhase, sat_phase
 from kakehashi.scheduling.tables import assign_tables
 
 Progress = Callable[[str], None]
@@ -36,6 +38,8 @@ class SolveOptions:
     probe_tries: int = 2  # tries (different seeds) at the proven bound before loosening k
     probe_try_share: float = 0.5  # of the probe window per try
     probe_share: float = 0.5  # of the time limit for "an agenda with k breaks?" questions from the bound up
+    engine: str = "auto"  # "auto": SAT questions first where they apply (sat.sat_applies); "cpsat": never
+    sat_share: float = 0.8  # of the time limit for the SAT questions before CP-SAT takes over
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -106,6 +110,14 @@ def _solve_breaks(
     """
     bound = sum(lower)
     deadline = started + opts.time_limit
+    sat: SatPhase | None = None
+    if opts.engine == "auto" and sat_applies(problem, opts.fairness):
+        sat = sat_phase(problem, lower, opts.fairness, started + opts.time_limit * opts.sat_share, progress)
+        if sat.infeasible:
+            return _infeasible(problem, _explain_after_solve(problem, opts), started)
+        if sat.slots is not None and sat.optimal:
+            return _slots_result(problem, sat.slots, Status.OPTIMAL, started, sat.bound)
+        bound = sat.bound
     probe_until = started + opts.time_limit * opts.probe_share
     k, step, attempt = bound, 1, 0
     window = probe_until - started
@@ -147,6 +159,8 @@ def _solve_breaks(
     if found is not None:
         for key, v in b.onsite.items():
             b.model.add_hint(v, found[1].boolean_value(found[0].onsite[key]))
+    elif sat is not None and sat.slots is not None:
+        _hint(b, tuple(Assignment(m, t, 0) for m, t in sat.slots.items()))
     solver = _solver(opts, deadline - time.monotonic())
     code = solver.solve(b.model, _Reporter("breaks", progress, started))
     if code == cp_model.INFEASIBLE:
@@ -154,9 +168,13 @@ def _solve_breaks(
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if found is not None:
             return replace(first, seconds=time.monotonic() - started)
+        if sat is not None and sat.slots is not None:
+            return _slots_result(problem, sat.slots, Status.FEASIBLE, started, bound)
         return _unknown(problem, solver, started, bound)
     status = Status.OPTIMAL if code == cp_model.OPTIMAL else Status.FEASIBLE
     result = _result(b, solver, status, started, bound)
+    if sat is not None and sat.slots is not None and (sat.breaks or 0) < (result.breaks or 0):
+        return _slots_result(problem, sat.slots, Status.FEASIBLE, started, result.lower_bound)
     if (
         found is not None
         and first.breaks is not None
@@ -234,12 +252,30 @@ def _with_priority_bound(result: Result, bound: int) -> Result:
     )
 
 
+def _slots_result(
+    problem: Problem, onsite: dict[int, int], status: Status, started: float, proven: int
+) -> Result:
+    """An agenda from the SAT questions (meeting -> slot, all on site), its bound proved by them."""
+    result = _agenda_result(problem, onsite, {}, status, started)
+    return replace(result, lower_bound=min(proven, result.breaks or 0))
+
+
 def _result(
     b: B2BModel, solver: cp_model.CpSolver, status: Status, started: float, proven: int = 0
 ) -> Result:
     problem = b.problem
     onsite = {m: t for (m, t), v in b.onsite.items() if solver.boolean_value(v)}
     online = {m: t for (m, t), v in b.online.items() if solver.boolean_value(v)}
+    result = _agenda_result(problem, onsite, online, status, started)
+    per_participant = result.breaks_per_participant
+    bound = solver.best_objective_bound if status is not Status.OPTIMAL else sum(per_participant)
+    is_breaks_objective = not problem.choose_meetings or solver.objective_value == sum(per_participant)
+    return replace(result, lower_bound=max(proven, math.ceil(bound - 1e-6)) if is_breaks_objective else 0)
+
+
+def _agenda_result(
+    problem: Problem, onsite: dict[int, int], online: dict[int, int], status: Status, started: float
+) -> Result:
     tables = assign_tables(problem, onsite)
     assignments = [Assignment(m, t, tables[m]) for m, t in onsite.items()]
     assignments += [Assignment(m, t, None) for m, t in online.items()]
@@ -249,14 +285,12 @@ def _result(
             busy[p].append(a.slot)
     per_participant = tuple(participant_breaks(slots) for slots in busy)
     held = {a.meeting for a in assignments}
-    bound = solver.best_objective_bound if status is not Status.OPTIMAL else sum(per_participant)
-    is_breaks_objective = not problem.choose_meetings or solver.objective_value == sum(per_participant)
     return Result(
         status=status,
         assignments=tuple(sorted(assignments, key=lambda a: a.meeting)),
         breaks=sum(per_participant),
         max_breaks=max(per_participant, default=0),
-        lower_bound=max(proven, math.ceil(bound - 1e-6)) if is_breaks_objective else 0,
+        lower_bound=0,
         unscheduled=tuple(m for m in range(len(problem.meetings)) if m not in held),
         seconds=time.monotonic() - started,
         priority_held=sum(problem.meetings[m].priority for m in held),
