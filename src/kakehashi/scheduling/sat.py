@@ -8,7 +8,8 @@ refutes "0 breaks?" on 105r in under 2 s (CP-SAT: 12-30 s).
 Variables: ``x[m, t]`` meeting m in slot t; ``used[p, t]`` participant p busy in t; ``seen[p, t]`` p busy
 at some slot <= t; ``brk[p, t]`` a break of p ends at t (busy at t, idle at t - 1, busy before); ``whole[p]``
 p has no break; ``block[p, s]`` p's busy slots are s .. s + n_p - 1. Every definition is two-sided, so a
-model's break count is exact. Implied: p uses exactly n_p slots; without a break they form one block.
+model's break count is exact. Implied: p uses exactly n_p slots; without a break they form one block;
+at most 2 * n_tables participants are busy in a slot.
 
 Used only where fairness reduces to a cap per participant (someone holds a single meeting, so the least
 number of breaks is 0 and "differ by at most d" is "at most d each") or is off, and without online
@@ -29,6 +30,7 @@ from pysat.solvers import Solver
 from kakehashi.scheduling.problem import Problem
 
 SAT_SOLVER = "cadical195"
+SEATS = True  # implied seat count per slot (282r: 7-30+ s without it, 2-5 s with it, 10 orderings)
 BLOCKS = True  # the block-start implied constraint (282r: 15-19 s without it, 7 s with it)
 
 
@@ -55,7 +57,8 @@ class Encoding:
         if bound == 1:
             kind = EncType.pairwise if len(lits) <= 6 else EncType.ladder
         else:
-            kind = EncType.seqcounter if bound <= 8 else EncType.totalizer
+            # Measured on 282r with seats: cardinality networks 2.5-4.7 s, totalizer 1.7-5.4 s.
+            kind = EncType.seqcounter if bound <= 3 or len(lits) <= 30 else EncType.cardnetwrk
         self.clauses.extend(CardEnc.atmost(lits, bound=bound, vpool=self.pool, encoding=kind).clauses)
 
     def at_least(self, lits: list[int], bound: int) -> None:
@@ -107,6 +110,14 @@ def _participants(enc: Encoding) -> dict[int, dict[int, int]]:
         used.setdefault(p, {})[t] = u
         enc.clauses.extend([[-lit, u] for lit in lits] + [[-u, *lits]])
         enc.at_most(lits, 1)
+    if SEATS:
+        # Implied: each meeting seats two, so at most 2 * n_tables participants are busy in a slot.
+        seats: dict[int, list[int]] = {}
+        for cells in used.values():
+            for t, u in cells.items():
+                seats.setdefault(t, []).append(u)
+        for lits in seats.values():
+            enc.at_most(lits, 2 * enc.problem.n_tables)
     for p, ms in enumerate(enc.problem.meetings_of()):
         if p in used and len(used[p]) > len(ms):
             cells = list(used[p].values())
