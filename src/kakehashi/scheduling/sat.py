@@ -120,9 +120,9 @@ def _participants(enc: Encoding) -> dict[int, dict[int, int]]:
             enc.at_most(lits, 2 * enc.problem.n_tables)
     for p, ms in enumerate(enc.problem.meetings_of()):
         if p in used and len(used[p]) > len(ms):
-            cells = list(used[p].values())
+            mine = list(used[p].values())
             enc.clauses.extend(
-                CardEnc.equals(cells, bound=len(ms), vpool=enc.pool, encoding=EncType.totalizer).clauses
+                CardEnc.equals(mine, bound=len(ms), vpool=enc.pool, encoding=EncType.totalizer).clauses
             )
     return used
 
