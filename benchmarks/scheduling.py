@@ -1,4 +1,4 @@
-"""Benchmark of the B2B scheduler: exact CP-SAT vs first-come greedy, JSON out.
+"""Benchmark of the B2B scheduler: exact solver (SAT questions, then CP-SAT) vs first-come greedy, JSON out.
 
 Every agenda is re-verified by the independent checker before its figures are recorded.
 
