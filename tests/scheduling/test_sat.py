@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from unittest.mock import patch
@@ -104,3 +105,22 @@ def test_the_break_count_is_never_underestimated(shape: dict[str, int], implied:
     assert slots is not None
     agenda = [Assignment(m, t, None) for m, t in slots.items()]
     assert check_agenda(problem, agenda, fairness=None).breaks <= count
+
+
+def test_questions_are_answered_while_other_threads_run() -> None:
+    # A web server calls the solver with other threads alive: the child then comes from a fork server.
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        problem = _triangle()
+        answer = probe(problem, caps=[None] * 5, lower=[0] * 5, total=1, time_limit=60.0)
+    finally:
+        stop.set()
+        other.join()
+    assert answer.feasible is True
+    assert answer.slots is not None
+    assert (
+        check_agenda(problem, [Assignment(m, t, 0 if m < 3 else 1) for m, t in answer.slots.items()]).breaks
+        == 1
+    )

@@ -19,9 +19,11 @@ meetings; elsewhere the caller keeps CP-SAT.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
 
 from pysat.card import CardEnc, EncType
 from pysat.formula import IDPool
@@ -211,7 +213,7 @@ def probe(
     pace (measured: 282r in 7 s in one call, not in 30 s in 5,000- or 20,000-conflict calls), so the
     question runs in a child process that is ended at the time limit.
     """
-    context = multiprocessing.get_context("fork")
+    context = _process_context()
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_answer, args=(send, problem, caps, lower, total), daemon=True)
     child.start()
@@ -228,6 +230,17 @@ def probe(
         if child.is_alive():
             child.kill()
         child.join()
+
+
+def _process_context() -> ForkContext | ForkServerContext | SpawnContext:
+    """Fork (fast: nothing to import) unless other threads run, as in a web server: forking a process
+    with threads can copy a lock that is held, so the child then comes from a fork server."""
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
 
 
 def _answer(
