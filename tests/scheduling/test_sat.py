@@ -41,18 +41,29 @@ def test_sat_refutes_zero_breaks_and_proves_the_forced_break() -> None:
 
 def test_fairness_zero_with_a_forced_break_is_infeasible_through_sat() -> None:
     problem = _triangle()
-    assert sat_applies(problem, 0)
     result = solve(problem, SolveOptions(time_limit=20.0, fairness=0))
     assert result.status is Status.INFEASIBLE
     assert "fairness" in (result.explanation or "")
 
 
-def test_sat_applies_only_where_fairness_is_a_cap_per_participant() -> None:
-    without_single = _triangle(extra_pair=False)
-    assert not sat_applies(without_single, 2)
-    assert sat_applies(without_single, None)
-    assert sat_applies(_triangle(), 2)
-    assert not sat_applies(replace(_triangle(), choose_meetings=True), 2)
+def test_without_a_single_meeting_fairness_can_force_breaks_on_everybody() -> None:
+    # The triangle alone over 5 slots: with fairness 0 all three must have the same count, and 0 is
+    # impossible, so each waits once (meetings in slots 1, 3, 5): 3 breaks. The SAT questions stop below
+    # 3 (an agenda with fewer breaks than participants has somebody without one) and CP-SAT finishes.
+    problem = replace(_triangle(extra_pair=False), n_slots=5)
+    equal = solve(problem, SolveOptions(time_limit=20.0, fairness=0))
+    assert (equal.status, equal.breaks, equal.lower_bound) == (Status.OPTIMAL, 3, 3)
+    assert check_agenda(problem, equal.assignments, fairness=0).ok
+    loose = solve(problem, SolveOptions(time_limit=20.0, fairness=2))
+    assert (loose.status, loose.breaks, loose.lower_bound) == (Status.OPTIMAL, 1, 1)
+    assert check_agenda(problem, loose.assignments, fairness=2).ok
+
+
+def test_sat_applies_in_benchmark_mode_on_site() -> None:
+    assert sat_applies(_triangle())
+    assert not sat_applies(replace(_triangle(), choose_meetings=True))
+    online = Meeting(3, 4, online_slots=frozenset({0, 1}))
+    assert not sat_applies(replace(_triangle(), meetings=(*_triangle(False).meetings, online)))
 
 
 def test_a_question_out_of_time_says_unknown() -> None:
@@ -73,11 +84,11 @@ shapes = st.fixed_dictionaries(
 )
 
 
-@given(shapes, st.sampled_from([None, 1, 2]))
+@given(shapes, st.sampled_from([None, 0, 1, 2]))
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_sat_and_cpsat_find_the_same_optimum(shape: dict[str, int], fairness: int | None) -> None:
     problem = planted_instance(**shape).problem
-    assume(sat_applies(problem, fairness))
+    assume(sat_applies(problem))
     via_sat = solve(problem, SolveOptions(time_limit=10.0, fairness=fairness, threads=1))
     via_cpsat = solve(problem, SolveOptions(time_limit=10.0, fairness=fairness, threads=1, engine="cpsat"))
     assume(Status.OPTIMAL in (via_sat.status, via_cpsat.status))

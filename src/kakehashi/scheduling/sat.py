@@ -11,9 +11,9 @@ p has no break; ``block[p, s]`` p's busy slots are s .. s + n_p - 1. Every defin
 model's break count is exact. Implied: p uses exactly n_p slots; without a break they form one block;
 at most 2 * n_tables participants are busy in a slot.
 
-Used only where fairness reduces to a cap per participant (someone holds a single meeting, so the least
-number of breaks is 0 and "differ by at most d" is "at most d each") or is off, and without online
-meetings; elsewhere the caller keeps CP-SAT.
+Used without online meetings, for the questions where fairness reduces to a cap per participant (when
+somebody has no break, "differ by at most d" is "at most d each"; see ``sat_search``); CP-SAT does the
+rest.
 """
 
 from __future__ import annotations
@@ -36,13 +36,9 @@ SEATS = True  # implied seat count per slot (282r: 7-30+ s without it, 2-5 s wit
 BLOCKS = True  # the block-start implied constraint (282r: 15-19 s without it, 7 s with it)
 
 
-def sat_applies(problem: Problem, fairness: int | None) -> bool:
-    """Benchmark mode, on site only, fairness a per-participant cap (or off)."""
-    if problem.choose_meetings or any(m.online_slots or not m.onsite for m in problem.meetings):
-        return False
-    if fairness is None:
-        return True
-    return any(len(ms) == 1 for ms in problem.meetings_of())
+def sat_applies(problem: Problem) -> bool:
+    """Benchmark mode (every meeting held), on site only; fairness is handled in ``sat_search``."""
+    return not problem.choose_meetings and all(m.onsite and not m.online_slots for m in problem.meetings)
 
 
 @dataclass

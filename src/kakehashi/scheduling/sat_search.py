@@ -45,13 +45,24 @@ def sat_phase(
     until: float,
     progress: Callable[[str], None] | None = None,
 ) -> SatPhase:
-    """Ask from the proved bound up until a "yes" or until ``until`` (time.monotonic())."""
+    """Ask from the proved bound up until a "yes" or until ``until`` (time.monotonic()).
+
+    Fairness "differ by at most d" is "at most d each" whenever somebody has no break: always when
+    someone holds a single meeting, and in every agenda with fewer breaks in all than participants
+    with meetings. Questions beyond that point are left to CP-SAT.
+    """
     started = time.monotonic()
     bound = sum(lower)
+    meetings_of = problem.meetings_of()
+    active = [p for p, ms in enumerate(meetings_of) if ms]
+    forced_zero = fairness is None or any(len(ms) == 1 for ms in meetings_of)
     fair: list[int | None] = [fairness] * problem.n_participants
     best: SatPhase | None = None
-    while time.monotonic() < until:
+    while time.monotonic() < until and (forced_zero or bound < len(active)):
         tight = bound == sum(lower)
+        if tight and not _lower_is_fair(lower, active, fairness):
+            bound += 1  # every agenda at the bound gives each participant exactly its own least count
+            continue
         # At the bound every participant has exactly its own least number of breaks.
         caps: list[int | None] = list(lower) if tight else fair
         answer = probe(
@@ -70,7 +81,7 @@ def sat_phase(
             return SatPhase(bound, answer.slots, agenda_breaks(problem, answer.slots))
         bound += 1
         if best is None:
-            best = _any_fair_agenda(problem, lower, fair, bound, until)
+            best = _any_fair_agenda(problem, lower, fair, bound, until, conclusive=forced_zero)
             if best.infeasible or best.optimal:
                 return best
     if best is not None:
@@ -78,12 +89,26 @@ def sat_phase(
     return SatPhase(bound)
 
 
+def _lower_is_fair(lower: Sequence[int], active: list[int], fairness: int | None) -> bool:
+    if fairness is None or not active:
+        return True
+    return max(lower[p] for p in active) - min(lower[p] for p in active) <= fairness
+
+
 def _any_fair_agenda(
-    problem: Problem, lower: Sequence[int], fair: list[int | None], bound: int, until: float
+    problem: Problem,
+    lower: Sequence[int],
+    fair: list[int | None],
+    bound: int,
+    until: float,
+    *,
+    conclusive: bool,
 ) -> SatPhase:
+    """An agenda with at most d breaks each: fair always; its absence proves infeasibility only when
+    somebody must have no break (``conclusive``)."""
     answer = probe(problem, caps=fair, lower=lower, total=None, time_limit=until - time.monotonic())
     if answer.feasible is False:
-        return SatPhase(bound, infeasible=True)
+        return SatPhase(bound, infeasible=conclusive)
     if answer.slots is None:
         return SatPhase(bound)
     return SatPhase(bound, answer.slots, agenda_breaks(problem, answer.slots))

@@ -111,7 +111,7 @@ def _solve_breaks(
     bound = sum(lower)
     deadline = started + opts.time_limit
     sat: SatPhase | None = None
-    if opts.engine == "auto" and sat_applies(problem, opts.fairness):
+    if opts.engine == "auto" and sat_applies(problem):
         sat = sat_phase(problem, lower, opts.fairness, started + opts.time_limit * opts.sat_share, progress)
         if sat.infeasible:
             return _infeasible(problem, _explain_after_solve(problem, opts), started)
