@@ -11,6 +11,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from ortools.sat.python import cp_model
 
@@ -38,7 +39,9 @@ class SolveOptions:
     probe_tries: int = 2  # tries (different seeds) at the proven bound before loosening k
     probe_try_share: float = 0.5  # of the probe window per try
     probe_share: float = 0.5  # of the time limit for "an agenda with k breaks?" questions from the bound up
-    engine: str = "auto"  # "auto": SAT questions first where they apply (sat.sat_applies); "cpsat": never
+    engine: Literal["auto", "cpsat"] = (
+        "auto"  # "auto": SAT questions first where they apply (sat.sat_applies); "cpsat": never
+    )
     sat_share: float = 0.8  # of the time limit for the SAT questions before CP-SAT takes over
 
 
