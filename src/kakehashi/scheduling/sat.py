@@ -1,9 +1,9 @@
 """SAT encoding of "an agenda with at most k breaks?" (every meeting held), answered by CaDiCaL.
 
 Bofill et al. (JAIR 2022) reached every published optimum with (Max)SAT plus implied constraints on the
-slots each participant uses. Measured on the Forum 2014 lists: CaDiCaL 1.9.5 finds the 2-break agenda of
-282r in about 7 s, where CP-SAT's same question and RC2 (core-guided, Glucose) ran out of 30-60 s; it
-refutes "0 breaks?" on 105r in under 2 s (CP-SAT: 12-30 s).
+slots each participant uses. Measured on the Forum 2014 lists (docs/performance.md): CaDiCaL 1.9.5 finds
+the 2-break agenda of 282r in 2-9 s, where CP-SAT's same question and RC2 (core-guided, Glucose) ran out
+of 30-60 s; it refutes "0 breaks?" on 105r in about 1 s (CP-SAT: 12-30 s).
 
 Variables: ``x[m, t]`` meeting m in slot t; ``used[p, t]`` participant p busy in t; ``seen[p, t]`` p busy
 at some slot <= t; ``brk[p, t]`` a break of p ends at t (busy at t, idle at t - 1, busy before); ``whole[p]``
