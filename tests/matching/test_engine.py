@@ -172,7 +172,7 @@ def test_explanations_come_from_the_engine() -> None:
     engine = make_engine()
     engine.add(CATALOGUE)
     explanation = engine.explain(1, 2, locale="ja")
-    assert explanation.source_type == "技術ニーズ"
+    assert explanation.source_type == "技術募集"
     assert any(p.target_term == "carburo di silicio" for p in explanation.term_pairs)
 
 
