@@ -82,6 +82,21 @@ def _locked(method: _Method) -> _Method:
     return cast(_Method, wrapper)
 
 
+def embed_documents(embedder: SupportsEmbed, docs: Sequence[MatchDocument]) -> NDArray[np.float32]:
+    """Needs are embedded as queries, offers as passages (e5's convention), rows in input order."""
+    out = np.empty((len(docs), embedder.dim), dtype=np.float32)
+    roles: tuple[Role, Role] = ("query", "passage")
+    for role in roles:
+        rows = [i for i, d in enumerate(docs) if embedding_role(d.type) == role]
+        if rows:
+            out[rows] = embedder.embed(
+                [docs[i].text() for i in rows],
+                role=role,
+                languages=[check_language(docs[i].language) for i in rows],
+            )
+    return out
+
+
 class MatchingEngine:
     """Holds one model's catalogue and answers matching questions about it."""
 
@@ -178,18 +193,7 @@ class MatchingEngine:
         self._cache.clear()
 
     def embed_documents(self, docs: Sequence[MatchDocument]) -> NDArray[np.float32]:
-        """Needs are embedded as queries, offers as passages (e5's convention)."""
-        out = np.empty((len(docs), self.embedder.dim), dtype=np.float32)
-        roles: tuple[Role, Role] = ("query", "passage")
-        for role in roles:
-            rows = [i for i, d in enumerate(docs) if embedding_role(d.type) == role]
-            if rows:
-                out[rows] = self.embedder.embed(
-                    [docs[i].text() for i in rows],
-                    role=role,
-                    languages=[check_language(docs[i].language) for i in rows],
-                )
-        return out
+        return embed_documents(self.embedder, docs)
 
     def _forget(self, doc_id: int) -> None:
         old = self._docs.pop(doc_id, None)
