@@ -299,6 +299,11 @@ def run_embedding_benchmark(limit: int) -> Any:
     return json.loads(done.stdout)["throughput"]
 
 
+def write_report(report: dict[str, Any], out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
@@ -357,14 +362,15 @@ def main() -> None:
         report["sizes"].append(bench_size(vectors, queries, variants, 20))
         print(json.dumps(report["sizes"][-1]["exact"]), flush=True)
         del vectors
+        write_report(report, args.out)  # after each stage: a stopped run keeps what it measured
     if args.rematch:
         report["rematch"] = bench_rematch(base, texts, args.rematch)
         print(json.dumps(report["rematch"]), flush=True)
+        write_report(report, args.out)
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     if args.embedding_texts:
         report["embedding_throughput"] = run_embedding_benchmark(args.embedding_texts)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    write_report(report, args.out)
     print(f"wrote {args.out}")
 
 

@@ -172,7 +172,7 @@ def test_explanations_come_from_the_engine() -> None:
     engine = make_engine()
     engine.add(CATALOGUE)
     explanation = engine.explain(1, 2, locale="ja")
-    assert explanation.source_type == "技術ニーズ"
+    assert explanation.source_type == "技術募集"
     assert any(p.target_term == "carburo di silicio" for p in explanation.term_pairs)
 
 
@@ -185,3 +185,16 @@ def test_rematch_all_agrees_with_single_queries() -> None:
         single = engine.matches_for(doc_id, now=NOW)
         assert [m.target_id for m in matches] == [m.target_id for m in single]
         assert np.allclose([m.score for m in matches], [m.score for m in single])
+
+
+def test_a_bad_batch_changes_nothing() -> None:
+    engine = make_engine()
+    engine.add(CATALOGUE[:2])
+    before = engine.search("carburo di silicio")
+    bad = [doc(50, language="fr", title="Plaquettes"), doc(51)]
+    with pytest.raises(ValidationFailed, match="language"):
+        engine.add(bad, vectors=np.eye(2, 64, dtype=np.float32))
+    with pytest.raises(ValidationFailed, match="vectors"):
+        engine.add([doc(52)], vectors=np.ones((1, 64), dtype=np.float32))
+    assert len(engine) == 2
+    assert engine.search("carburo di silicio") == before

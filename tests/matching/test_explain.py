@@ -88,7 +88,7 @@ def test_best_sentence_pair_is_the_closest_one() -> None:
             ("richiesta tecnologica", "offerta tecnologica"),
             "Settori in comune",
         ),
-        ("ja", "半導体・マイクロエレクトロニクス", ("技術ニーズ", "技術提供"), "共通の分野"),
+        ("ja", "半導体・マイクロエレクトロニクス", ("技術募集", "技術提供"), "共通の分野"),
         (
             "en",
             "semiconductors and microelectronics",

@@ -23,7 +23,7 @@ from kakehashi.matching.documents import Feedback, Match, MatchDocument, embeddi
 from kakehashi.matching.embed import Role
 from kakehashi.matching.explain import Explanation, SupportsEmbed, explain_match
 from kakehashi.matching.glossary import GLOSSARY, concepts_of
-from kakehashi.matching.index import AdaptiveIndex, ExactIndex, VectorIndex
+from kakehashi.matching.index import AdaptiveIndex, ExactIndex, VectorIndex, check_ids, check_vectors
 from kakehashi.matching.lexical import Bm25Index
 from kakehashi.matching.rank import (
     Candidate,
@@ -80,6 +80,21 @@ def _locked(method: _Method) -> _Method:
             return method(self, *args, **kwargs)
 
     return cast(_Method, wrapper)
+
+
+def embed_documents(embedder: SupportsEmbed, docs: Sequence[MatchDocument]) -> NDArray[np.float32]:
+    """Needs are embedded as queries, offers as passages (e5's convention), rows in input order."""
+    out = np.empty((len(docs), embedder.dim), dtype=np.float32)
+    roles: tuple[Role, Role] = ("query", "passage")
+    for role in roles:
+        rows = [i for i, d in enumerate(docs) if embedding_role(d.type) == role]
+        if rows:
+            out[rows] = embedder.embed(
+                [docs[i].text() for i in rows],
+                role=role,
+                languages=[check_language(docs[i].language) for i in rows],
+            )
+    return out
 
 
 class MatchingEngine:
@@ -147,18 +162,24 @@ class MatchingEngine:
         """Add or replace documents; embeds them (role by type) unless their vectors are given."""
         if not docs:
             return
+        # Everything that can fail (embedding, tokenising, validating the vectors) happens before the
+        # first change, so a bad batch leaves the engine as it was.
+        for doc in docs:
+            check_language(doc.language)
         if vectors is None:
             vectors = self.embed_documents(docs)
         ids = [d.id for d in docs]
+        vectors = check_vectors(vectors, dim=self.embedder.dim)
+        check_ids(ids, count=vectors.shape[0])
+        tokens = [self._tokenize(d.text(), d.language) for d in docs]
         self._index.add(ids, vectors, model_id=self.model_id)
         self._table.add(ids, vectors, model_id=self.model_id)
-        for doc in docs:
+        for doc, doc_tokens in zip(docs, tokens, strict=True):
             self._forget(doc.id)
             self._docs[doc.id] = doc
             self._by_org.setdefault(doc.organisation_id, set()).add(doc.id)
-            tokens = self._tokenize(doc.text(), doc.language)
-            self._lexical.add(doc.id, tokens)
-            self._query_tokens_of[doc.id] = tokens + self._glossary_tokens(doc.text())
+            self._lexical.add(doc.id, doc_tokens)
+            self._query_tokens_of[doc.id] = doc_tokens + self._glossary_tokens(doc.text())
         self._cache.clear()
 
     @_locked
@@ -172,18 +193,7 @@ class MatchingEngine:
         self._cache.clear()
 
     def embed_documents(self, docs: Sequence[MatchDocument]) -> NDArray[np.float32]:
-        """Needs are embedded as queries, offers as passages (e5's convention)."""
-        out = np.empty((len(docs), self.embedder.dim), dtype=np.float32)
-        roles: tuple[Role, Role] = ("query", "passage")
-        for role in roles:
-            rows = [i for i, d in enumerate(docs) if embedding_role(d.type) == role]
-            if rows:
-                out[rows] = self.embedder.embed(
-                    [docs[i].text() for i in rows],
-                    role=role,
-                    languages=[check_language(docs[i].language) for i in rows],
-                )
-        return out
+        return embed_documents(self.embedder, docs)
 
     def _forget(self, doc_id: int) -> None:
         old = self._docs.pop(doc_id, None)

@@ -10,33 +10,22 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-SECTOR_LABELS: dict[str, dict[str, str]] = {
-    "ai": {"it": "intelligenza artificiale", "ja": "人工知能", "en": "artificial intelligence"},
-    "semiconductors": {
-        "it": "semiconduttori e microelettronica",
-        "ja": "半導体・マイクロエレクトロニクス",
-        "en": "semiconductors and microelectronics",
-    },
-    "quantum": {"it": "tecnologie quantistiche", "ja": "量子技術", "en": "quantum technologies"},
-    "energy": {"it": "energia", "ja": "エネルギー", "en": "energy"},
-    "infrastructure": {"it": "infrastrutture", "ja": "インフラ", "en": "infrastructure"},
-    "biotech": {"it": "biotecnologie", "ja": "バイオテクノロジー", "en": "biotechnology"},
-    "other": {"it": "altro", "ja": "その他", "en": "other"},
-}
+from kakehashi.profiles import vocab
+from kakehashi.profiles.vocab import Labels
 
-TYPE_LABELS: dict[str, dict[str, str]] = {
-    "technology_offer": {"it": "offerta tecnologica", "ja": "技術提供", "en": "technology offer"},
-    "technology_request": {"it": "richiesta tecnologica", "ja": "技術ニーズ", "en": "technology request"},
-    "business_offer": {"it": "offerta commerciale", "ja": "ビジネス提供", "en": "business offer"},
-    "business_request": {"it": "richiesta commerciale", "ja": "ビジネスニーズ", "en": "business request"},
-    "rd_partner_request": {
-        "it": "ricerca di partner R&S",
-        "ja": "共同研究パートナー募集",
-        "en": "R&D partner request",
-    },
-    "investment_sought": {"it": "ricerca di investimento", "ja": "出資募集", "en": "investment sought"},
-    "investment_offered": {"it": "offerta di investimento", "ja": "出資提案", "en": "investment offered"},
-}
+
+def _in_sentence(labels: Labels) -> dict[str, dict[str, str]]:
+    """The vocabulary's labels as they read inside a sentence ("offerta tecnologica", not "Offerta…")."""
+
+    def lower_first(text: str) -> str:
+        return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+    return {key: {lang: lower_first(text) for lang, text in entry.items()} for key, entry in labels.items()}
+
+
+# One source of truth for the words: the profiles vocabulary.
+SECTOR_LABELS = _in_sentence(vocab.SECTOR_LABELS)
+TYPE_LABELS = _in_sentence(vocab.TYPE_LABELS)
 
 # concept -> surface forms (lower case; Italian and English forms include common inflections).
 GLOSSARY: dict[str, dict[str, tuple[str, ...]]] = {

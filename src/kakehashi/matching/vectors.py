@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-import numpy as np
-from numpy.typing import NDArray
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from kakehashi.matching.catalogue import pack, text_hash, to_document
-from kakehashi.matching.documents import MatchDocument, embedding_role
+from kakehashi.matching.documents import MatchDocument
+from kakehashi.matching.engine import embed_documents
 from kakehashi.matching.explain import SupportsEmbed
 from kakehashi.matching.tables import OpportunityVector
 from kakehashi.profiles.models import Opportunity
@@ -26,16 +25,6 @@ class SyncReport:
     model_id: str
     checked: int  # opportunities whose vector was missing or older than the opportunity
     embedded: int  # of those, the ones whose text had changed (the rest only changed status)
-
-
-def embed_documents(embedder: SupportsEmbed, docs: Sequence[MatchDocument]) -> NDArray[np.float32]:
-    """Needs are embedded as queries, offers as passages (e5's convention), in input order."""
-    out = np.empty((len(docs), embedder.dim), dtype=np.float32)
-    for role in ("query", "passage"):
-        rows = [i for i, d in enumerate(docs) if embedding_role(d.type) == role]
-        if rows:
-            out[rows] = embedder.embed([docs[i].text() for i in rows], role=role)
-    return out
 
 
 def stale_ids(session: Session, model_id: str) -> list[int]:
