@@ -220,8 +220,11 @@ def bench_faiss(
     }
 
 
-def bench_rematch(base: np.ndarray, texts: list[GeneratedText], n: int) -> dict[str, Any]:
-    """Full re-match of ``n`` opportunities: engine with HNSW + BM25, every opportunity ranked."""
+def rematch_engine(
+    base: np.ndarray, texts: list[GeneratedText], n: int
+) -> tuple[MatchingEngine, datetime, float]:
+    """An engine (HNSW + BM25) loaded with ``n`` generated opportunities; also the reference time and
+    the load time in seconds."""
     from kakehashi.matching.documents import OPPORTUNITY_TYPES
 
     try:
@@ -267,7 +270,12 @@ def bench_rematch(base: np.ndarray, texts: list[GeneratedText], n: int) -> dict[
     )
     start = time.perf_counter()
     engine.add(docs, vectors=vectors)
-    load_s = time.perf_counter() - start
+    return engine, now, time.perf_counter() - start
+
+
+def bench_rematch(base: np.ndarray, texts: list[GeneratedText], n: int) -> dict[str, Any]:
+    """Full re-match of ``n`` opportunities: engine with HNSW + BM25, every opportunity ranked."""
+    engine, now, load_s = rematch_engine(base, texts, n)
     start = time.perf_counter()
     result = engine.rematch_all(
         now=now,

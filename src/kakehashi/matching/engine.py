@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from kakehashi.errors import FieldProblem, NotFound, ValidationFailed
 from kakehashi.language import Language, detect_language, tokenize
+from kakehashi.matching.bulk import Columns, build_columns, rank_source
 from kakehashi.matching.documents import Feedback, Match, MatchDocument, embedding_role
 from kakehashi.matching.embed import Role
 from kakehashi.matching.explain import Explanation, SupportsEmbed, explain_match
@@ -268,34 +269,37 @@ class MatchingEngine:
         batch: int = 512,
         progress: Callable[[int, int], None] | None = None,
     ) -> dict[int, list[Match]]:
-        """Matches of every opportunity (batched dense search); for rebuilds and benchmarks."""
+        """Matches of every opportunity, as ``matches_for`` gives them without feedback; for rebuilds
+        and benchmarks. Dense search in batches, then the ranking in numpy over each candidate pool
+        (``bulk.rank_source``): the same result as ranking one by one, at a fraction of the cost."""
         when = now or self._now()
         ids = sorted(self._docs)
+        columns = build_columns(
+            [self._docs[i] for i in ids], self._table.vectors_of(ids), now=when, config=self.config
+        )
         result: dict[int, list[Match]] = {}
         for start in range(0, len(ids), batch):
-            chunk = ids[start : start + batch]
-            hits = self._index.search_many(
-                self._table.vectors_of(chunk), self.config.candidate_pool, model_id=self.model_id
-            )
-            for doc_id, dense in zip(chunk, hits, strict=True):
-                source = self._docs[doc_id]
-                tokens = self._query_tokens_of[doc_id]
-                candidates = self._candidates(
-                    self._table.vectors_of([doc_id])[0],
-                    dense.pairs(),
-                    tokens,
-                    keep=self._eligible_for(source, when),
-                )
-                result[doc_id] = rank_for_document(
-                    source,
-                    candidates,
-                    now=when,
-                    config=self.config,
-                    vectors=self._lookup(c.doc.id for c in candidates),
-                )
+            stop = min(start + batch, len(ids))
+            if columns is None:  # more distinct sectors than the bulk ranking handles: one by one
+                for doc_id in ids[start:stop]:
+                    result[doc_id] = self._rank_document(self._docs[doc_id], when, Feedback())
+            else:
+                self._rematch_rows(columns, start, stop, result)
             if progress is not None:
-                progress(min(start + batch, len(ids)), len(ids))
+                progress(stop, len(ids))
         return result
+
+    def _rematch_rows(self, columns: Columns, start: int, stop: int, into: dict[int, list[Match]]) -> None:
+        pool = self.config.candidate_pool
+        hits = self._index.search_many(columns.vectors[start:stop], pool, model_id=self.model_id)
+        no_hits = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
+        for row, dense in zip(range(start, stop), hits, strict=True):
+            doc_id = int(columns.ids[row])
+            tokens = self._query_tokens_of[doc_id]
+            lexical_ids, lexical_scores = self._lexical.search_arrays(tokens, pool) if tokens else no_hits
+            into[doc_id] = rank_source(
+                columns, row, dense.ids, lexical_ids, lexical_scores, config=self.config
+            )
 
     # -- internals ---------------------------------------------------------------------------------
 
