@@ -18,7 +18,9 @@ from tests.matching.helpers import NOW, ConceptEmbedder, doc, simple_tokenize
 WORDS = ["wafer", "sensori", "batterie", "hydrogen", "licence", "prototype", "partner", "robot", "clinic"]
 
 
-def generated_catalogue(count: int, *, seed: int, sectors: tuple[str, ...] = SECTORS) -> list[MatchDocument]:
+def generated_catalogue(
+    count: int, *, seed: int, sectors: tuple[str, ...] = SECTORS, id_step: int = 1
+) -> list[MatchDocument]:
     """Random opportunities that hit every rule: few organisations (same-organisation pairs), both
     countries, every type, missing TRL, dates and sectors, past and future deadlines, shared terms."""
     rng = random.Random(seed)
@@ -28,7 +30,7 @@ def generated_catalogue(count: int, *, seed: int, sectors: tuple[str, ...] = SEC
         terms = rng.sample(forms, 2) + rng.sample(WORDS, 2)
         docs.append(
             doc(
-                i + 1,
+                (i + 1) * id_step,
                 org=rng.randrange(count // 4),
                 country=rng.choice(["IT", "JP"]),
                 type=rng.choice(OPPORTUNITY_TYPES),
@@ -55,8 +57,8 @@ def assert_same(bulk: list[Match], single: list[Match]) -> None:
             assert got == pytest.approx(want, rel=1e-9, abs=1e-12), name
 
 
-def check_rematch(engine: MatchingEngine, docs: list[MatchDocument]) -> int:
-    everything = engine.rematch_all(now=NOW, batch=64)
+def check_rematch(engine: MatchingEngine, docs: list[MatchDocument], *, workers: int = 1) -> int:
+    everything = engine.rematch_all(now=NOW, batch=64, workers=workers)
     assert set(everything) == {d.id for d in docs}
     for doc_id, matches in everything.items():
         assert_same(matches, engine.matches_for(doc_id, now=NOW))
@@ -87,6 +89,31 @@ def test_catalogues_with_many_sectors_fall_back_to_one_by_one() -> None:
     # more distinct sectors than the bulk path's bit mask holds: it declines, one by one it is
     assert len({s for d in docs for s in d.sectors}) > 64
     assert build_columns(docs, np.zeros((len(docs), 1), np.float32), now=NOW, config=RankingConfig()) is None
+    engine = MatchingEngine(
+        embedder=ConceptEmbedder(), tokenizer=simple_tokenize, detect_language=lambda _t: "en"
+    )
+    engine.add(docs)
+    assert check_rematch(engine, docs) > 0
+
+
+def test_rematch_in_two_worker_processes_gives_the_same_result() -> None:
+    docs = generated_catalogue(200, seed=9)
+    engine = MatchingEngine(
+        embedder=ConceptEmbedder(), tokenizer=simple_tokenize, detect_language=lambda _t: "en"
+    )
+    engine.add(docs)
+    progress: list[tuple[int, int]] = []
+    in_workers = engine.rematch_all(now=NOW, batch=32, workers=2, progress=lambda *p: progress.append(p))
+    assert in_workers == engine.rematch_all(now=NOW, batch=32)
+    assert progress == [(min(n, 200), 200) for n in range(32, 232, 32)]
+    assert check_rematch(engine, docs, workers=2) > 0
+
+
+def test_sparse_ids_are_found_without_a_lookup_table() -> None:
+    docs = generated_catalogue(150, seed=13, id_step=10_000_019)  # ids up to 1.5e9: too sparse for a table
+    columns = build_columns(docs, np.zeros((len(docs), 1), np.float32), now=NOW, config=RankingConfig())
+    assert columns is not None
+    assert columns.row_of_id is None
     engine = MatchingEngine(
         embedder=ConceptEmbedder(), tokenizer=simple_tokenize, detect_language=lambda _t: "en"
     )

@@ -52,11 +52,18 @@ class Columns:
     complementary: NDArray[np.bool_]  # [source type, target type]
     trl_table: FloatArray  # [of type, by type, of TRL code, by TRL code] = trl_fit(of, by)
 
+    row_of_id: IntArray | None  # row of each id up to the largest (-1 where none), when ids are dense
+
     def rows_of(self, ids: IntArray) -> tuple[IntArray, NDArray[np.bool_]]:
         """Rows of ``ids`` and which of them are in the catalogue (the others' rows are meaningless)."""
-        rows = np.searchsorted(self.ids, ids)
-        found = rows < self.ids.shape[0]
-        found[found] = self.ids[rows[found]] == ids[found]
+        if self.row_of_id is None:
+            rows = np.searchsorted(self.ids, ids)
+            found = rows < self.ids.shape[0]
+            found[found] = self.ids[rows[found]] == ids[found]
+            return np.where(found, rows, 0), found
+        inside = ids < self.row_of_id.shape[0]
+        rows = np.where(inside, self.row_of_id[np.where(inside, ids, 0)], -1)
+        found = rows >= 0
         return np.where(found, rows, 0), found
 
 
@@ -78,9 +85,15 @@ def build_columns(
     trl_of = {t: i for i, t in enumerate(trls)}
     masks = [sum(1 << sector_bit[s] for s in set(d.sectors)) for d in docs]
     today = now.date()
+    ids = np.fromiter((d.id for d in docs), dtype=np.int64, count=len(docs))
+    row_of_id = None
+    if len(docs) and int(ids.max()) < 4 * len(docs) + 1_000_000:  # store ids: dense enough for a table
+        row_of_id = np.full(int(ids.max()) + 1, -1, dtype=np.int64)
+        row_of_id[ids] = np.arange(len(docs))
     return Columns(
         docs=tuple(docs),
-        ids=np.fromiter((d.id for d in docs), dtype=np.int64, count=len(docs)),
+        ids=ids,
+        row_of_id=row_of_id,
         organisation=np.fromiter((d.organisation_id for d in docs), dtype=np.int64, count=len(docs)),
         type_code=np.fromiter((type_of[d.type] for d in docs), dtype=np.int64, count=len(docs)),
         country_code=np.fromiter((countries[d.country] for d in docs), dtype=np.int64, count=len(docs)),
@@ -114,6 +127,19 @@ def _trl_table(types: list[str], trls: list[int | None], config: RankingConfig) 
     return table
 
 
+# Columns of ``Ranked.values``: everything a Match needs beyond the columns of its two documents.
+_SCORE, _SEMANTIC, _LEXICAL, _DIRECTION, _TRL_F, _TRL_B, _FORWARD, _BACKWARD, _SECTORS = range(9)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The ranked matches of one source as arrays (cheap to send from a worker process)."""
+
+    source: int  # row
+    targets: IntArray  # rows, best first
+    values: FloatArray  # (len(targets), 9), see the column constants above
+
+
 def rank_source(
     columns: Columns,
     source: int,
@@ -122,12 +148,13 @@ def rank_source(
     lexical_scores: FloatArray,
     *,
     config: RankingConfig,
-) -> list[Match]:
+) -> Ranked:
     """``rank_for_document`` (no feedback) of the document at row ``source``, from its dense hits (ids,
     best first) and BM25 hits (ids and scores, best first), as the engine's ``_candidates`` fuses them."""
     targets, lexical = _fused_candidates(columns, source, dense_ids, lexical_ids, lexical_scores, config)
+    none = Ranked(source=source, targets=np.empty(0, dtype=np.int64), values=np.empty((0, 9)))
     if targets.shape[0] == 0:
-        return []
+        return none
     c = columns
     semantic = (c.vectors[targets] @ c.vectors[source]).astype(np.float64)  # exact cosines, as float()
     forward, backward, trl_f, trl_b = _directional_scores(c, source, targets, semantic, lexical, config)
@@ -139,7 +166,7 @@ def rank_source(
     score = harmonic * factor * 1.0  # * complementarity: every eligible pair is complementary
     positive = np.flatnonzero(score > 0)
     if positive.shape[0] == 0:
-        return []
+        return none
     pool = positive[np.lexsort((c.ids[targets[positive]], -score[positive]))]  # best first, ties by id
     use_mmr = config.mmr_lambda < 1.0
     picks = diversify_order(
@@ -151,47 +178,54 @@ def rank_source(
     )
     chosen = pool[picks]
     rows = targets[chosen]
-    sectors = _jaccard(c, source, rows)
-    source_id = int(c.ids[source])
+    values = np.stack(
+        [
+            score[chosen],
+            semantic[chosen],
+            lexical[chosen],
+            factor[chosen],
+            trl_f[chosen],
+            trl_b[chosen],
+            forward[chosen],
+            backward[chosen],
+            _jaccard(c, source, rows),
+        ],
+        axis=1,
+    )
+    return Ranked(source=source, targets=rows, values=values)
+
+
+def matches_of(columns: Columns, ranked: Ranked) -> list[Match]:
+    """The ``Match`` records of ``rank_source``'s arrays."""
+    c, rows = columns, ranked.targets
+    source_id = int(c.ids[ranked.source])
+    fresh_source = float(c.freshness[ranked.source])
     return [
         Match(
             source_id=source_id,
             target_id=target_id,
             organisation_id=organisation,
-            score=values[0],
+            score=v[_SCORE],
             components=ScoreComponents(
-                semantic=values[1],
-                lexical=values[2],
+                semantic=v[_SEMANTIC],
+                lexical=v[_LEXICAL],
                 complementarity=1.0,
-                sectors=jaccard,
-                direction=values[3],
+                sectors=v[_SECTORS],
+                direction=v[_DIRECTION],
                 freshness_forward=fresh,
-                freshness_backward=float(c.freshness[source]),
-                trl_forward=values[4],
-                trl_backward=values[5],
-                forward=values[6],
-                backward=values[7],
+                freshness_backward=fresh_source,
+                trl_forward=v[_TRL_F],
+                trl_backward=v[_TRL_B],
+                forward=v[_FORWARD],
+                backward=v[_BACKWARD],
                 feedback=0.0,
             ),
         )
-        for target_id, organisation, fresh, jaccard, values in zip(
+        for target_id, organisation, fresh, v in zip(
             c.ids[rows].tolist(),
             c.organisation[rows].tolist(),
             c.freshness[rows].tolist(),
-            sectors.tolist(),
-            np.stack(
-                [
-                    score[chosen],
-                    semantic[chosen],
-                    lexical[chosen],
-                    factor[chosen],
-                    trl_f[chosen],
-                    trl_b[chosen],
-                    forward[chosen],
-                    backward[chosen],
-                ],
-                axis=1,
-            ).tolist(),
+            ranked.values.tolist(),
             strict=True,
         )
     ]

@@ -286,18 +286,23 @@ def diversify_order(
 ) -> list[int]:
     """The positions ``diversify`` picks from a pool already sorted best first (shared by the bulk
     re-match, which has the pool as arrays and builds records only for the picks)."""
-    exempt_mask = np.zeros(len(scores), dtype=bool) if exempt is None else exempt
+    # Loop-invariant parts hoisted; taken positions get -inf added (x + 0.0 leaves x as it was).
+    weighted = config.mmr_lambda * scores
+    penalty = 1 - config.mmr_lambda
     redundancy = np.zeros(len(scores))
-    available = np.ones(len(scores), dtype=bool)
+    taken = np.zeros(len(scores))
     per_org: dict[int, int] = {}
     chosen: list[int] = []
-    while len(chosen) < config.top_k and available.any():
-        value = config.mmr_lambda * scores - (1 - config.mmr_lambda) * np.where(exempt_mask, 0.0, redundancy)
+    for _ in range(len(scores)):
+        if len(chosen) >= config.top_k:
+            break
         if matrix is None:
-            value = scores.copy()
-        value[~available] = -np.inf
+            value = scores + taken
+        else:
+            value = weighted - penalty * (redundancy if exempt is None else np.where(exempt, 0.0, redundancy))
+            value += taken
         pick = int(np.argmax(value))  # first of equals: the better-sorted one
-        available[pick] = False
+        taken[pick] = -np.inf
         organisation = organisation_ids[pick]
         if per_org.get(organisation, 0) >= config.max_per_organisation:
             continue
