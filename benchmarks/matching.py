@@ -134,6 +134,7 @@ def bench_size(
     row: dict[str, Any] = {
         "size": n,
         "dim": dim,
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
         "exact": {
             "p50_ms": percentile_ms(times, 50),
             "p95_ms": percentile_ms(times, 95),
@@ -145,6 +146,8 @@ def bench_size(
     for variant in variants:
         row["hnsw"].append(bench_variant(vectors, ids, queries, truth, variant, k))
         print(json.dumps(row["hnsw"][-1]), flush=True)
+    row["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    row["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return row
 
 
@@ -220,8 +223,11 @@ def bench_faiss(
     }
 
 
-def bench_rematch(base: np.ndarray, texts: list[GeneratedText], n: int) -> dict[str, Any]:
-    """Full re-match of ``n`` opportunities: engine with HNSW + BM25, every opportunity ranked."""
+def rematch_engine(
+    base: np.ndarray, texts: list[GeneratedText], n: int
+) -> tuple[MatchingEngine, datetime, float]:
+    """An engine (HNSW + BM25) loaded with ``n`` generated opportunities; also the reference time and
+    the load time in seconds."""
     from kakehashi.matching.documents import OPPORTUNITY_TYPES
 
     try:
@@ -267,21 +273,38 @@ def bench_rematch(base: np.ndarray, texts: list[GeneratedText], n: int) -> dict[
     )
     start = time.perf_counter()
     engine.add(docs, vectors=vectors)
-    load_s = time.perf_counter() - start
+    return engine, now, time.perf_counter() - start
+
+
+def bench_rematch(base: np.ndarray, texts: list[GeneratedText], n: int, workers: int) -> dict[str, Any]:
+    """Full re-match of ``n`` opportunities: engine with HNSW + BM25, every opportunity ranked (in
+    ``workers`` forked processes), with the wall time and the CPU time of this process and its workers."""
+    engine, now, load_s = rematch_engine(base, texts, n)
+    load_before = os.getloadavg()
+    cpu_before = os.times()
     start = time.perf_counter()
     result = engine.rematch_all(
         now=now,
+        workers=workers,
         progress=lambda done, total: (
             print(f"rematch {done}/{total}", file=sys.stderr) if done % 10_240 == 0 else None
         ),
     )
     rematch_s = time.perf_counter() - start
+    cpu_after = os.times()
     return {
         "opportunities": n,
+        "workers": workers,
         "load_s": round(load_s, 1),
         "rematch_s": round(rematch_s, 1),
+        "rematch_cpu_s": round(
+            sum(getattr(cpu_after, f) - getattr(cpu_before, f) for f in ("user", "system", "children_user")),
+            1,
+        ),
         "per_opportunity_ms": round(1000 * rematch_s / n, 2),
         "mean_matches": round(float(np.mean([len(v) for v in result.values()])), 1),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -309,6 +332,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--rematch", type=int, default=100_000)
+    parser.add_argument("--rematch-workers", type=int, default=2, help="processes for the re-match")
     parser.add_argument("--embedding-texts", type=int, default=200, help="0 skips the embedding benchmark")
     parser.add_argument("--faiss", action="store_true", help="also measure faiss-cpu HNSW (if installed)")
     parser.add_argument("--compare-up-to", type=int, default=100_000, help="largest size with all variants")
@@ -364,7 +388,7 @@ def main() -> None:
         del vectors
         write_report(report, args.out)  # after each stage: a stopped run keeps what it measured
     if args.rematch:
-        report["rematch"] = bench_rematch(base, texts, args.rematch)
+        report["rematch"] = bench_rematch(base, texts, args.rematch, args.rematch_workers)
         print(json.dumps(report["rematch"]), flush=True)
         write_report(report, args.out)
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

@@ -19,12 +19,14 @@ from numpy.typing import NDArray
 
 from kakehashi.errors import FieldProblem, NotFound, ValidationFailed
 from kakehashi.language import Language, detect_language, tokenize
+from kakehashi.matching.bulk import Columns, Ranked, build_columns, matches_of, rank_source
 from kakehashi.matching.documents import Feedback, Match, MatchDocument, embedding_role
 from kakehashi.matching.embed import Role
 from kakehashi.matching.explain import Explanation, SupportsEmbed, explain_match
 from kakehashi.matching.glossary import GLOSSARY, concepts_of
 from kakehashi.matching.index import AdaptiveIndex, ExactIndex, VectorIndex, check_ids, check_vectors
 from kakehashi.matching.lexical import Bm25Index
+from kakehashi.matching.parallel import map_batches
 from kakehashi.matching.rank import (
     Candidate,
     RankingConfig,
@@ -267,35 +269,46 @@ class MatchingEngine:
         now: datetime | None = None,
         batch: int = 512,
         progress: Callable[[int, int], None] | None = None,
+        workers: int = 1,
     ) -> dict[int, list[Match]]:
-        """Matches of every opportunity (batched dense search); for rebuilds and benchmarks."""
+        """Matches of every opportunity, as ``matches_for`` gives them without feedback; for rebuilds
+        and benchmarks. Dense search in batches, then the ranking in numpy over each candidate pool
+        (``bulk.rank_source``): the same result as ranking one by one, at a fraction of the cost.
+        ``workers`` > 1 ranks the batches in that many forked processes: only from a process that runs
+        no other threads (a command or a job, not the API server)."""
         when = now or self._now()
         ids = sorted(self._docs)
+        columns = build_columns(
+            [self._docs[i] for i in ids], self._table.vectors_of(ids), now=when, config=self.config
+        )
         result: dict[int, list[Match]] = {}
-        for start in range(0, len(ids), batch):
-            chunk = ids[start : start + batch]
-            hits = self._index.search_many(
-                self._table.vectors_of(chunk), self.config.candidate_pool, model_id=self.model_id
-            )
-            for doc_id, dense in zip(chunk, hits, strict=True):
-                source = self._docs[doc_id]
-                tokens = self._query_tokens_of[doc_id]
-                candidates = self._candidates(
-                    self._table.vectors_of([doc_id])[0],
-                    dense.pairs(),
-                    tokens,
-                    keep=self._eligible_for(source, when),
-                )
-                result[doc_id] = rank_for_document(
-                    source,
-                    candidates,
-                    now=when,
-                    config=self.config,
-                    vectors=self._lookup(c.doc.id for c in candidates),
-                )
+        if columns is None:  # more distinct sectors than the bulk ranking handles: one by one
+            for done, doc_id in enumerate(ids, start=1):
+                result[doc_id] = self._rank_document(self._docs[doc_id], when, Feedback())
+                if progress is not None and (done % batch == 0 or done == len(ids)):
+                    progress(done, len(ids))
+            return result
+        job = functools.partial(self._rank_rows, columns)
+        for ranked_batch in map_batches(job, len(ids), batch=batch, workers=workers):
+            for ranked in ranked_batch:
+                result[ids[ranked.source]] = matches_of(columns, ranked)
             if progress is not None:
-                progress(min(start + batch, len(ids)), len(ids))
+                progress(ranked_batch[-1].source + 1, len(ids))
         return result
+
+    def _rank_rows(self, columns: Columns, start: int, stop: int) -> list[Ranked]:
+        """The ranked matches of the documents at rows ``start:stop`` (runs in a worker process)."""
+        pool = self.config.candidate_pool
+        hits = self._index.search_many(columns.vectors[start:stop], pool, model_id=self.model_id)
+        no_hits = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
+        ranked: list[Ranked] = []
+        for row, dense in zip(range(start, stop), hits, strict=True):
+            tokens = self._query_tokens_of[int(columns.ids[row])]
+            lexical_ids, lexical_scores = self._lexical.search_arrays(tokens, pool) if tokens else no_hits
+            ranked.append(
+                rank_source(columns, row, dense.ids, lexical_ids, lexical_scores, config=self.config)
+            )
+        return ranked
 
     # -- internals ---------------------------------------------------------------------------------
 

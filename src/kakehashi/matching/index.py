@@ -269,14 +269,18 @@ class HnswIndex:
         id_array = check_ids(ids, count=array.shape[0])
         if array.shape[0] == 0:
             return
-        present = [int(i) for i in id_array if int(i) in self]
-        self.remove(present)
-        self._index.add(id_array.astype(np.uint64), array, threads=self.params.threads)
+        keys = id_array.astype(np.uint64)
+        if len(self):  # replacing: drop the present keys first (one vectorised look-up, no loop per key)
+            present = keys[np.asarray(self._index.contains(keys), dtype=bool)]
+            if present.shape[0]:
+                self._index.remove(present)
+        # one bulk insert, built by usearch's own threads
+        self._index.add(keys, array, threads=self.params.threads)
 
     def remove(self, ids: Iterable[int]) -> None:
-        keys = [int(i) for i in ids]
-        if keys:
-            self._index.remove(np.asarray(keys, dtype=np.uint64))
+        keys = np.fromiter((int(i) for i in ids), dtype=np.uint64)
+        if keys.shape[0]:
+            self._index.remove(keys)
 
     def search(self, query: FloatArray, k: int, *, model_id: str) -> Hits:
         return self.search_many(np.asarray(query, dtype=np.float32).reshape(1, -1), k, model_id=model_id)[0]

@@ -32,6 +32,7 @@ class Bm25Index:
         self._row_of: dict[int, int] = {}
         self._id_of_row: list[int] = []
         self._weights: dict[str, tuple[NDArray[np.int64], NDArray[np.float64]]] = {}
+        self._id_array: NDArray[np.int64] | None = None  # _id_of_row as an array (it only grows)
 
     def __len__(self) -> int:
         return len(self._doc_terms)
@@ -79,12 +80,27 @@ class Bm25Index:
 
     def search(self, query_tokens: Sequence[str], k: int) -> list[tuple[int, float]]:
         """The ``k`` best (id, score), best first, ties broken by id."""
+        ids, scores = self.search_arrays(query_tokens, k)
+        return list(zip(ids.tolist(), scores.tolist(), strict=True))
+
+    def search_arrays(
+        self, query_tokens: Sequence[str], k: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        """``search`` as two arrays (ids, scores), for callers that go on in numpy."""
         rows, totals = self._score_rows(query_tokens)
+        scores = totals[rows]
         if rows.shape[0] > k:
-            kth = -np.partition(-totals[rows], k - 1)[k - 1]
-            rows = rows[totals[rows] >= kth]  # keeps every tie at the cut, broken by id below
-        pairs = [(self._id_of_row[int(r)], float(totals[r])) for r in rows]
-        return sorted(pairs, key=lambda p: (-p[1], p[0]))[:k]
+            kth = -np.partition(-scores, k - 1)[k - 1]
+            keep = scores >= kth  # keeps every tie at the cut, broken by id below
+            rows, scores = rows[keep], scores[keep]
+        ids = self._ids_by_row()[rows]
+        order = np.lexsort((ids, -scores))[:k]
+        return ids[order], scores[order]
+
+    def _ids_by_row(self) -> NDArray[np.int64]:
+        if self._id_array is None or self._id_array.shape[0] != len(self._id_of_row):
+            self._id_array = np.asarray(self._id_of_row, dtype=np.int64)
+        return self._id_array
 
     def _score_rows(self, query_tokens: Sequence[str]) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         parts_rows: list[NDArray[np.int64]] = []

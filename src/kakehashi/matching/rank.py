@@ -265,26 +265,49 @@ def diversify(
     pool = sorted(matches, key=lambda m: (-m.score, m.target_id))
     if not pool:
         return []
-    scores = np.array([m.score for m in pool])
-    exempt = np.array([m.shortlisted for m in pool])
     use_mmr = vectors is not None and config.mmr_lambda < 1.0
-    matrix = _vectors_of(pool, vectors) if use_mmr and vectors is not None else None
-    redundancy = np.zeros(len(pool))
-    available = np.ones(len(pool), dtype=bool)
+    picks = diversify_order(
+        np.array([m.score for m in pool]),
+        [m.organisation_id for m in pool],
+        exempt=np.array([m.shortlisted for m in pool]),
+        matrix=_vectors_of(pool, vectors) if use_mmr and vectors is not None else None,
+        config=config,
+    )
+    return [pool[i] for i in picks]
+
+
+def diversify_order(
+    scores: NDArray[np.float64],
+    organisation_ids: Sequence[int],
+    *,
+    exempt: NDArray[np.bool_] | None,
+    matrix: NDArray[np.float32] | None,
+    config: RankingConfig,
+) -> list[int]:
+    """The positions ``diversify`` picks from a pool already sorted best first (shared by the bulk
+    re-match, which has the pool as arrays and builds records only for the picks)."""
+    # Loop-invariant parts hoisted; taken positions get -inf added (x + 0.0 leaves x as it was).
+    weighted = config.mmr_lambda * scores
+    penalty = 1 - config.mmr_lambda
+    redundancy = np.zeros(len(scores))
+    taken = np.zeros(len(scores))
     per_org: dict[int, int] = {}
-    chosen: list[Match] = []
-    while len(chosen) < config.top_k and available.any():
-        value = config.mmr_lambda * scores - (1 - config.mmr_lambda) * np.where(exempt, 0.0, redundancy)
+    chosen: list[int] = []
+    for _ in range(len(scores)):
+        if len(chosen) >= config.top_k:
+            break
         if matrix is None:
-            value = scores.copy()
-        value[~available] = -np.inf
+            value = scores + taken
+        else:
+            value = weighted - penalty * (redundancy if exempt is None else np.where(exempt, 0.0, redundancy))
+            value += taken
         pick = int(np.argmax(value))  # first of equals: the better-sorted one
-        available[pick] = False
-        match = pool[pick]
-        if per_org.get(match.organisation_id, 0) >= config.max_per_organisation:
+        taken[pick] = -np.inf
+        organisation = organisation_ids[pick]
+        if per_org.get(organisation, 0) >= config.max_per_organisation:
             continue
-        chosen.append(match)
-        per_org[match.organisation_id] = per_org.get(match.organisation_id, 0) + 1
+        chosen.append(pick)
+        per_org[organisation] = per_org.get(organisation, 0) + 1
         if matrix is not None:
             redundancy = np.maximum(redundancy, matrix @ matrix[pick])
     return chosen
