@@ -174,3 +174,30 @@ def test_search_finds_the_offer(database: Database, matching: MatchingService) -
         VISITOR, "silicon carbide wafers", locale="en", sectors=frozenset({"biotech"})
     )
     assert [r.opportunity.id for r in only_biotech] == [ids["unrelated"]]
+
+
+def test_a_large_backlog_is_left_to_the_background_worker(
+    database: Database, matching: MatchingService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from kakehashi.matching import service as service_module
+    from kakehashi.matching.worker import EmbeddingWorker
+
+    ids = _catalogue(database)
+    monkeypatch.setattr(service_module, "INLINE_EMBED_LIMIT", 2)
+    worker = EmbeddingWorker(matching, poll_s=0.05)
+    matching.background = True  # as while a server runs its worker; 4 stale texts > the limit of 2
+    assert matching.matches_for_opportunity(SYSTEM, ids["need"], locale="en") == []
+    worker.start()
+    try:
+        deadline = time.monotonic() + 30
+        while matching.matches_for_opportunity(SYSTEM, ids["need"], locale="en") == []:
+            assert time.monotonic() < deadline, "the worker did not embed the backlog"
+            time.sleep(0.05)
+    finally:
+        worker.stop()
+    assert worker.status().last_error is None
+    assert matching.background is False
+    first = matching.matches_for_opportunity(SYSTEM, ids["need"], locale="en")[0]
+    assert first.opportunity.id == ids["offer"]

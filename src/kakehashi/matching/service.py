@@ -28,7 +28,7 @@ from kakehashi.matching.index import VectorIndex
 from kakehashi.matching.pgvector import PgVectorIndex, choose_index
 from kakehashi.matching.rank import RankingConfig, SearchFilters
 from kakehashi.matching.tables import MatchFeedback, OpportunityVector
-from kakehashi.matching.vectors import Progress, SyncReport, sync_vectors
+from kakehashi.matching.vectors import Progress, SyncReport, stale_ids, sync_vectors
 from kakehashi.profiles import service as profiles
 from kakehashi.profiles.models import Opportunity
 from kakehashi.profiles.schemas import OpportunityView
@@ -37,6 +37,8 @@ from kakehashi.profiles.vocab import Status
 from kakehashi.store import Database
 
 Verdict = Literal["shortlisted", "dismissed"]
+# Stale texts embedded within a request; a larger backlog is left to the background worker.
+INLINE_EMBED_LIMIT = 64
 VERDICTS: tuple[Verdict, ...] = ("shortlisted", "dismissed")
 
 
@@ -73,6 +75,9 @@ class MatchingService:
         self._loaded: dict[int, datetime] = {}
         self._fingerprint: tuple[object, ...] | None = None
         self._lock = threading.RLock()
+        self._sync_lock = threading.Lock()  # one embedding run at a time (their writes would collide)
+        # Set while a background worker embeds on write (see kakehashi.matching.worker).
+        self.background = False
         self._explanations: OrderedDict[tuple[int, int, str], Explanation] = OrderedDict()
 
     @property
@@ -101,17 +106,32 @@ class MatchingService:
     # -- keeping up with the store -----------------------------------------------------------------
 
     def sync(self, *, progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
-        """Embed what is missing or stale (everything with ``rebuild``), then refresh the engine."""
-        with self._lock:
+        """Embed what is missing or stale (everything with ``rebuild``), then refresh the engine.
+
+        Embedding holds only the sync lock, so questions keep being answered (from the stored vectors)
+        while a long backlog is embedded.
+        """
+        with self._sync_lock:
             report = sync_vectors(self.database, self.embedder, progress=progress, rebuild=rebuild)
+        with self._lock:
             if rebuild:
                 self._fingerprint = None
             self._refresh_engine()
-            return report
+        return report
 
     def refresh(self) -> None:
+        """Bring the engine up to date before answering.
+
+        A few new or changed texts are embedded on the spot (a new opportunity shows in matches at once).
+        When a background worker runs and the backlog is large (a bulk import), the answer comes from
+        what is stored and the worker embeds the rest, reporting its progress.
+        """
+        with self.database.session() as session:
+            stale = len(stale_ids(session, self.model_id))
+        if stale and (not self.background or stale <= INLINE_EMBED_LIMIT):
+            with self._sync_lock:
+                sync_vectors(self.database, self.embedder)
         with self._lock:
-            sync_vectors(self.database, self.embedder)
             self._refresh_engine()
 
     def _refresh_engine(self) -> None:

@@ -29,10 +29,15 @@ class WorkerStatus:
 
 
 class EmbeddingWorker:
-    """One daemon thread; ``notify()`` is cheap and coalesces bursts of writes into one run."""
+    """One daemon thread; ``notify()`` is cheap and coalesces bursts of writes into one run.
 
-    def __init__(self, service: MatchingService) -> None:
+    It also looks every ``poll_s`` seconds, for what other processes wrote (``kakehashi import`` while
+    the server runs): a look that finds nothing stale costs one query.
+    """
+
+    def __init__(self, service: MatchingService, *, poll_s: float = 30.0) -> None:
         self.service = service
+        self.poll_s = poll_s
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -46,6 +51,7 @@ class EmbeddingWorker:
         if self._thread is not None:
             return
         self._stop.clear()
+        self.service.background = True
         self._thread = threading.Thread(target=self._loop, name="kakehashi-embedding", daemon=True)
         self._thread.start()
         self.notify()  # catch up with whatever was written while nobody was watching
@@ -56,6 +62,7 @@ class EmbeddingWorker:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        self.service.background = False
 
     def notify(self) -> None:
         self._wake.set()
@@ -70,7 +77,7 @@ class EmbeddingWorker:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            self._wake.wait()
+            self._wake.wait(self.poll_s)
             self._wake.clear()
             if self._stop.is_set():
                 return

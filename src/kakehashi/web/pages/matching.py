@@ -46,7 +46,8 @@ def matches_panel(request: Request, actor: Actor, view: OpportunityView, locale:
     results = matching_of(request).matches_for_opportunity(actor, view.id, locale=locale, limit=PANEL_SIZE)
     status = worker_of(request).status()
     can_judge = actor.is_staff or (view.organisation is not None and actor.belongs_to(view.organisation.id))
-    return {"matches": results, "indexing": status if status.running else None, "can_judge": can_judge}
+    indexing = status if status.running and status.total else None
+    return {"matches": results, "indexing": indexing, "can_judge": can_judge}
 
 
 @router.post("/opportunities/{opportunity_id}/matches/{target_id}/{verdict}")
