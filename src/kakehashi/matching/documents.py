@@ -5,16 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-SECTORS = ("ai", "semiconductors", "quantum", "energy", "infrastructure", "biotech", "other")
-OPPORTUNITY_TYPES = (
-    "technology_offer",
-    "technology_request",
-    "business_offer",
-    "business_request",
-    "rd_partner_request",
-    "investment_sought",
-    "investment_offered",
-)
+from kakehashi.profiles.vocab import OpportunityType, Sector
+
+# The platform's vocabulary, as plain strings (one source: kakehashi.profiles.vocab).
+SECTORS = tuple(s.value for s in Sector)
+OPPORTUNITY_TYPES = tuple(t.value for t in OpportunityType)
 
 # FORMATS.md: the complementary pairs (symmetric).
 _COMPLEMENTARY_PAIRS = {
