@@ -121,7 +121,10 @@ def resolve_secret_key(settings: Settings) -> str:
                 key_file.write(secrets.token_urlsafe(48))
     key = key_path.read_text(encoding="ascii").strip()
     if not key:
-        raise KakehashiError(f"The secret key file {key_path} is empty; delete it to generate a new key.")
+        raise KakehashiError(
+            "The secret key file %(path)s is empty; delete it to generate a new key.",
+            params={"path": str(key_path)},
+        )
     return key
 
 

@@ -2,11 +2,60 @@
 
 Features raise these; the edges (API, pages, CLI) map them to one JSON error shape, a readable
 page or a CLI message. Every error names the offending field (and line, for imports) when it can.
+
+Messages are never finished English sentences: each is an English gettext message id with named
+``%(name)s`` placeholders, and the values travel separately in ``params``::
+
+    raise NotFound("Opportunity %(id)s does not exist.", params={"id": opportunity_id})
+    FieldProblem("title", "Write at most %(max)s characters.", params={"max": 200})
+
+Babel extracts these ids from the constructors themselves (see ``babel.cfg``), the catalogues
+translate them, and the edges render them with ``localised(gettext)`` in the reader's language.
+A parameter may itself be translatable (``Localisable``: a vocabulary label, a list of them).
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+Gettext = Callable[[str], str]
+Params = Mapping[str, object]
+
+
+def identity(message: str) -> str:
+    """The untranslated message (English, for logs and the CLI)."""
+    return message
+
+
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention for "mark only")
+    """Mark ``message`` for extraction without translating it (it is translated where it is shown)."""
+    return message
+
+
+@runtime_checkable
+class Localisable(Protocol):
+    """A parameter that is itself written in the reader's language (a vocabulary label, a list)."""
+
+    def localise(self, gettext: Gettext) -> str: ...
+
+
+def format_message(message: str, params: Params, gettext: Gettext = identity) -> str:
+    """``message`` translated by ``gettext`` with ``params`` filled in (each localised if it can be)."""
+    text = gettext(message)
+    if not params:
+        return text
+    values = {
+        name: value.localise(gettext) if isinstance(value, Localisable) else value
+        for name, value in params.items()
+    }
+    try:
+        return text % values
+    except (KeyError, TypeError, ValueError):
+        # A broken translation must not hide the error itself: fall back to the English id.
+        return message % values
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,10 +65,15 @@ class FieldProblem:
     field: str
     message: str
     line: int | None = None
+    params: Params = dataclasses.field(default_factory=dict, hash=False)
 
-    def describe(self) -> str:
+    def text(self, gettext: Gettext = identity) -> str:
+        """The problem in the reader's language (English by default)."""
+        return format_message(self.message, self.params, gettext)
+
+    def describe(self, gettext: Gettext = identity) -> str:
         where = f"line {self.line}, " if self.line is not None else ""
-        return f"{where}{self.field}: {self.message}"
+        return f"{where}{self.field}: {self.text(gettext)}"
 
 
 class KakehashiError(Exception):
@@ -28,15 +82,32 @@ class KakehashiError(Exception):
     code = "error"
     http_status = 400
 
-    def __init__(self, message: str, *, problems: list[FieldProblem] | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: list[FieldProblem] | None = None,
+        params: Params | None = None,
+    ) -> None:
         self.message = message
+        self.params: Params = dict(params or {})
         self.problems: list[FieldProblem] = list(problems or [])
+        super().__init__(format_message(message, self.params))
+
+    @property
+    def message_id(self) -> str:
+        """The English gettext message id (stable across languages, for clients and logs)."""
+        return self.message
+
+    def localised(self, gettext: Gettext = identity) -> str:
+        """The message in the reader's language."""
+        return format_message(self.message, self.params, gettext)
 
     def __str__(self) -> str:
+        text = self.localised()
         if not self.problems:
-            return self.message
-        return self.message + "\n" + "\n".join("  - " + p.describe() for p in self.problems)
+            return text
+        return text + "\n" + "\n".join("  - " + p.describe() for p in self.problems)
 
 
 class ValidationFailed(KakehashiError):

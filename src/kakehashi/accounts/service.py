@@ -68,7 +68,8 @@ def create_user(
         raise ValidationFailed("The user is not valid.", problems=problems)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(
-            f"A user with e-mail {email} exists already.",
+            "A user with e-mail %(email)s exists already.",
+            params={"email": email},
             problems=[FieldProblem("email", "already registered")],
         )
     agency_id = None
@@ -101,7 +102,9 @@ def _user_problems(
     if not _EMAIL.match(email):
         problems.append(FieldProblem("email", "is not an e-mail address"))
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(FieldProblem("password", f"must have at least {MIN_PASSWORD_LENGTH} characters"))
+        problems.append(
+            FieldProblem("password", "must have at least %(n)s characters", params={"n": MIN_PASSWORD_LENGTH})
+        )
     if not display_name.strip():
         problems.append(FieldProblem("display_name", "must not be empty"))
     if role == Role.VISITOR:

@@ -37,7 +37,10 @@ class SignInThrottle:
                     failures.popleft()
                 if len(failures) >= self.max_failures:
                     wait = int(self.window_s - (now - failures[0])) + 1
-                    raise TooManyAttempts(f"Too many failed sign-ins. Try again in {wait} seconds.")
+                    raise TooManyAttempts(
+                        "Too many failed sign-ins. Try again in %(seconds)s seconds.",
+                        params={"seconds": wait},
+                    )
 
     def failed(self, email: str, address: str | None) -> None:
         now = self._clock()

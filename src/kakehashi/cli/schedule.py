@@ -98,7 +98,9 @@ def _grid(problem: Problem, start: str, tz: str, minutes: int, lunch: int) -> Sl
     try:
         first = datetime.fromisoformat(start).replace(tzinfo=zone(tz))
     except ValueError as error:
-        raise ValidationFailed("bad --start", problems=[FieldProblem("start", str(error))]) from error
+        raise ValidationFailed(
+            "bad --start", problems=[FieldProblem("start", "%(reason)s", params={"reason": str(error)})]
+        ) from error
     return SlotGrid.day(
         first, n_slots=problem.n_slots, minutes=minutes, morning_slots=problem.n_morning_slots, lunch=lunch
     )
@@ -162,8 +164,14 @@ def _read_agenda(path: Path) -> list[Assignment]:
             for r in rows
         ]
     except (OSError, ValueError, KeyError, TypeError) as error:
-        problem = FieldProblem("assignments", f"expected a list of {{meeting, slot, table}}: {error}")
-        raise ValidationFailed(f"cannot read agenda {path}", problems=[problem]) from error
+        problem = FieldProblem(
+            "assignments",
+            "expected a list of {meeting, slot, table}: %(reason)s",
+            params={"reason": str(error)},
+        )
+        raise ValidationFailed(
+            "cannot read agenda %(path)s", params={"path": str(path)}, problems=[problem]
+        ) from error
 
 
 def register(app: typer.Typer) -> None:

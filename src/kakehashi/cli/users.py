@@ -42,7 +42,13 @@ def create(
                 if organisation_id is None:
                     raise ValidationFailed(
                         "Unknown organisation.",
-                        problems=[FieldProblem("organisation", f"no {organisation!r}")],
+                        problems=[
+                            FieldProblem(
+                                "organisation",
+                                "no organisation %(organisation)s",
+                                params={"organisation": repr(organisation)},
+                            )
+                        ],
                     )
             user = create_user(
                 session,

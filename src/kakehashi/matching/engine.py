@@ -123,7 +123,9 @@ class MatchingEngine:
                 "Index and embedder disagree",
                 problems=[
                     FieldProblem(
-                        "model_id", f"index {self._index.model_id!r}, embedder {embedder.model_id!r}"
+                        "model_id",
+                        "index %(index)s, embedder %(embedder)s",
+                        params={"index": repr(self._index.model_id), "embedder": repr(embedder.model_id)},
                     )
                 ],
             )
@@ -156,7 +158,7 @@ class MatchingEngine:
     def document(self, doc_id: int) -> MatchDocument:
         doc = self._docs.get(doc_id)
         if doc is None:
-            raise NotFound(f"Opportunity {doc_id} is not in the matching index")
+            raise NotFound("Opportunity %(id)s is not in the matching index.", params={"id": doc_id})
         return doc
 
     @_locked

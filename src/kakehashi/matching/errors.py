@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from kakehashi.errors import FieldProblem, KakehashiError, ValidationFailed
+from kakehashi.errors import N_, FieldProblem, KakehashiError, ValidationFailed
 
 
 class IndexInputInvalid(ValidationFailed):
     """Vectors, ids or the model id given to an index do not fit it."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"Invalid index input: {field}: {message}", problems=[FieldProblem(field, message)])
+        super().__init__(
+            N_("Invalid index input: %(field)s: %(reason)s"),
+            params={"field": field, "reason": message},
+            problems=[FieldProblem(field, "%(reason)s", params={"reason": message})],
+        )
 
 
 class PgVectorUnavailable(KakehashiError):

@@ -177,7 +177,9 @@ def explain_match(
     if locale not in LOCALES:
         raise ValidationFailed(
             "Unknown interface language",
-            problems=[FieldProblem("locale", f"must be one of {', '.join(LOCALES)}")],
+            problems=[
+                FieldProblem("locale", "must be one of %(allowed)s", params={"allowed": ", ".join(LOCALES)})
+            ],
         )
     cfg = config or ExplainConfig()
     shared = tuple(label(SECTOR_LABELS, s, locale) for s in source.sectors if s in target.sectors)

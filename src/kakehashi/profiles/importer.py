@@ -72,13 +72,20 @@ def _validate_all(
         key = str(getattr(item, "external_id", ""))
         if key in seen:
             problems.append(
-                FieldProblem("external_id", f"{key!r} repeats line {seen[key]}", line=record.line)
+                FieldProblem(
+                    "external_id",
+                    "%(key)s repeats line %(first)s",
+                    line=record.line,
+                    params={"key": repr(key), "first": seen[key]},
+                )
             )
         seen[key] = record.line
         parsed.append((record.line, item))
     if problems:
         raise ValidationFailed(
-            f"{source}: {len(problems)} problem(s); nothing was imported.", problems=problems
+            "%(source)s: %(count)s problem(s); nothing was imported.",
+            params={"source": source, "count": len(problems)},
+            problems=problems,
         )
     return parsed
 
@@ -137,13 +144,20 @@ def import_opportunities(session: Session, actor: Actor, path: Path) -> ImportRe
     parsed = _validate_all(read_records(path), _opportunity_data, path.name)
     owners = _by_external_id(session, Organisation, sorted({item.organisation for _, item in parsed}))
     problems = [
-        FieldProblem("organisation", f"no organisation with external_id {item.organisation!r}", line=line)
+        FieldProblem(
+            "organisation",
+            "no organisation with external_id %(external_id)s",
+            line=line,
+            params={"external_id": repr(item.organisation)},
+        )
         for line, item in parsed
         if item.organisation not in owners
     ]
     if problems:
         raise ValidationFailed(
-            f"{path.name}: {len(problems)} problem(s); nothing was imported.", problems=problems
+            "%(source)s: %(count)s problem(s); nothing was imported.",
+            params={"source": path.name, "count": len(problems)},
+            problems=problems,
         )
     report = ImportReport("opportunities")
     existing = _by_external_id(session, Opportunity, [item.external_id for _, item in parsed])

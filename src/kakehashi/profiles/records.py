@@ -24,14 +24,20 @@ class Record:
 def read_records(path: Path) -> list[Record]:
     """Records of a ``.csv`` or ``.jsonl``/``.ndjson`` file; a malformed line is a ValidationFailed."""
     if not path.is_file():
-        raise ValidationFailed(f"{path} is not a file.", problems=[FieldProblem("file", "not found")])
+        raise ValidationFailed(
+            "%(path)s is not a file.",
+            params={"path": str(path)},
+            problems=[FieldProblem("file", "not found")],
+        )
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return list(_csv_records(path))
     if suffix in (".jsonl", ".ndjson", ".json"):
         return list(_jsonl_records(path))
     raise ValidationFailed(
-        f"{path.name}: unknown file type.", problems=[FieldProblem("file", "expected .csv or .jsonl")]
+        "%(file)s: unknown file type.",
+        params={"file": path.name},
+        problems=[FieldProblem("file", "expected .csv or .jsonl")],
     )
 
 
@@ -45,14 +51,22 @@ def _jsonl_records(path: Path) -> Iterator[Record]:
             try:
                 value = json.loads(raw)
             except json.JSONDecodeError as error:
-                problems.append(FieldProblem("(line)", f"invalid JSON: {error.msg}", line=number))
+                problems.append(
+                    FieldProblem(
+                        "(line)", "invalid JSON: %(reason)s", line=number, params={"reason": error.msg}
+                    )
+                )
                 continue
             if not isinstance(value, dict):
                 problems.append(FieldProblem("(line)", "expected a JSON object", line=number))
                 continue
             records.append(Record(number, value))
     if problems:
-        raise ValidationFailed(f"{path.name} has malformed lines; nothing was imported.", problems=problems)
+        raise ValidationFailed(
+            "%(file)s has malformed lines; nothing was imported.",
+            params={"file": path.name},
+            problems=problems,
+        )
     yield from records
 
 
@@ -64,7 +78,8 @@ def _csv_records(path: Path) -> Iterator[Record]:
             extra = row.pop(None, None)
             if extra:
                 raise ValidationFailed(
-                    f"{path.name} has a row with more cells than columns; nothing was imported.",
+                    "%(file)s has a row with more cells than columns; nothing was imported.",
+                    params={"file": path.name},
                     problems=[FieldProblem("(row)", "more cells than header columns", line=start)],
                 )
             yield Record(start, {key.strip(): value for key, value in row.items() if key})

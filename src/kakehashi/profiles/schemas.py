@@ -9,7 +9,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import ateco
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
-from kakehashi.errors import FieldProblem, ValidationFailed
+from kakehashi.errors import N_, FieldProblem, ValidationFailed
 from kakehashi.profiles.vocab import (
     Country,
     Language,
@@ -19,6 +19,7 @@ from kakehashi.profiles.vocab import (
     Sector,
     Status,
 )
+from kakehashi.validation import InvalidValue, problems_from_pydantic
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -35,7 +36,7 @@ class _Strict(BaseModel):
 
 def _unique_sectors(sectors: list[Sector]) -> list[Sector]:
     if not sectors:
-        raise ValueError("at least one sector is required")
+        raise InvalidValue("Choose at least one sector.")
     return sorted(set(sectors), key=list(Sector).index)
 
 
@@ -43,7 +44,7 @@ def _check_url(url: str | None) -> str | None:
     if url in (None, ""):
         return None
     if not _URL.match(url):
-        raise ValueError("must be an http(s) URL")
+        raise InvalidValue("Give a web address starting with https://")
     return url
 
 
@@ -51,7 +52,7 @@ def _check_ateco(code: str | None) -> str | None:
     if code in (None, ""):
         return None
     if not any(ateco.validate(code, edition=edition.key) for edition in ateco.editions()):
-        raise ValueError(f"{code!r} is not an ATECO code (ISTAT)")
+        raise InvalidValue("%(code)s is not an ATECO code (ISTAT).", params={"code": code})
     return code
 
 
@@ -59,7 +60,7 @@ def _check_jsic(code: str | None) -> str | None:
     if code in (None, ""):
         return None
     if not _JSIC.match(code):
-        raise ValueError("must be a JSIC code: an optional division letter and 2 to 4 digits")
+        raise InvalidValue("Give a JSIC code: an optional division letter and 2 to 4 digits.")
     return code
 
 
@@ -226,12 +227,15 @@ class Page(BaseModel, Generic[T]):
 
 def problems_from(error: ValidationError, *, line: int | None = None) -> list[FieldProblem]:
     """Pydantic's errors as FieldProblems naming the field path (``translations.en.title``)."""
-    problems = []
-    for item in error.errors():
-        field = ".".join(str(part) for part in item["loc"]) or "(record)"
-        message = item["msg"].removeprefix("Value error, ")
-        problems.append(FieldProblem(field=field, message=message, line=line))
-    return problems
+    return problems_from_pydantic(error.errors(), line=line)
+
+
+# What was validated, as the first sentence of the error (one message id per kind of input).
+_NOT_VALID: dict[str, str] = {
+    "opportunity": N_("The opportunity is not valid."),
+    "organisation": N_("The organisation is not valid."),
+    "search": N_("The search filters are not valid."),
+}
 
 
 def validate_input(model: type[M], data: Any, *, what: str, line: int | None = None) -> M:
@@ -240,5 +244,5 @@ def validate_input(model: type[M], data: Any, *, what: str, line: int | None = N
         return model.model_validate(data)
     except ValidationError as error:
         raise ValidationFailed(
-            f"The {what} is not valid.", problems=problems_from(error, line=line)
+            _NOT_VALID.get(what, N_("The input is not valid.")), problems=problems_from(error, line=line)
         ) from None

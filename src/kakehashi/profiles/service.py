@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from kakehashi.accounts.roles import Actor
 from kakehashi.errors import Conflict, FieldProblem, InvalidTransition, NotFound, PermissionDenied
+from kakehashi.labels import Label
 from kakehashi.profiles.lifecycle import (
     EDITABLE_BY_OWNER,
     EDITABLE_BY_STAFF,
@@ -91,7 +92,8 @@ def _require_new_external_id(
     """A clear 409 naming the field, rather than the store's unique-constraint error."""
     if external_id and session.scalar(select(model.id).where(model.external_id == external_id)) is not None:
         raise Conflict(
-            f"The external id {external_id!r} is taken already.",
+            "The external id %(external_id)s is taken already.",
+            params={"external_id": repr(external_id)},
             problems=[FieldProblem("external_id", "already used by another record")],
         )
 
@@ -137,7 +139,7 @@ def list_organisations(
 def _organisation(session: Session, organisation_id: int) -> Organisation:
     org = session.get(Organisation, organisation_id)
     if org is None:
-        raise NotFound(f"Organisation {organisation_id} does not exist.")
+        raise NotFound("Organisation %(id)s does not exist.", params={"id": organisation_id})
     return org
 
 
@@ -179,11 +181,15 @@ def _require_editable(actor: Actor, opp: Opportunity) -> None:
     status = Status(opp.status)
     if actor.is_staff:
         if status not in EDITABLE_BY_STAFF:
-            raise InvalidTransition(f"A {status.value} opportunity can no longer be edited.")
+            raise InvalidTransition(
+                "An opportunity that is %(status)s can no longer be edited.",
+                params={"status": Label("status", status.value)},
+            )
     elif actor.belongs_to(opp.organisation_id):
         if status not in EDITABLE_BY_OWNER:
             raise InvalidTransition(
-                f"This opportunity is {status.value}: only drafts can be edited. Withdraw it and post a new one."
+                "This opportunity is %(status)s: only drafts can be edited. Withdraw it and post a new one.",
+                params={"status": Label("status", status.value)},
             )
     else:
         raise PermissionDenied("You can only edit your own organisation's opportunities.")
@@ -218,10 +224,14 @@ def transition(
     rule = RULES[action]
     is_owner = actor.belongs_to(opp.organisation_id)
     if not ((is_owner and rule.owner_may) or (actor.is_staff and rule.staff_may)):
-        raise PermissionDenied(f"You may not {action.value.replace('_', ' ')} this opportunity.")
+        raise PermissionDenied(
+            "You may not do this to the opportunity: %(action)s.",
+            params={"action": Label("action", action.value)},
+        )
     if Status(opp.status) not in rule.sources:
         raise InvalidTransition(
-            f"Cannot {action.value.replace('_', ' ')} an opportunity that is {opp.status}."
+            "%(action)s is not possible for an opportunity that is %(status)s.",
+            params={"action": Label("action", action.value), "status": Label("status", opp.status)},
         )
     opp.status = rule.target.value
     if rule.target == Status.PUBLISHED:
@@ -252,7 +262,7 @@ def get_opportunity(session: Session, actor: Actor, opportunity_id: int) -> Oppo
 def _readable_opportunity(session: Session, actor: Actor, opportunity_id: int) -> Opportunity:
     opp = session.get(Opportunity, opportunity_id)
     if opp is None or not _may_read(actor, opp):
-        raise NotFound(f"Opportunity {opportunity_id} does not exist.")
+        raise NotFound("Opportunity %(id)s does not exist.", params={"id": opportunity_id})
     return opp
 
 

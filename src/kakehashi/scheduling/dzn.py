@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kakehashi.errors import FieldProblem, ValidationFailed
+from kakehashi.errors import N_, FieldProblem, Params, ValidationFailed
 from kakehashi.scheduling.problem import Meeting, Problem, Session
 
 # canonical (English) name -> accepted spellings
@@ -52,8 +52,11 @@ def _tokenize(text: str, source: str) -> list[_Token]:
             if match is None:
                 bad = line[pos:].strip()[:20]
                 raise ValidationFailed(
-                    f"cannot read {source}",
-                    problems=[FieldProblem("dzn", f"unexpected text {bad!r}", line_no)],
+                    "cannot read %(source)s",
+                    params={"source": source},
+                    problems=[
+                        FieldProblem("dzn", "unexpected text %(text)s", line_no, params={"text": repr(bad)})
+                    ],
                 )
             rng, name, num, sym = match.groups()
             if rng:
@@ -75,10 +78,12 @@ class _Parser:
         self.source = source
         self.field = "dzn"
 
-    def fail(self, message: str) -> ValidationFailed:
+    def fail(self, message: str, params: Params | None = None) -> ValidationFailed:
         line = self.tokens[min(self.pos, len(self.tokens) - 1)].line if self.tokens else None
         return ValidationFailed(
-            f"cannot read {self.source}", problems=[FieldProblem(self.field, message, line)]
+            "cannot read %(source)s",
+            params={"source": self.source},
+            problems=[FieldProblem(self.field, message, line, params=params or {})],
         )
 
     def peek(self) -> _Token | None:
@@ -87,9 +92,12 @@ class _Parser:
     def take(self, text: str | None = None, kind: str | None = None) -> _Token:
         token = self.peek()
         if token is None:
-            raise self.fail(f"unexpected end of file, expected {text or kind}")
+            raise self.fail(N_("unexpected end of file, expected %(expected)s"), {"expected": text or kind})
         if (text is not None and token.text != text) or (kind is not None and token.kind != kind):
-            raise self.fail(f"expected {text or kind}, found {token.text!r}")
+            raise self.fail(
+                N_("expected %(expected)s, found %(found)s"),
+                {"expected": text or kind, "found": repr(token.text)},
+            )
         self.pos += 1
         return token
 
@@ -104,7 +112,7 @@ class _Parser:
                 self.take(";")
             canonical = _ALIAS.get(name.text, name.text)
             if canonical in found:
-                raise self.fail("given twice")
+                raise self.fail(N_("given twice"))
             found[canonical] = (value, name.line)
         return found
 
@@ -124,7 +132,7 @@ class _Parser:
             if (sep := self.peek()) is not None and sep.text == ",":
                 self.take(",")
             elif sep is None or sep.text != "]":
-                raise self.fail("expected ',' or ']' in array")
+                raise self.fail(N_("expected ',' or ']' in array"))
         self.take("]")
         return items
 
@@ -150,7 +158,7 @@ class _Parser:
         while True:
             token = self.peek()
             if token is None:
-                raise self.fail("unterminated 2-d array")
+                raise self.fail(N_("unterminated 2-d array"))
             if token.text == "]":
                 self.take("]")
                 break
@@ -177,7 +185,11 @@ def read_dzn(path: Path) -> Problem:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ValidationFailed(f"cannot read {path}", problems=[FieldProblem("file", str(error))]) from error
+        raise ValidationFailed(
+            "cannot read %(source)s",
+            params={"source": str(path)},
+            problems=[FieldProblem("file", "%(reason)s", params={"reason": str(error)})],
+        ) from error
     return parse_dzn(text, source=str(path))
 
 
@@ -186,19 +198,23 @@ class _Fields:
         self.fields = fields
         self.source = source
 
-    def fail(self, name: str, message: str) -> ValidationFailed:
+    def fail(self, name: str, message: str, params: Params | None = None) -> ValidationFailed:
         line = self.fields[name][1] if name in self.fields else None
         label = "|".join(FIELD_NAMES.get(name, (name,)))
-        return ValidationFailed(f"invalid {self.source}", problems=[FieldProblem(label, message, line)])
+        return ValidationFailed(
+            "invalid %(source)s",
+            params={"source": self.source},
+            problems=[FieldProblem(label, message, line, params=params or {})],
+        )
 
     def integer(self, name: str, *, default: int | None = None) -> int:
         if name not in self.fields:
             if default is not None:
                 return default
-            raise self.fail(name, "missing")
+            raise self.fail(name, N_("missing"))
         value = self.fields[name][0]
         if not isinstance(value, int):
-            raise self.fail(name, "must be an integer")
+            raise self.fail(name, N_("must be an integer"))
         return value
 
     def array(self, name: str, length: int) -> list[object] | None:
@@ -206,9 +222,13 @@ class _Fields:
             return None
         value = self.fields[name][0]
         if not isinstance(value, list):
-            raise self.fail(name, "must be an array")
+            raise self.fail(name, N_("must be an array"))
         if len(value) != length:
-            raise self.fail(name, f"has {len(value)} entries, expected {length}")
+            raise self.fail(
+                name,
+                N_("has %(count)s entries, expected %(expected)s"),
+                {"count": len(value), "expected": length},
+            )
         return value
 
     def int_sets(self, name: str, length: int, upper: int) -> list[frozenset[int]]:
@@ -219,10 +239,12 @@ class _Fields:
         sets: list[frozenset[int]] = []
         for i, item in enumerate(raw, start=1):
             if not (isinstance(item, list) and len(item) == 1 and isinstance(item[0], set)):
-                raise self.fail(name, f"entry {i} must be a set like {{1,2}}")
+                raise self.fail(name, N_("entry %(entry)s must be a set like {1,2}"), {"entry": i})
             values = {v for v in item[0] if v != 0}
             if any(not 1 <= v <= upper for v in values):
-                raise self.fail(name, f"entry {i} has a value outside 1..{upper}")
+                raise self.fail(
+                    name, N_("entry %(entry)s has a value outside 1..%(upper)s"), {"entry": i, "upper": upper}
+                )
             sets.append(frozenset(v - 1 for v in values))
         return sets
 
@@ -236,22 +258,36 @@ def _build(raw: dict[str, tuple[Value, int]], source: str) -> Problem:
     n_tables = f.integer("nTables")
     requested = f.array("requested", n_meetings)
     if requested is None:
-        raise f.fail("requested", "missing")
+        raise f.fail("requested", N_("missing"))
     fixed = f.array("fixed", n_meetings) or [0] * n_meetings
     precedences = f.int_sets("precedences", n_meetings, n_meetings)
     forbidden = f.int_sets("forbidden", n_business, n_slots)
     meetings: list[Meeting] = []
     for m, row in enumerate(requested, start=1):
         if not (isinstance(row, list) and len(row) == 3 and all(isinstance(v, int) for v in row)):
-            raise f.fail("requested", f"row {m} must be 'participant, participant, session'")
+            raise f.fail(
+                "requested", N_("row %(row)s must be 'participant, participant, session'"), {"row": m}
+            )
         a, b, s = (int(v) for v in row)
         if not (1 <= a <= n_business and 1 <= b <= n_business) or a == b:
-            raise f.fail("requested", f"row {m}: participants must be two different ids in 1..{n_business}")
+            raise f.fail(
+                "requested",
+                N_("row %(row)s: participants must be two different ids in 1..%(upper)s"),
+                {"row": m, "upper": n_business},
+            )
         if s not in (1, 2, 3):
-            raise f.fail("requested", f"row {m}: session must be 1, 2 or 3, got {s}")
+            raise f.fail(
+                "requested",
+                N_("row %(row)s: session must be 1, 2 or 3, got %(session)s"),
+                {"row": m, "session": s},
+            )
         slot = fixed[m - 1]
         if not isinstance(slot, int) or not 0 <= slot <= n_slots:
-            raise f.fail("fixed", f"entry {m} must be 0 or a slot in 1..{n_slots}")
+            raise f.fail(
+                "fixed",
+                N_("entry %(entry)s must be 0 or a slot in 1..%(upper)s"),
+                {"entry": m, "upper": n_slots},
+            )
         meetings.append(
             Meeting(a - 1, b - 1, Session(s), slot - 1 if slot else None, tuple(sorted(precedences[m - 1])))
         )
@@ -275,5 +311,7 @@ def _check_counts(f: _Fields, problem: Problem) -> None:
     for p, (given, real) in enumerate(zip(counts, actual, strict=True), start=1):
         if given != real:
             raise f.fail(
-                "nMeetingsBusiness", f"participant {p} is given {given} meetings but requests {real}"
+                "nMeetingsBusiness",
+                N_("participant %(participant)s is given %(given)s meetings but requests %(real)s"),
+                {"participant": p, "given": given, "real": real},
             )

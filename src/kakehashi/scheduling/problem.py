@@ -125,18 +125,44 @@ def _structural_problems(problem: Problem) -> list[FieldProblem]:
         ("online_capacity", problem.online_capacity, 0),
     ):
         if value < low:
-            found.append(FieldProblem(name, f"must be at least {low}, got {value}"))
+            found.append(
+                FieldProblem(
+                    name, "must be at least %(low)s, got %(value)s", params={"low": low, "value": value}
+                )
+            )
     if found:
         return found
     if problem.n_morning_slots is not None and not 0 <= problem.n_morning_slots <= problem.n_slots:
-        found.append(FieldProblem("n_morning_slots", f"must be between 0 and {problem.n_slots}"))
+        found.append(
+            FieldProblem(
+                "n_morning_slots", "must be between 0 and %(upper)s", params={"upper": problem.n_slots}
+            )
+        )
     if problem.forbidden and len(problem.forbidden) != problem.n_participants:
-        found.append(FieldProblem("forbidden", f"needs one set per participant ({problem.n_participants})"))
+        found.append(
+            FieldProblem(
+                "forbidden",
+                "needs one set per participant (%(count)s)",
+                params={"count": problem.n_participants},
+            )
+        )
     for p, slots in enumerate(problem.forbidden):
         if any(not 0 <= t < problem.n_slots for t in slots):
-            found.append(FieldProblem(f"forbidden[{p + 1}]", f"slots must be within 1..{problem.n_slots}"))
+            found.append(
+                FieldProblem(
+                    f"forbidden[{p + 1}]",
+                    "slots must be within 1..%(upper)s",
+                    params={"upper": problem.n_slots},
+                )
+            )
     if problem.names and len(problem.names) != problem.n_participants:
-        found.append(FieldProblem("names", f"needs one name per participant ({problem.n_participants})"))
+        found.append(
+            FieldProblem(
+                "names",
+                "needs one name per participant (%(count)s)",
+                params={"count": problem.n_participants},
+            )
+        )
     for m, meeting in enumerate(problem.meetings):
         found.extend(_meeting_problems(problem, m, meeting))
     return found
@@ -148,17 +174,29 @@ def _meeting_problems(problem: Problem, m: int, meeting: Meeting) -> list[FieldP
     for p in meeting.participants:
         if not 0 <= p < problem.n_participants:
             found.append(
-                FieldProblem(where, f"participant {p + 1} is not within 1..{problem.n_participants}")
+                FieldProblem(
+                    where,
+                    "participant %(participant)s is not within 1..%(upper)s",
+                    params={"participant": p + 1, "upper": problem.n_participants},
+                )
             )
     if meeting.a == meeting.b:
         found.append(FieldProblem(where, "a participant cannot meet itself"))
     if meeting.fixed_slot is not None and not 0 <= meeting.fixed_slot < problem.n_slots:
-        found.append(FieldProblem(where, f"fixed slot must be within 1..{problem.n_slots}"))
+        found.append(
+            FieldProblem(where, "fixed slot must be within 1..%(upper)s", params={"upper": problem.n_slots})
+        )
     for before in meeting.after:
         if not 0 <= before < len(problem.meetings) or before == m:
-            found.append(FieldProblem(where, f"precedence names an unknown meeting {before + 1}"))
+            found.append(
+                FieldProblem(
+                    where, "precedence names an unknown meeting %(meeting)s", params={"meeting": before + 1}
+                )
+            )
     if any(not 0 <= t < problem.n_slots for t in meeting.online_slots):
-        found.append(FieldProblem(where, f"online slots must be within 1..{problem.n_slots}"))
+        found.append(
+            FieldProblem(where, "online slots must be within 1..%(upper)s", params={"upper": problem.n_slots})
+        )
     if meeting.priority < 0:
         found.append(FieldProblem(where, "priority must not be negative"))
     return found

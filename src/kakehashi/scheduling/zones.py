@@ -17,7 +17,10 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValidationFailed("unknown time zone", problems=[FieldProblem("zone", f"{name!r}")]) from error
+        raise ValidationFailed(
+            "unknown time zone",
+            problems=[FieldProblem("zone", "%(zone)s is not a time zone", params={"zone": repr(name)})],
+        ) from error
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,8 @@ from babel.support import Translations
 from starlette.datastructures import FormData
 
 from kakehashi.errors import FieldProblem
+from kakehashi.labels import LANGUAGES, N_
 from kakehashi.web.i18n import SUPPORTED_LOCALES
-from kakehashi.web.labels import LANGUAGES, N_
 
 OPPORTUNITY_TEXT_FIELDS: Final = ("type", "language", "title", "description", "partner_sought")
 ORGANISATION_TEXT_FIELDS: Final = (

@@ -14,10 +14,10 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context
 
 from kakehashi import __version__
+from kakehashi.labels import label_message
 from kakehashi.web.csrf import CSRF_FIELD, csrf_token
 from kakehashi.web.deps import get_formatter, get_locale, pop_notice, session_user
 from kakehashi.web.i18n import LANGUAGE_AUTONYMS, SUPPORTED_LOCALES, LocaleFormatter
-from kakehashi.web.labels import label_message
 
 TEMPLATE_DIR: Final = Path(__file__).parent / "templates"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from kakehashi.labels import SECTORS
 from kakehashi.profiles import service
 from kakehashi.profiles.schemas import OpportunityFilters
 from kakehashi.profiles.vocab import Status
 from kakehashi.web.deps import ActorDep, DatabaseDep
-from kakehashi.web.labels import SECTORS
 from kakehashi.web.templating import render
 
 router = APIRouter()

@@ -17,7 +17,10 @@ _ONE_YEAR_S = 365 * 24 * 3600
 @router.get("/language/{locale}")
 def switch_language(locale: str, settings: SettingsDep, next: str = "/") -> RedirectResponse:
     if locale not in SUPPORTED_LOCALES:
-        raise NotFound(f"There is no interface language {locale!r}; choose one of it, ja, en.")
+        raise NotFound(
+            "There is no interface language %(locale)s; choose one of it, ja, en.",
+            params={"locale": repr(locale)},
+        )
     response = RedirectResponse(local_path(next), status_code=303)
     remember_locale(response, locale, secure=settings.cookie_secure)
     return response

@@ -10,11 +10,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from kakehashi.accounts.roles import Actor
 from kakehashi.errors import FieldProblem, ValidationFailed
+from kakehashi.labels import COUNTRIES, N_, OPPORTUNITY_TYPES, SECTORS, Choices
 from kakehashi.matching.service import MatchingService
 from kakehashi.matching.worker import EmbeddingWorker
 from kakehashi.profiles.schemas import OpportunityView
 from kakehashi.web.deps import ActorDep, DatabaseDep, LocaleDep, SignedInDep, TranslationsDep, set_notice
-from kakehashi.web.labels import COUNTRIES, N_, OPPORTUNITY_TYPES, SECTORS
 from kakehashi.web.templating import render
 
 router = APIRouter()
@@ -61,7 +61,12 @@ def judge_match(
 ) -> RedirectResponse:
     if verdict not in VERDICTS:
         raise ValidationFailed(
-            "Unknown verdict.", problems=[FieldProblem("verdict", "shortlist, dismiss or clear")]
+            "Unknown verdict.",
+            problems=[
+                FieldProblem(
+                    "verdict", "Choose one of: %(allowed)s.", params={"allowed": "shortlist, dismiss, clear"}
+                )
+            ],
         )
     matching_of(request).record_feedback(actor, opportunity_id, target_id, VERDICTS[verdict])  # type: ignore[arg-type]
     set_notice(request, translations.gettext(VERDICT_NOTICES[verdict]))
@@ -85,8 +90,14 @@ def partner_search(request: Request, actor: ActorDep, locale: LocaleDep) -> HTML
     params = request.query_params
     chosen = {name: params.get(name, "").strip() for name in ("q", "type", "sector", "country")}
     problems = [
-        FieldProblem(name, "unknown value")
-        for name, allowed in (("type", OPPORTUNITY_TYPES), ("sector", SECTORS), ("country", COUNTRIES))
+        FieldProblem(
+            name, "Choose one of: %(allowed)s.", params={"allowed": Choices(vocabulary, tuple(allowed))}
+        )
+        for name, vocabulary, allowed in (
+            ("type", "type", OPPORTUNITY_TYPES),
+            ("sector", "sector", SECTORS),
+            ("country", "country", COUNTRIES),
+        )
         if chosen[name] and chosen[name] not in allowed
     ]
     if problems:

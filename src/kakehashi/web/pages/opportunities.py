@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kakehashi.accounts.roles import Actor
 from kakehashi.errors import NotFound, ValidationFailed
+from kakehashi.labels import COUNTRIES, LANGUAGES, N_, OPPORTUNITY_TYPES, SECTORS, STATUSES
 from kakehashi.profiles import service
 from kakehashi.profiles.lifecycle import Action, allowed_actions
 from kakehashi.profiles.schemas import OpportunityFilters, OpportunityPatch, OpportunityView, validate_input
@@ -26,7 +27,6 @@ from kakehashi.web.deps import (
     set_notice,
 )
 from kakehashi.web.forms import form_errors, opportunity_data, opportunity_form_values, submitted_values
-from kakehashi.web.labels import COUNTRIES, LANGUAGES, N_, OPPORTUNITY_TYPES, SECTORS, STATUSES
 from kakehashi.web.pages.language import local_path
 from kakehashi.web.pages.matching import matches_panel
 from kakehashi.web.templating import render
@@ -132,7 +132,9 @@ def opportunity_action(
     try:
         chosen = Action(action)
     except ValueError:
-        raise NotFound(f"There is no action {action!r} on opportunities.") from None
+        raise NotFound(
+            "There is no action %(action)s on opportunities.", params={"action": repr(action)}
+        ) from None
     note = str(form.get("note") or "").strip() or None
     with database.session() as session:
         service.transition(session, actor, opportunity_id, chosen, note=note)

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
+from kakehashi.labels import COUNTRIES, SECTORS
 from kakehashi.profiles import service
 from kakehashi.profiles.schemas import validate_input
 from kakehashi.profiles.vocab import Country, Sector
 from kakehashi.web.deps import ActorDep, DatabaseDep, SettingsDep
-from kakehashi.web.labels import COUNTRIES, SECTORS
 from kakehashi.web.templating import render
 
 router = APIRouter()
