@@ -137,24 +137,24 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def on_kakehashi_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, KakehashiError)
         if is_api_request(request):
-            return api_errors.kakehashi_error_response(error)
+            return api_errors.kakehashi_error_response(request, error)
         return error_pages.kakehashi_error_page(request, error)
 
     async def on_validation_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestValidationError | ValidationError)
         if is_api_request(request):
-            return api_errors.request_validation_response(error)
+            return api_errors.request_validation_response(request, error)
         return error_pages.validation_error_page(request, error)
 
     async def on_http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
         if is_api_request(request):
-            return api_errors.http_error_response(error)
+            return api_errors.http_error_response(request, error)
         return error_pages.http_error_page(request, error)
 
     async def on_unexpected_error(request: Request, _error: Exception) -> Response:
         if is_api_request(request):
-            return api_errors.internal_error_response()
+            return api_errors.internal_error_response(request)
         return error_pages.internal_error_page(request)
 
     app.add_exception_handler(KakehashiError, on_kakehashi_error)

@@ -102,11 +102,11 @@ def assert_error(response: Any, status: int, code: str | None = None) -> dict[st
     body = response.json()
     assert set(body) == {"error"}
     error = body["error"]
-    assert set(error) == {"code", "message", "fields"}
+    assert set(error) == {"code", "message", "message_id", "fields"}
     assert isinstance(error["message"], str)
     assert error["message"]
     for problem in error["fields"]:
-        assert set(problem) == {"field", "message", "line"}
+        assert set(problem) == {"field", "message", "message_id", "line"}
     if code is not None:
         assert error["code"] == code
     return dict(error)

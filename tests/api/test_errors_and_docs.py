@@ -20,7 +20,12 @@ def test_each_error_status_has_the_one_shape(client: TestClient, world: World) -
     invalid = client.patch(f"{API}/opportunities/{world.opps['a_draft']}", json={"trl": 10}, headers=member_a)
     error = assert_error(invalid, 422, "validation_failed")
     assert error["fields"] == [
-        {"field": "trl", "message": "Input should be less than or equal to 9", "line": None}
+        {
+            "field": "trl",
+            "message": "The value must be at most 9.",
+            "message_id": "The value must be at most %(n)s.",
+            "line": None,
+        }
     ]
 
 

@@ -70,7 +70,8 @@ def test_feature_errors_on_api_paths_have_the_one_json_shape(probed: TestClient)
         "error": {
             "code": "validation_failed",
             "message": "The opportunity is not valid.",
-            "fields": [{"field": "title", "message": "too short", "line": 3}],
+            "message_id": "The opportunity is not valid.",
+            "fields": [{"field": "title", "message": "too short", "message_id": "too short", "line": 3}],
         }
     }
     missing = probed.get("/api/probe/missing")
@@ -125,7 +126,10 @@ def test_a_bad_query_value_on_a_page_names_the_field(client: TestClient) -> None
     response = client.get("/opportunities?type=spaceship", headers={"accept-language": "it"})
     assert response.status_code == 422
     assert "Controlla il modulo" in response.text
-    assert "<strong>type</strong>" in response.text
+    # The field by its label, the allowed values by theirs, all in Italian.
+    assert '<li data-field="type"><strong>Tipo</strong>' in response.text
+    assert "Scegliere uno tra: Offerta tecnologica, Richiesta tecnologica" in response.text
+    assert "Input should be" not in response.text
 
 
 def test_security_headers_on_every_page(client: TestClient) -> None:

@@ -1,25 +1,32 @@
-"""One JSON error shape for every error of the API:
+"""One JSON error shape for every error of the API, in the language the client asks for:
 
-``{"error": {"code": ..., "message": ..., "fields": [{"field": ..., "message": ..., "line": ...}]}}``
+``{"error": {"code": ..., "message": ..., "message_id": ...,
+             "fields": [{"field": ..., "message": ..., "message_id": ..., "line": ...}]}}``
 
-KakehashiError subclasses keep their ``code`` and ``http_status``; FastAPI's request validation,
-pydantic validation and HTTP errors (404, 405, ...) are written in the same shape.
+``code`` is stable and meant for programs; ``message`` is written in the best language of the
+request's ``Accept-Language`` (it, ja or en; else the default locale) from the interface catalogues;
+``message_id`` is the English catalogue id, the same in every language. KakehashiError subclasses keep
+their ``code`` and ``http_status``; FastAPI's request validation, pydantic validation and HTTP errors
+(404, 405, ...) are written in the same shape.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
 
+from babel.support import Translations
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kakehashi.errors import FieldProblem, KakehashiError
+from kakehashi.errors import N_, FieldProblem, Gettext, KakehashiError, format_message
+from kakehashi.validation import field_name, problems_from_pydantic
+from kakehashi.web.i18n import negotiate_locale
 
-# Where a validation error was found is not part of the field's name.
-_LOCATION_PARTS = frozenset({"body", "query", "path", "header", "cookie"})
+__all__ = ["field_name", "problems_from_pydantic"]
 
 HTTP_ERROR_CODES: Mapping[int, str] = {
     400: "bad_request",
@@ -36,63 +43,103 @@ HTTP_ERROR_CODES: Mapping[int, str] = {
     500: "internal_error",
 }
 
+# The message of an HTTP error that no feature raised (an unknown address, a wrong method).
+HTTP_ERROR_MESSAGES: Final[Mapping[int, str]] = {
+    400: N_("The request is not valid."),
+    401: N_("Please sign in."),
+    403: N_("Your account may not do this."),
+    404: N_("There is nothing at this address, or it is not visible to you."),
+    405: N_("This action is not available here."),
+    406: N_("This format is not available."),
+    409: N_("This cannot be done now."),
+    413: N_("The request is too large."),
+    415: N_("This content type is not accepted."),
+    422: N_("The request is invalid."),
+    429: N_("Too many requests. Please wait and try again."),
+    500: N_("Something went wrong on the server; the error has been logged."),
+}
+INVALID_REQUEST: Final = N_("The request is invalid.")
+HTTP_ERROR: Final = N_("The request could not be completed.")
 
-def error_body(code: str, message: str, problems: Sequence[FieldProblem] = ()) -> dict[str, Any]:
+
+def request_locale(request: Request) -> str:
+    """The API's language: the best of it/ja/en in ``Accept-Language``, else the default locale."""
+    return negotiate_locale(
+        chosen=None,
+        accept_language=request.headers.get("accept-language"),
+        default=request.app.state.settings.default_locale,
+    )
+
+
+def request_gettext(request: Request) -> Gettext:
+    translations: dict[str, Translations] = request.app.state.translations
+    return translations[request_locale(request)].gettext
+
+
+def error_body(
+    code: str,
+    message: str,
+    problems: Sequence[FieldProblem] = (),
+    *,
+    params: Mapping[str, object] | None = None,
+    gettext: Gettext | None = None,
+) -> dict[str, Any]:
+    """The error shape; ``message`` and each problem's message are catalogue ids rendered by ``gettext``."""
+    translate = gettext or (lambda text: text)
     return {
         "error": {
             "code": code,
-            "message": message,
+            "message": format_message(message, params or {}, translate),
+            "message_id": message,
             "fields": [
-                {"field": problem.field, "message": problem.message, "line": problem.line}
+                {
+                    "field": problem.field,
+                    "message": problem.text(translate),
+                    "message_id": problem.message,
+                    "line": problem.line,
+                }
                 for problem in problems
             ],
         }
     }
 
 
-def field_name(location: Iterable[int | str]) -> str:
-    """``("body", "translations", "en", "title")`` → ``translations.en.title``."""
-    parts = [str(part) for part in location]
-    if len(parts) > 1 and parts[0] in _LOCATION_PARTS:
-        parts = parts[1:]
-    return ".".join(parts) or "request"
-
-
-def problems_from_pydantic(errors: Iterable[Mapping[str, Any]]) -> list[FieldProblem]:
-    """Pydantic's error list as field problems (one per field and message)."""
-    return [
-        FieldProblem(field=field_name(error.get("loc", ())), message=str(error.get("msg", "")))
-        for error in errors
-    ]
+def _respond(
+    request: Request, body: dict[str, Any], status_code: int, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    response = JSONResponse(body, status_code=status_code, headers=dict(headers or {}))
+    response.headers["content-language"] = request_locale(request)
+    response.headers["vary"] = "Accept-Language"
+    return response
 
 
 def http_error_code(status_code: int) -> str:
     return HTTP_ERROR_CODES.get(status_code, "http_error")
 
 
-def kakehashi_error_response(error: KakehashiError) -> JSONResponse:
+def kakehashi_error_response(request: Request, error: KakehashiError) -> JSONResponse:
     # A 401 says how to authenticate (RFC 9110): the API takes bearer tokens.
     headers = {"WWW-Authenticate": "Bearer"} if error.http_status == 401 else None
-    return JSONResponse(
-        error_body(error.code, error.message, error.problems), status_code=error.http_status, headers=headers
+    body = error_body(
+        error.code, error.message, error.problems, params=error.params, gettext=request_gettext(request)
     )
+    return _respond(request, body, error.http_status, headers)
 
 
-def request_validation_response(error: RequestValidationError | ValidationError) -> JSONResponse:
+def request_validation_response(
+    request: Request, error: RequestValidationError | ValidationError
+) -> JSONResponse:
     problems = problems_from_pydantic(error.errors())
-    return JSONResponse(error_body("validation_failed", "The request is invalid.", problems), status_code=422)
+    body = error_body("validation_failed", INVALID_REQUEST, problems, gettext=request_gettext(request))
+    return _respond(request, body, 422)
 
 
-def http_error_response(error: StarletteHTTPException) -> JSONResponse:
-    return JSONResponse(
-        error_body(http_error_code(error.status_code), str(error.detail)),
-        status_code=error.status_code,
-        headers=error.headers,
-    )
+def http_error_response(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    message = HTTP_ERROR_MESSAGES.get(error.status_code, HTTP_ERROR)
+    body = error_body(http_error_code(error.status_code), message, gettext=request_gettext(request))
+    return _respond(request, body, error.status_code, error.headers)
 
 
-def internal_error_response() -> JSONResponse:
-    return JSONResponse(
-        error_body("internal_error", "Something went wrong on the server; the error has been logged."),
-        status_code=500,
-    )
+def internal_error_response(request: Request) -> JSONResponse:
+    body = error_body("internal_error", HTTP_ERROR_MESSAGES[500], gettext=request_gettext(request))
+    return _respond(request, body, 500)

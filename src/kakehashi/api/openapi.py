@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class FieldError(BaseModel):
     field: str
-    message: str
+    message: str = Field(description="In the language of `Accept-Language` (it, ja or en).")
+    message_id: str = Field(
+        description="The English catalogue id of the message, the same in every language."
+    )
     line: int | None = None
 
 
 class ErrorDetail(BaseModel):
-    code: str
-    message: str
+    code: str = Field(description="Stable, for programs.")
+    message: str = Field(description="In the language of `Accept-Language` (it, ja or en).")
+    message_id: str = Field(
+        description="The English catalogue id of the message, the same in every language."
+    )
     fields: list[FieldError]
 
 

@@ -11,8 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kakehashi.api.errors import http_error_code, problems_from_pydantic
+from kakehashi.api.errors import http_error_code
 from kakehashi.errors import AuthenticationRequired, FieldProblem, KakehashiError
+from kakehashi.validation import problems_from_pydantic
+from kakehashi.web.deps import get_translations
+from kakehashi.web.forms import form_errors
 from kakehashi.web.templating import render
 
 SIGN_IN_PATH = "/signin"
@@ -26,11 +29,15 @@ def error_page(
     detail: str = "",
     problems: Sequence[FieldProblem] = (),
 ) -> HTMLResponse:
-    """The error page: a translated title and explanation per ``code``, the detail, each bad field."""
+    """The error page: a translated title and explanation per ``code``, the detail, each bad field.
+
+    ``detail`` is already in the interface language; each problem is translated here.
+    """
+    shown = form_errors(problems, get_translations(request)).problems
     return render(
         request,
         "error.html",
-        {"status_code": status_code, "code": code, "detail": detail, "problems": list(problems)},
+        {"status_code": status_code, "code": code, "detail": detail, "problems": shown},
         status_code=status_code,
     )
 
@@ -40,7 +47,11 @@ def kakehashi_error_page(request: Request, error: KakehashiError) -> Response:
         # A page that needs a signed-in user sends a visitor to sign in, then back.
         return RedirectResponse(f"{SIGN_IN_PATH}?next={quote(_path_with_query(request))}", status_code=303)
     return error_page(
-        request, status_code=error.http_status, code=error.code, detail=error.message, problems=error.problems
+        request,
+        status_code=error.http_status,
+        code=error.code,
+        detail=error.localised(get_translations(request).gettext),
+        problems=error.problems,
     )
 
 

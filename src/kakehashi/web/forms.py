@@ -53,47 +53,19 @@ FIELD_LABELS: Final[Mapping[str, str]] = {
     "jsic_code": N_("JSIC code"),
     "email": N_("E-mail"),
     "password": N_("Password"),
+    "sector": N_("Sector"),
+    "country": N_("Country"),
+    "q": N_("Search"),
+    "verdict": N_("Verdict"),
+    "organisation_id": N_("Organisation"),
+    "organisation": N_("Organisation"),
+    "display_name": N_("Name"),
+    "role": N_("Role"),
+    "agency": N_("Agency"),
+    "external_id": N_("External id"),
+    "page": N_("Page"),
+    "status": N_("Status"),
 }
-
-# Validation messages of the features and of pydantic, rewritten for people in their language.
-_MESSAGE_PATTERNS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
-    (re.compile(r"^Field required$"), N_("This field is required.")),
-    (
-        re.compile(r"^String should have at least (?P<n>\d+) characters?$"),
-        N_("Write at least %(n)s characters."),
-    ),
-    (
-        re.compile(r"^String should have at most (?P<n>\d+) characters?$"),
-        N_("Write at most %(n)s characters."),
-    ),
-    (re.compile(r"^List should have at most (?P<n>\d+) items?"), N_("Give at most %(n)s items.")),
-    (re.compile(r"^(Value error, )?at least one sector is required$"), N_("Choose at least one sector.")),
-    (
-        re.compile(r"^Input should be greater than or equal to (?P<n>\d+)$"),
-        N_("The value must be at least %(n)s."),
-    ),
-    (
-        re.compile(r"^Input should be less than or equal to (?P<n>\d+)$"),
-        N_("The value must be at most %(n)s."),
-    ),
-    (re.compile(r"^Input should be a valid date"), N_("Give a date as YYYY-MM-DD.")),
-    (re.compile(r"^Input should be a valid integer"), N_("Give a whole number.")),
-    (re.compile(r"^Input should be "), N_("Choose one of the values offered.")),
-    (
-        re.compile(r"^(Value error, )?must be an http\(s\) URL$"),
-        N_("Give a web address starting with https://"),
-    ),
-    (re.compile(r"^Extra inputs are not permitted$"), N_("This field is not expected here.")),
-)
-
-
-def translate_problem_message(message: str, translations: Translations) -> str:
-    """A validation message in the interface language (messages without a rewrite stay as they are)."""
-    for pattern, replacement in _MESSAGE_PATTERNS:
-        match = pattern.search(message)
-        if match is not None:
-            return translations.gettext(replacement) % match.groupdict()
-    return message.removeprefix("Value error, ")
 
 
 def field_label(field_path: str, translations: Translations) -> str:
@@ -111,6 +83,7 @@ class ShownProblem:
     field: str
     label: str
     message: str
+    line: int | None = None
 
 
 @dataclass(slots=True)
@@ -132,7 +105,8 @@ def form_errors(problems: Sequence[FieldProblem], translations: Translations) ->
             ShownProblem(
                 field=problem.field,
                 label=field_label(problem.field, translations),
-                message=translate_problem_message(problem.message, translations),
+                message=problem.text(translations.gettext),
+                line=problem.line,
             )
             for problem in problems
         ]
