@@ -9,17 +9,21 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
+from fastapi.testclient import TestClient
 
+from kakehashi.store import Database
 from kakehashi.web.i18n import (
     SUPPORTED_LOCALES,
     LocaleFormatter,
     counterpart_zone,
+    formatting_locale,
     load_translations,
     negotiate_locale,
     parse_accept_language,
     read_catalogue,
     valid_zone,
 )
+from tests.factories import make_opportunity, make_organisation
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
@@ -138,3 +142,75 @@ def test_zones_from_the_browser_are_checked() -> None:
     assert valid_zone("../../etc/passwd") is None
     assert counterpart_zone("Asia/Tokyo") == "Europe/Rome"
     assert counterpart_zone("Europe/Rome") == "Asia/Tokyo"
+
+
+@pytest.mark.parametrize(
+    ("language", "accept_language", "expected"),
+    [
+        ("en", "en-GB,en;q=0.8", "en_GB"),
+        ("en", "en-US,en;q=0.8", "en_US"),
+        ("en", None, "en"),
+        ("it", "it-IT,it;q=0.9", "it_IT"),
+        ("it", "en-GB", "it"),  # the switch chose Italian: no Italian region was asked for
+        ("ja", "ja", "ja"),
+        ("en", "en-ZZ", "en"),  # an unknown region is ignored
+    ],
+)
+def test_the_formatting_locale_keeps_the_browser_region(
+    language: str, accept_language: str | None, expected: str
+) -> None:
+    assert formatting_locale(language, accept_language) == expected
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en_GB", "31 Aug 2027"),
+        ("en_US", "Aug 31, 2027"),
+        ("en", "Aug 31, 2027"),
+        ("it", "31 ago 2027"),
+        ("it_IT", "31 ago 2027"),
+        ("ja", "2027/08/31"),
+    ],
+)
+def test_one_date_style_per_locale(locale: str, expected: str) -> None:
+    formatter = LocaleFormatter(locale=locale, viewer_zone="Europe/Rome")
+    assert formatter.date(date(2027, 8, 31)) == expected
+    # A datetime reads as the same calendar date, in the same style (no "31 agosto 2027" elsewhere).
+    assert formatter.date(datetime(2027, 8, 31, 9, 0, tzinfo=UTC)) == expected
+
+
+def test_date_times_show_both_zones_in_one_style() -> None:
+    moment = datetime(2027, 8, 31, 8, 0, tzinfo=UTC)
+    assert LocaleFormatter("it", "Europe/Rome").dual_time(moment) == "31 ago 2027, 10:00 (CEST) · 17:00 (JST)"
+    assert LocaleFormatter("ja", "Asia/Tokyo").dual_time(moment) == "2027/08/31 17:00 (JST) · 10:00 (CEST)"
+    assert LocaleFormatter("en_GB", "Europe/Rome").datetime(moment) == "31 Aug 2027, 10:00 (CEST)"
+    late = datetime(2027, 8, 31, 20, 0, tzinfo=UTC)  # already 1 September in Tokyo: the date is repeated
+    assert LocaleFormatter("it", "Europe/Rome").dual_time(late) == (
+        "31 ago 2027, 22:00 (CEST) · 1 set 2027, 05:00 (JST)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("locale", "euros", "yen"),
+    [
+        ("it", "3.500.000,00\xa0€", "120.000.000\xa0JPY"),
+        ("ja", "€3,500,000.00", "￥120,000,000"),
+        ("en_GB", "€3,500,000.00", "JP¥120,000,000"),
+        ("en_US", "€3,500,000.00", "¥120,000,000"),
+    ],
+)
+def test_money_in_euros_and_yen(locale: str, euros: str, yen: str) -> None:
+    formatter = LocaleFormatter(locale=locale, viewer_zone="UTC")
+    assert formatter.money(3_500_000, "EUR") == euros
+    assert formatter.money(120_000_000, "jpy") == yen
+
+
+def test_pages_format_dates_with_the_browser_region(client: TestClient, database: Database) -> None:
+    with database.session() as session:
+        org = make_organisation(session, country="IT")
+        make_opportunity(session, org, status="published", deadline=date(2027, 8, 31))
+    british = client.get("/opportunities", headers={"accept-language": "en-GB,en;q=0.9"})
+    american = client.get("/opportunities", headers={"accept-language": "en-US,en;q=0.9"})
+    assert "31 Aug 2027" in british.text
+    assert "Aug 31, 2027" in american.text

@@ -20,6 +20,7 @@ from kakehashi.web.i18n import (
     LOCALE_COOKIE,
     TIMEZONE_COOKIE,
     LocaleFormatter,
+    formatting_locale,
     negotiate_locale,
     valid_zone,
 )
@@ -58,7 +59,9 @@ def get_formatter(request: Request) -> LocaleFormatter:
     """Dates and numbers for the interface language, times in the viewer's zone (reported by the browser)."""
     locale = get_locale(request)
     zone = valid_zone(unquote(request.cookies.get(TIMEZONE_COOKIE, ""))) or DEFAULT_ZONE_OF_LOCALE[locale]
-    return LocaleFormatter(locale=locale, viewer_zone=zone)
+    # The interface speaks it/ja/en; dates and numbers keep the browser's region (en-GB, en-US).
+    region_locale = formatting_locale(locale, request.headers.get("accept-language"))
+    return LocaleFormatter(locale=region_locale, viewer_zone=zone)
 
 
 async def get_form(request: Request) -> FormData:

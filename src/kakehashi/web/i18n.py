@@ -8,29 +8,32 @@ new messages and update the catalogues.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
 from babel.support import Translations
+
+# Formatting lives in the core (pages, e-mails and the CLI share it); re-exported for the pages.
+from kakehashi.formatting import (
+    ZONE_ITALY,
+    ZONE_JAPAN,
+    ZONE_OF_COUNTRY,
+    LocaleFormatter,
+    accept_language_tags,
+    counterpart_zone,
+    formatting_locale,
+)
 
 SUPPORTED_LOCALES: Final[tuple[str, ...]] = ("it", "ja", "en")
 LOCALE_COOKIE: Final = "kakehashi_locale"
 TIMEZONE_COOKIE: Final = "kakehashi_tz"
 LOCALE_DIR: Final = Path(__file__).parent / "locale"
 
-# The two sides of the cooperation; a viewer on one side sees times on the other side too.
-ZONE_ITALY: Final = "Europe/Rome"
-ZONE_JAPAN: Final = "Asia/Tokyo"
-ZONE_OF_COUNTRY: Final[Mapping[str, str]] = {"IT": ZONE_ITALY, "JP": ZONE_JAPAN}
 # Without a zone reported by the browser, assume the side that speaks the interface language.
 DEFAULT_ZONE_OF_LOCALE: Final[Mapping[str, str]] = {"it": ZONE_ITALY, "ja": ZONE_JAPAN, "en": "UTC"}
 
@@ -64,25 +67,7 @@ def load_translations() -> dict[str, Translations]:
 
 def parse_accept_language(header: str | None) -> list[str]:
     """Primary language subtags of an ``Accept-Language`` header, best first (``q=0`` dropped)."""
-    if not header:
-        return []
-    weighted: list[tuple[float, int, str]] = []
-    for position, part in enumerate(header.split(",")):
-        pieces = [piece.strip() for piece in part.split(";")]
-        tag = pieces[0].lower()
-        if not tag or tag == "*":
-            continue
-        quality = 1.0
-        for parameter in pieces[1:]:
-            name, _, value = parameter.partition("=")
-            if name.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if quality > 0:
-            weighted.append((-quality, position, tag.split("-")[0]))
-    return [tag for _, _, tag in sorted(weighted)]
+    return [tag.lower().replace("_", "-").split("-")[0] for tag in accept_language_tags(header)]
 
 
 def negotiate_locale(*, chosen: str | None, accept_language: str | None, default: str) -> str:
@@ -106,56 +91,20 @@ def valid_zone(name: str | None) -> str | None:
     return name
 
 
-def counterpart_zone(viewer_zone: str) -> str:
-    """The other side's zone: Japan for a viewer in Italy (or elsewhere), Italy for one in Japan."""
-    return ZONE_ITALY if viewer_zone == ZONE_JAPAN else ZONE_JAPAN
-
-
-@dataclass(frozen=True, slots=True)
-class LocaleFormatter:
-    """Dates, numbers and times written the way a reader of ``locale`` expects, in the viewer's zone."""
-
-    locale: str
-    viewer_zone: str
-
-    def date(self, value: date | datetime | None, style: str = "medium") -> str:
-        if value is None:
-            return ""
-        if isinstance(value, datetime):
-            value = _aware(value).astimezone(ZoneInfo(self.viewer_zone)).date()
-        return format_date(value, format=style, locale=self.locale)
-
-    def number(self, value: float | int | None) -> str:
-        if value is None:
-            return ""
-        return format_decimal(value, locale=self.locale)
-
-    def time_in(self, value: datetime, zone: str) -> str:
-        """``value`` in ``zone``, with the zone's short name (``10:00 CET``)."""
-        zone_info = ZoneInfo(zone)
-        local = _aware(value).astimezone(zone_info)
-        clock = format_datetime(local, format="short", tzinfo=zone_info, locale=self.locale)
-        return f"{clock} ({self.zone_label(zone, local)})"
-
-    def dual_time(self, value: datetime | None, other_zone: str | None = None) -> str:
-        """``value`` in the viewer's zone and, side by side, in the counterpart's zone."""
-        if value is None:
-            return ""
-        other = other_zone or counterpart_zone(self.viewer_zone)
-        mine = self.time_in(value, self.viewer_zone)
-        if other == self.viewer_zone:
-            return mine
-        return f"{mine} · {self.time_in(value, other)}"
-
-    @staticmethod
-    def zone_label(zone: str, moment: datetime) -> str:
-        """The zone's abbreviation at that moment (CET/CEST, JST), else its IANA name."""
-        abbreviation = moment.tzname()
-        if abbreviation and not abbreviation.startswith(("+", "-")):
-            return abbreviation
-        return zone
-
-
-def _aware(value: datetime) -> datetime:
-    """Stored times are UTC; naive values (SQLite drops the zone) are read as UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=ZoneInfo("UTC"))
+__all__ = [
+    "LANGUAGE_AUTONYMS",
+    "LOCALE_COOKIE",
+    "SUPPORTED_LOCALES",
+    "TIMEZONE_COOKIE",
+    "ZONE_ITALY",
+    "ZONE_JAPAN",
+    "ZONE_OF_COUNTRY",
+    "LocaleFormatter",
+    "counterpart_zone",
+    "formatting_locale",
+    "load_translations",
+    "negotiate_locale",
+    "parse_accept_language",
+    "read_catalogue",
+    "valid_zone",
+]

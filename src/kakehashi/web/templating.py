@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context
 
 from kakehashi import __version__
-from kakehashi.labels import label_message
+from kakehashi.labels import has_label, label_message
 from kakehashi.web.csrf import CSRF_FIELD, csrf_token
 from kakehashi.web.deps import get_formatter, get_locale, pop_notice, session_user
 from kakehashi.web.i18n import LANGUAGE_AUTONYMS, SUPPORTED_LOCALES, LocaleFormatter
@@ -46,11 +46,15 @@ def _environment(loader: FileSystemLoader, translations: Translations) -> Enviro
     environment.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     environment.filters.update(
         date=_format_date,
+        datetime=_format_datetime,
         number=_format_number,
+        percent=_format_percent,
+        money=_format_money,
         dual_time=_format_dual_time,
         label=_label_filter(translations),
         urlquote=lambda value: quote(str(value), safe=""),
     )
+    environment.tests["labelled"] = lambda value, vocabulary: has_label(vocabulary, str(value))
     environment.globals.update(
         CSRF_FIELD=CSRF_FIELD,
         LANGUAGE_AUTONYMS=LANGUAGE_AUTONYMS,
@@ -66,13 +70,30 @@ def _formatter(context: Context) -> LocaleFormatter:
 
 
 @pass_context
-def _format_date(context: Context, value: Any, style: str = "medium") -> str:
-    return _formatter(context).date(value, style)
+def _format_date(context: Context, value: Any) -> str:
+    """``{{ opp.deadline|date }}``: one date style per locale, on every page."""
+    return _formatter(context).date(value)
+
+
+@pass_context
+def _format_datetime(context: Context, value: Any, zone: str | None = None) -> str:
+    return _formatter(context).datetime(value, zone)
 
 
 @pass_context
 def _format_number(context: Context, value: Any) -> str:
     return _formatter(context).number(value)
+
+
+@pass_context
+def _format_percent(context: Context, value: Any) -> str:
+    return _formatter(context).percent(value)
+
+
+@pass_context
+def _format_money(context: Context, value: Any, currency: str) -> str:
+    """``{{ amount|money("EUR") }}``."""
+    return _formatter(context).money(value, currency)
 
 
 @pass_context
