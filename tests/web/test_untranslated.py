@@ -1,0 +1,293 @@
+"""Every page and every error, rendered in Italian, Japanese and English, shows no untranslated text.
+
+The pages are every GET page route of the web app (a new page route fails the coverage test until it
+is listed in ``PAGES``), each seen by a visitor, a member, an officer and an administrator, with the
+data it needs. The errors are every KakehashiError class (raised by a probe route), the HTTP errors
+(404, 405, 500), the validation errors of a query and of a form, a 403 of a role, the expired form
+(CSRF), a 409 of a transition. ``tests/web/untranslated.py`` says what counts as untranslated.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+import kakehashi
+from kakehashi.accounts.models import User
+from kakehashi.accounts.roles import Role
+from kakehashi.errors import FieldProblem, KakehashiError
+from kakehashi.profiles.models import Opportunity, OpportunityTranslation, Organisation
+from kakehashi.store import Database
+from tests.factories import make_opportunity, make_organisation, make_user
+from tests.web.conftest import csrf_token, sign_in
+from tests.web.untranslated import untranslated, visible_texts
+
+LOCALES = ("it", "ja", "en")
+ROLES = ("visitor", "member", "officer", "admin")
+
+# Every GET page route, with the address that shows it ({...} filled from the world).
+PAGES: dict[str, list[str]] = {
+    "/": ["/"],
+    "/signin": ["/signin"],
+    "/opportunities": ["/opportunities", "/opportunities?sector=semiconductors&country=JP"],
+    "/opportunities/{opportunity_id}": [
+        "/opportunities/{published_it}",
+        "/opportunities/{published_jp}",
+        "/opportunities/{draft_it}",
+        "/opportunities/{in_review_it}",
+    ],
+    "/opportunities/{opportunity_id}/edit": ["/opportunities/{draft_it}/edit"],
+    "/organisations": ["/organisations", "/organisations?country=IT"],
+    "/organisations/{organisation_id}": ["/organisations/{org_it}", "/organisations/{org_jp}"],
+    "/organisations/{organisation_id}/matches": ["/organisations/{org_it}/matches"],
+    "/search": ["/search", "/search?q=carburo+di+silicio"],
+    "/review": ["/review"],
+    "/my/organisation": ["/my/organisation"],
+    "/my/opportunities/new": ["/my/opportunities/new"],
+}
+# GET routes that are not pages (a redirect; the error of a bad value is among ERRORS).
+NOT_PAGES = {"/language/{locale}", "/probe/error/{name}", "/probe/crash"}
+# Addresses that end in an error page (each as every role).
+ERRORS = [
+    "/opportunities/999999",  # NotFound with a parameter
+    "/opportunities/{in_review_jp}",  # exists, but not visible: the same 404
+    "/nothing-here",  # Starlette's 404
+    "/opportunities?type=spaceship&sector=quantum",  # a bad query value: field and allowed values
+    "/search?type=spaceship",  # ValidationFailed with Choices from a page
+    "/opportunities?page=abc",  # int_parsing
+    "/language/xx",  # NotFound with a parameter, from the language switch
+    "/probe/crash",  # 500
+]
+
+
+@dataclass
+class World:
+    ids: dict[str, int] = field(default_factory=dict)
+    emails: dict[str, str] = field(default_factory=dict)
+    data: list[str] = field(default_factory=list)
+
+    def url(self, template: str) -> str:
+        return template.format(**self.ids)
+
+
+def _every_error_class() -> list[type[KakehashiError]]:
+    for module in pkgutil.walk_packages(kakehashi.__path__, "kakehashi."):
+        if ".migrations" not in module.name:
+            importlib.import_module(module.name)
+    found: list[type[KakehashiError]] = []
+    pending: list[type[KakehashiError]] = [KakehashiError]
+    while pending:
+        cls = pending.pop()
+        found.append(cls)
+        pending.extend(cls.__subclasses__())
+    return sorted(found, key=lambda cls: cls.__name__)
+
+
+def _probe_router(classes: dict[str, type[KakehashiError]]) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/probe/error/{name}")
+    def raise_error(name: str) -> None:
+        error = classes[name].__new__(classes[name])
+        KakehashiError.__init__(
+            error,
+            "Opportunity %(id)s does not exist.",
+            params={"id": 4242},
+            problems=[FieldProblem("title", "Write at most %(n)s characters.", params={"n": 300})],
+        )
+        raise error
+
+    @router.get("/probe/crash")
+    def crash() -> None:
+        raise RuntimeError("a bug")
+
+    return router
+
+
+@pytest.fixture
+def error_classes() -> dict[str, type[KakehashiError]]:
+    return {cls.__name__: cls for cls in _every_error_class()}
+
+
+@pytest.fixture
+def probed_app(app: FastAPI, error_classes: dict[str, type[KakehashiError]]) -> FastAPI:
+    app.include_router(_probe_router(error_classes))
+    return app
+
+
+@pytest.fixture
+def world(database: Database) -> World:
+    built = World()
+    with database.session() as session:
+        org_it = make_organisation(
+            session,
+            name="Meccanica Subalpina S.r.l.",
+            country="IT",
+            city="Torino",
+            industry="retail",
+            size="small",
+            employees=42,
+            description="Progettiamo sensori e moduli di potenza in carburo di silicio.",
+            description_language="it",
+            sectors=["semiconductors", "energy"],
+        )
+        org_jp = make_organisation(
+            session,
+            name="Kansai Hikari Kogyo",
+            name_ja="関西光工業株式会社",
+            country="JP",
+            kind="research",
+            city="Osaka",
+            industry="steel",
+            description="量子センサーとフォトニクスの研究開発を行っています。",
+            description_language="ja",
+            sectors=["quantum"],
+        )
+        built.ids.update(org_it=org_it.id, org_jp=org_jp.id)
+        italian = {
+            "language": "it",
+            "title": "Moduli di potenza in carburo di silicio",
+            "description": "Offriamo moduli di potenza SiC per inverter industriali.",
+            "keywords": ["carburo di silicio", "inverter"],
+            "partner_sought": "Un produttore giapponese di inverter.",
+            "deadline": date(2027, 8, 31),
+        }
+        japanese = {
+            "language": "ja",
+            "type": "technology_request",
+            "title": "量子センサーの共同研究パートナー募集",
+            "description": "量子センサーの実用化に向けた共同研究パートナーを探しています。",
+            "keywords": ["量子センサー"],
+            "sectors": ["quantum"],
+            "deadline": date(2027, 5, 31),
+        }
+        for status in ("published", "draft", "in_review"):
+            built.ids[f"{status}_it"] = make_opportunity(session, org_it, status=status, **italian).id
+            built.ids[f"{status}_jp"] = make_opportunity(session, org_jp, status=status, **japanese).id
+        published = session.get(Opportunity, built.ids["published_it"])
+        assert published is not None
+        published.published_at = datetime(2026, 11, 2, 8, 30, tzinfo=UTC)
+        users = {
+            "member": make_user(session, role=Role.MEMBER, organisation=org_it),
+            "officer": make_user(session, role=Role.OFFICER, agency="JETRO"),
+            "admin": make_user(session, role=Role.ADMIN),
+        }
+        built.emails = {role: user.email for role, user in users.items()}
+        built.data = _stored_texts(session)
+    return built
+
+
+def _stored_texts(session: Any) -> list[str]:
+    """Free text the world stored (names, titles, e-mails): data, shown as written."""
+    texts: list[str] = []
+    for org in session.scalars(select(Organisation)):
+        texts += [org.name, org.name_ja, org.name_en, org.city, org.website, org.description, org.external_id]
+    for opp in session.scalars(select(Opportunity)):
+        texts += [opp.title, opp.description, opp.partner_sought, opp.external_id, *opp.keywords]
+    for translation in session.scalars(select(OpportunityTranslation)):
+        texts += [translation.title, translation.description]
+    for user in session.scalars(select(User)):
+        texts += [user.email, user.display_name]
+    return [text for text in texts if text]
+
+
+def _clients(app: FastAPI, world: World, locale: str) -> Iterator[tuple[str, TestClient]]:
+    for role in ROLES:
+        with TestClient(app, headers={"accept-language": locale}, raise_server_exceptions=False) as client:
+            if role != "visitor":
+                sign_in(client, world.emails[role])
+            yield role, client
+
+
+def _problems(response: Any, locale: str, world: World) -> list[str]:
+    if "text/html" not in response.headers.get("content-type", ""):
+        return [f"not a page: {response.headers.get('content-type')}"]
+    html = response.text
+    if locale == "en":
+        texts = " ".join(visible_texts(html, "en"))
+        return [f"unfilled placeholder in {texts[:200]!r}"] if "%(" in texts or "{{" in texts else []
+    return untranslated(html, locale, data=world.data)
+
+
+def _render_everything(app: FastAPI, world: World, locale: str, error_names: list[str]) -> list[str]:
+    """Every page and every error as every role; returns what was found untranslated, per address."""
+    failures: list[str] = []
+    for role, client in _clients(app, world, locale):
+        addresses = [world.url(url) for urls in PAGES.values() for url in urls]
+        addresses += [world.url(url) for url in ERRORS]
+        addresses += [f"/probe/error/{name}" for name in error_names]
+        for address in addresses:
+            response = client.get(address, follow_redirects=True)
+            failures += [f"{locale} {role} GET {address}: {p}" for p in _problems(response, locale, world)]
+        for address, response in _posted_errors(client, world, role):
+            failures += [f"{locale} {role} POST {address}: {p}" for p in _problems(response, locale, world)]
+    return failures
+
+
+def _posted_errors(client: TestClient, world: World, role: str) -> Iterator[tuple[str, Any]]:
+    # The expired form: no CSRF token.
+    yield (
+        "/opportunities/{id}/actions/submit (no token)",
+        client.post(f"/opportunities/{world.ids['draft_it']}/actions/submit"),
+    )
+    token = csrf_token(client)
+    # A transition that the status does not allow (409), or a role that may not (403/404).
+    yield (
+        "/opportunities/{id}/actions/submit",
+        client.post(f"/opportunities/{world.ids['published_it']}/actions/submit", data={"csrf_token": token}),
+    )
+    yield (
+        "/opportunities/{id}/actions/fly",
+        client.post(f"/opportunities/{world.ids['draft_it']}/actions/fly", data={"csrf_token": token}),
+    )
+    yield "DELETE /", client.delete("/")
+    if role in ("member", "admin"):
+        # A form with bad values comes back with each problem next to its field.
+        form = {"csrf_token": token, "type": "spaceship", "language": "it", "title": "", "trl": "12"}
+        yield "/my/opportunities/new", client.post("/my/opportunities/new", data=form)
+
+
+def _get_paths(routes: Any, prefix: str = "") -> Iterator[str]:
+    """Paths of every GET route, through included routers (FastAPI keeps them nested)."""
+    for route in routes:
+        if hasattr(route, "original_router"):
+            yield from _get_paths(route.original_router.routes, prefix + route.include_context.prefix)
+        elif isinstance(route, APIRoute) and "GET" in route.methods:
+            yield prefix + route.path
+
+
+def test_every_page_route_is_covered(app: FastAPI) -> None:
+    routes = {path for path in _get_paths(app.routes) if not path.startswith(("/api", "/docs"))}
+    assert routes - NOT_PAGES == set(PAGES), "list the new page in PAGES (with the data it needs)"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_page_and_error_is_in_the_interface_language(
+    probed_app: FastAPI, world: World, error_classes: dict[str, type[KakehashiError]], locale: str
+) -> None:
+    failures = _render_everything(probed_app, world, locale, sorted(error_classes))
+    assert failures == [], "\n".join(failures[:60]) + f"\n({len(failures)} in all)"
+
+
+def test_the_checker_finds_english_on_an_italian_and_a_japanese_page() -> None:
+    english = '<html lang="{lang}"><body><p>Opportunity 999999 does not exist.</p><p lang="en">Data</p></body></html>'
+    assert untranslated(english.format(lang="it"), "it")
+    assert untranslated(english.format(lang="ja"), "ja")
+    pydantic = "<html lang=\"it\"><body><li>type: Input should be 'technology_offer'</li></body></html>"
+    assert untranslated(pydantic, "it")
+    data = '<html lang="ja"><body><dt>業種</dt><dd>retail</dd></body></html>'
+    assert untranslated(data, "ja") == ["'retail' has no Japanese"]
+    clean = (
+        '<html lang="ja"><body><p>案件 999999 は存在しません。</p><p lang="it">Moduli SiC</p></body></html>'
+    )
+    assert untranslated(clean, "ja") == []
