@@ -179,6 +179,10 @@ def label_message(vocabulary: str, value: str) -> str:
     return VOCABULARIES[vocabulary].get(value, value)
 
 
+# Between the items of a list in running text (Japanese writes 、).
+LIST_SEPARATOR: Final = N_(", ")
+
+
 def has_label(vocabulary: str, value: str) -> bool:
     return value in VOCABULARIES[vocabulary]
 
@@ -202,6 +206,7 @@ class Choices:
     values: Sequence[str]
 
     def localise(self, gettext: Gettext) -> str:
+        separator = gettext(LIST_SEPARATOR)
         if self.vocabulary is None or self.vocabulary not in VOCABULARIES:
-            return ", ".join(repr(value) for value in self.values)
-        return ", ".join(gettext(label_message(self.vocabulary, value)) for value in self.values)
+            return separator.join(repr(value) for value in self.values)
+        return separator.join(gettext(label_message(self.vocabulary, value)) for value in self.values)

@@ -118,7 +118,9 @@ class PgVectorIndex:
         use_graph: bool = False,
     ) -> None:
         if not pgvector_ready(database):
-            raise PgVectorUnavailable(f"{database.engine.dialect.name} database without pgvector")
+            raise PgVectorUnavailable(
+                "%(dialect)s database without pgvector", params={"dialect": database.engine.dialect.name}
+            )
         self.database = database
         self._model_id = model_id
         self._dim = dim
