@@ -97,7 +97,7 @@ class LocaleFormatter:
             value = as_utc(value).astimezone(ZoneInfo(self.viewer_zone)).date()
         return format_date(value, format=DATE_STYLE, locale=self.locale)
 
-    def datetime(self, value: datetime | None, zone: str | None = None) -> str:
+    def date_time(self, value: datetime | None, zone: str | None = None) -> str:
         """Date and time of day in ``zone`` (the viewer's by default), with the zone's short name."""
         if value is None:
             return ""

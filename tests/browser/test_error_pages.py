@@ -48,7 +48,8 @@ def sign_in(page: Page, email: str) -> str:
 def test_a_missing_opportunity(new_page: NewPage, language: str) -> None:
     page = new_page(language)
     response = page.goto("/opportunities/999999")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text(NOT_FOUND[language])
     expect(page.locator(".error-detail")).to_have_text(MISSING[language])
     assert_all_in(page, language)
@@ -59,7 +60,8 @@ def test_a_page_of_another_role(new_page: NewPage, language: str) -> None:
     page = new_page(language)
     name = sign_in(page, MEMBER[language])
     response = page.goto("/review")
-    assert response is not None and response.status == 403
+    assert response is not None
+    assert response.status == 403
     expect(page.locator(".error-detail")).to_have_text(FOR_OFFICERS[language])
     assert_all_in(page, language, data=(name,))
 
@@ -68,7 +70,8 @@ def test_a_page_of_another_role(new_page: NewPage, language: str) -> None:
 def test_a_bad_value_in_the_query(new_page: NewPage, language: str) -> None:
     page = new_page(language)
     response = page.goto("/opportunities?type=spaceship")
-    assert response is not None and response.status == 422
+    assert response is not None
+    assert response.status == 422
     problem = page.locator(".field-problems li[data-field=type]")
     expect(problem.locator("strong")).to_have_text(TYPE_LABEL[language])
     expect(problem).to_contain_text(FIRST_TYPE[language])

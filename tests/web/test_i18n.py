@@ -184,7 +184,7 @@ def test_date_times_show_both_zones_in_one_style() -> None:
     moment = datetime(2027, 8, 31, 8, 0, tzinfo=UTC)
     assert LocaleFormatter("it", "Europe/Rome").dual_time(moment) == "31 ago 2027, 10:00 (CEST) · 17:00 (JST)"
     assert LocaleFormatter("ja", "Asia/Tokyo").dual_time(moment) == "2027/08/31 17:00 (JST) · 10:00 (CEST)"
-    assert LocaleFormatter("en_GB", "Europe/Rome").datetime(moment) == "31 Aug 2027, 10:00 (CEST)"
+    assert LocaleFormatter("en_GB", "Europe/Rome").date_time(moment) == "31 Aug 2027, 10:00 (CEST)"
     late = datetime(2027, 8, 31, 20, 0, tzinfo=UTC)  # already 1 September in Tokyo: the date is repeated
     assert LocaleFormatter("it", "Europe/Rome").dual_time(late) == (
         "31 ago 2027, 22:00 (CEST) · 1 set 2027, 05:00 (JST)"

@@ -11,8 +11,8 @@ from typing import Any, Final
 from babel.support import Translations
 from starlette.datastructures import FormData
 
-from kakehashi.errors import FieldProblem
-from kakehashi.labels import LANGUAGES, N_
+from kakehashi.errors import N_, FieldProblem
+from kakehashi.labels import LANGUAGES
 from kakehashi.web.i18n import SUPPORTED_LOCALES
 
 OPPORTUNITY_TEXT_FIELDS: Final = ("type", "language", "title", "description", "partner_sought")

@@ -77,7 +77,7 @@ def _format_date(context: Context, value: Any) -> str:
 
 @pass_context
 def _format_datetime(context: Context, value: Any, zone: str | None = None) -> str:
-    return _formatter(context).datetime(value, zone)
+    return _formatter(context).date_time(value, zone)
 
 
 @pass_context

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from kakehashi.accounts.roles import Actor
-from kakehashi.errors import FieldProblem, ValidationFailed
-from kakehashi.labels import COUNTRIES, N_, OPPORTUNITY_TYPES, SECTORS, Choices
+from kakehashi.errors import N_, FieldProblem, ValidationFailed
+from kakehashi.labels import COUNTRIES, OPPORTUNITY_TYPES, SECTORS, Choices
 from kakehashi.matching.service import MatchingService
 from kakehashi.matching.worker import EmbeddingWorker
 from kakehashi.profiles.schemas import OpportunityView

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kakehashi.accounts.roles import Actor
-from kakehashi.errors import NotFound, ValidationFailed
-from kakehashi.labels import COUNTRIES, LANGUAGES, N_, OPPORTUNITY_TYPES, SECTORS, STATUSES
+from kakehashi.errors import N_, NotFound, ValidationFailed
+from kakehashi.labels import COUNTRIES, LANGUAGES, OPPORTUNITY_TYPES, SECTORS, STATUSES
 from kakehashi.profiles import service
 from kakehashi.profiles.lifecycle import Action, allowed_actions
 from kakehashi.profiles.schemas import OpportunityFilters, OpportunityPatch, OpportunityView, validate_input
