@@ -11,6 +11,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from fastapi.testclient import TestClient
 
+from kakehashi import labels
+from kakehashi.profiles import vocab
 from kakehashi.store import Database
 from kakehashi.web.i18n import (
     SUPPORTED_LOCALES,
@@ -214,3 +216,22 @@ def test_pages_format_dates_with_the_browser_region(client: TestClient, database
     american = client.get("/opportunities", headers={"accept-language": "en-US,en;q=0.9"})
     assert "31 Aug 2027" in british.text
     assert "Aug 31, 2027" in american.text
+
+
+def test_the_domain_labels_agree_with_the_interface_catalogue() -> None:
+    """Matching explanations (profiles.vocab) and page badges (the catalogue) name a value alike."""
+    translations = load_translations()
+    pairs = [
+        (vocab.SECTOR_LABELS, labels.SECTORS),
+        (vocab.TYPE_LABELS, labels.OPPORTUNITY_TYPES),
+        (vocab.STATUS_LABELS, labels.STATUSES),
+        (vocab.KIND_LABELS, labels.ORGANISATION_KINDS),
+        (vocab.COUNTRY_LABELS, labels.COUNTRIES),
+        (vocab.LANGUAGE_LABELS, labels.LANGUAGES),
+        (vocab.SIZE_LABELS, labels.SIZES),
+    ]
+    for domain, interface in pairs:
+        assert set(domain) == set(interface)
+        for value, message in interface.items():
+            for locale in SUPPORTED_LOCALES:
+                assert domain[value][locale] == translations[locale].gettext(message), (value, locale)

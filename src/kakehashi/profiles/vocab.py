@@ -85,11 +85,11 @@ TYPE_LABELS: Labels = {
     "business_request": {"en": "Business request", "it": "Richiesta commerciale", "ja": "ビジネス募集"},
     "rd_partner_request": {
         "en": "R&D partner request",
-        "it": "Ricerca partner R&S",
-        "ja": "共同研究パートナー募集",
+        "it": "Ricerca di partner R&S",
+        "ja": "共同研究開発パートナー募集",
     },
-    "investment_sought": {"en": "Investment sought", "it": "Cerca investimento", "ja": "出資募集"},
-    "investment_offered": {"en": "Investment offered", "it": "Offre investimento", "ja": "出資提供"},
+    "investment_sought": {"en": "Investment sought", "it": "Investimento cercato", "ja": "投資募集"},
+    "investment_offered": {"en": "Investment offered", "it": "Investimento offerto", "ja": "投資提供"},
 }
 
 STATUS_LABELS: Labels = {
@@ -120,10 +120,10 @@ LANGUAGE_LABELS: Labels = {
 }
 
 SIZE_LABELS: Labels = {
-    "micro": {"en": "Micro (<10)", "it": "Micro (<10)", "ja": "零細（10人未満）"},
-    "small": {"en": "Small (10-49)", "it": "Piccola (10-49)", "ja": "小規模（10〜49人）"},
-    "medium": {"en": "Medium (50-249)", "it": "Media (50-249)", "ja": "中規模（50〜249人）"},
-    "large": {"en": "Large (250+)", "it": "Grande (250+)", "ja": "大規模（250人以上）"},
+    "micro": {"en": "Micro", "it": "Micro", "ja": "零細"},
+    "small": {"en": "Small", "it": "Piccola", "ja": "小規模"},
+    "medium": {"en": "Medium", "it": "Media", "ja": "中堅"},
+    "large": {"en": "Large", "it": "Grande", "ja": "大企業"},
 }
 
 
