@@ -89,8 +89,11 @@ class LocaleFormatter:
     locale: str
     viewer_zone: str
 
-    def date(self, value: date | datetime | None) -> str:
-        """A calendar date (a datetime is first moved to the viewer's zone)."""
+    def date(self, value: date | datetime | None, _style: str | None = None) -> str:
+        """A calendar date (a datetime is first moved to the viewer's zone).
+
+        ``_style`` is accepted and ignored: every date of a locale is written in its one style.
+        """
         if value is None:
             return ""
         if isinstance(value, datetime):

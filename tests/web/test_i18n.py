@@ -235,3 +235,8 @@ def test_the_domain_labels_agree_with_the_interface_catalogue() -> None:
         for value, message in interface.items():
             for locale in SUPPORTED_LOCALES:
                 assert domain[value][locale] == translations[locale].gettext(message), (value, locale)
+
+
+def test_a_date_style_asked_for_is_ignored_so_every_page_writes_dates_alike() -> None:
+    formatter = LocaleFormatter(locale="it", viewer_zone="Europe/Rome")
+    assert formatter.date(date(2027, 10, 31), "long") == formatter.date(date(2027, 10, 31)) == "31 ott 2027"

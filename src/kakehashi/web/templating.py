@@ -70,8 +70,8 @@ def _formatter(context: Context) -> LocaleFormatter:
 
 
 @pass_context
-def _format_date(context: Context, value: Any) -> str:
-    """``{{ opp.deadline|date }}``: one date style per locale, on every page."""
+def _format_date(context: Context, value: Any, _style: str | None = None) -> str:
+    """``{{ opp.deadline|date }}``: one date style per locale on every page (a style given is ignored)."""
     return _formatter(context).date(value)
 
 
