@@ -6,7 +6,9 @@ page or a CLI message. Every error names the offending field (and line, for impo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,10 +18,12 @@ class FieldProblem:
     field: str
     message: str
     line: int | None = None
+    params: Mapping[str, object] = dataclass_field(default_factory=dict)
 
     def describe(self) -> str:
         where = f"line {self.line}, " if self.line is not None else ""
-        return f"{where}{self.field}: {self.message}"
+        message = self.message % self.params if self.params else self.message
+        return f"{where}{self.field}: {message}"
 
 
 class KakehashiError(Exception):
@@ -28,9 +32,17 @@ class KakehashiError(Exception):
     code = "error"
     http_status = 400
 
-    def __init__(self, message: str, *, problems: list[FieldProblem] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: list[FieldProblem] | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        self.message_id = message  # the gettext msgid; ``message`` is it formatted in English
+        self.params: Mapping[str, object] = dict(params or {})
+        self.message = message % self.params if self.params else message
+        super().__init__(self.message)
         self.problems: list[FieldProblem] = list(problems or [])
 
     def __str__(self) -> str:
