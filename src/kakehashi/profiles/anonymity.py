@@ -110,6 +110,10 @@ def _without_legal_forms(name: str) -> str:
     return " ".join(bare.replace(",", " ").split()).strip(" .-")
 
 
+def is_japanese(text: str) -> bool:
+    return _JAPANESE.search(text) is not None
+
+
 def _long_enough(form: str) -> bool:
     if _JAPANESE.search(form):
         return len(form) >= _MIN_JAPANESE

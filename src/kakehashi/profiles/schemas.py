@@ -193,6 +193,7 @@ class AnonymityWarning(BaseModel):
 
     field: str
     name: str
+    language: str = Field(default="und", description="`ja` for a name in Japanese script, else `und`.")
 
 
 class OpportunityView(BaseModel):

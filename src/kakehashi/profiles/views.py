@@ -5,7 +5,13 @@ from __future__ import annotations
 import ateco
 
 from kakehashi.accounts.roles import Actor
-from kakehashi.profiles.anonymity import NamedIn, find_names, identifying_names, opportunity_fields
+from kakehashi.profiles.anonymity import (
+    NamedIn,
+    find_names,
+    identifying_names,
+    is_japanese,
+    opportunity_fields,
+)
 from kakehashi.profiles.models import Opportunity, Organisation
 from kakehashi.profiles.schemas import OpportunityView, OrganisationSummary, OrganisationView
 from kakehashi.profiles.vocab import Status
@@ -112,6 +118,9 @@ def opportunity_view(opp: Opportunity, actor: Actor) -> OpportunityView:
             "organisation": organisation_summary(opp.organisation) if identified else None,
             "can_edit": editable,
             "can_translate": can_translate(actor, opp),
-            "anonymity_warnings": [{"field": w.field, "name": w.name} for w in warnings],
+            "anonymity_warnings": [
+                {"field": w.field, "name": w.name, "language": "ja" if is_japanese(w.name) else "und"}
+                for w in warnings
+            ],
         }
     )
