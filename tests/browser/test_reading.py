@@ -32,7 +32,7 @@ READ = {
 }
 BADGE = {"ja": "組織による翻訳", "it": "Traduzione dell'organizzazione"}
 # In review in the demo, each naming its organisation (an author's slip the officer must catch).
-NAMING = {"ja": (119, "名古屋モビリティai"), "it": (82, "sole ionico energia")}
+NAMING = {"ja": (119, "名古屋モビリティAI"), "it": (82, "Sole Ionico Energia")}
 AUTHOR = {
     "it": (
         "member.it@kakehashi.example",

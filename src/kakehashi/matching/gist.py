@@ -7,6 +7,7 @@ no translation into the interface language, and needs no model.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,16 +29,12 @@ def gist_terms(
         return []
     found: list[GistTerm] = []
     seen: set[str] = set()
-    sources = [(keyword, True) for keyword in keywords] + [(title, False), (description, False)]
-    for source, is_keyword in sources:
-        concepts = concepts_of(source)
-        for concept in sorted(concepts):
+    for source in [*keywords, title, description]:
+        for concept in sorted(concepts_of(source)):
             if concept in seen:
                 continue
             forms = GLOSSARY[concept]
-            # A keyword that is one concept is shown as its author wrote it ("SiC", "Carburo di silicio").
-            written = source.strip() if is_keyword and len(concepts) == 1 else None
-            original = written or _form_in(source, forms.get(language, ())) or forms.get(language, ("",))[0]
+            original = _as_written(source, forms.get(language, ()))
             translated = forms.get(reader, ())
             if not translated or not original:
                 continue
@@ -46,6 +43,13 @@ def gist_terms(
     return found[:limit]
 
 
-def _form_in(text: str, forms: Sequence[str]) -> str | None:
+def _as_written(text: str, forms: Sequence[str]) -> str | None:
+    """The first of ``forms`` found in ``text``, with the text's own capitals ("SiC", not "sic")."""
     lowered = text.lower()
-    return next((form for form in forms if form in lowered), None)
+    for form in sorted(forms, key=len, reverse=True):
+        # Latin forms as whole words only, as the glossary matches them ("sic" is not in "classic").
+        pattern = rf"(?<!\w){re.escape(form)}(?!\w)" if form.isascii() else re.escape(form)
+        found = re.search(pattern, lowered)
+        if found is not None:
+            return text[found.start() : found.end()] if len(lowered) == len(text) else form
+    return None

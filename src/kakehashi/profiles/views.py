@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import ateco
 
 from kakehashi.accounts.roles import Actor
@@ -10,6 +12,7 @@ from kakehashi.profiles.anonymity import (
     find_names,
     identifying_names,
     is_japanese,
+    normalise,
     opportunity_fields,
 )
 from kakehashi.profiles.models import Opportunity, Organisation
@@ -86,6 +89,23 @@ def names_in_opportunity(opp: Opportunity) -> list[NamedIn]:
     return find_names(fields, names)
 
 
+def _warning(found: NamedIn, org: Organisation) -> dict[str, str]:
+    """A finding as shown: the organisation's name as it is recorded (the check compares folded forms)."""
+    shown = next(
+        (
+            raw
+            for raw in (org.name, org.name_ja, org.name_en, org.website)
+            if raw and _squashed(found.name) in _squashed(raw)
+        ),
+        found.name,
+    )
+    return {"field": found.field, "name": shown, "language": "ja" if is_japanese(shown) else "und"}
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"[\s・]", "", normalise(text))
+
+
 def opportunity_view(opp: Opportunity, actor: Actor) -> OpportunityView:
     identified = sees_identity(actor, opp.organisation_id)
     editable = actor.is_staff or (actor.belongs_to(opp.organisation_id) and opp.status == Status.DRAFT)
@@ -118,9 +138,6 @@ def opportunity_view(opp: Opportunity, actor: Actor) -> OpportunityView:
             "organisation": organisation_summary(opp.organisation) if identified else None,
             "can_edit": editable,
             "can_translate": can_translate(actor, opp),
-            "anonymity_warnings": [
-                {"field": w.field, "name": w.name, "language": "ja" if is_japanese(w.name) else "und"}
-                for w in warnings
-            ],
+            "anonymity_warnings": [_warning(w, opp.organisation) for w in warnings],
         }
     )
