@@ -451,3 +451,74 @@ def test_review_queue_oldest_first_and_staff_only(client: TestClient, world: Wor
     assert all(item["anonymised"] is False for item in queue.json())
     assert_error(client.get(f"{API}/review-queue", headers=world.auth("member_a")), 403, "permission_denied")
     assert_error(client.get(f"{API}/review-queue"), 401, "authentication_required")
+
+
+# --- translations and the anonymity guard ---------------------------------------------------------
+
+TRANSLATION = {"title": "Quantum annealing partner", "description": "We look for a co-development partner."}
+
+
+def test_owner_and_staff_translate_a_published_opportunity(client: TestClient, world: World) -> None:
+    url = f"{API}/opportunities/{world.opps['b_published']}/translations"
+    saved = client.put(f"{url}/en", json=TRANSLATION, headers=world.auth("member_b"))
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["translations"]["en"]["title"] == TRANSLATION["title"]
+    assert saved.json()["translation_providers"] == {"en": "organisation"}
+    italian = {
+        "title": "Partner per l'annealing quantistico",
+        "description": "Cerchiamo un partner di sviluppo.",
+    }
+    by_officer = client.put(f"{url}/it", json=italian, headers=world.auth("officer")).json()
+    assert by_officer["translation_providers"] == {"en": "organisation", "it": "agency"}
+    # Readers get it without the page going back to review.
+    assert client.get(f"{API}/opportunities/{world.opps['b_published']}").json()["status"] == "published"
+
+
+def test_a_translation_into_the_original_language_or_of_a_withdrawn_one_is_refused(
+    client: TestClient, world: World
+) -> None:
+    same = client.put(
+        f"{API}/opportunities/{world.opps['b_published']}/translations/ja",
+        json=TRANSLATION,
+        headers=world.auth("member_b"),
+    )
+    assert field_names(assert_error(same, 422, "validation_failed")) == {"language"}
+    withdrawn = client.put(
+        f"{API}/opportunities/{world.opps['b_withdrawn']}/translations/en",
+        json=TRANSLATION,
+        headers=world.auth("member_b"),
+    )
+    assert_error(withdrawn, 409, "invalid_transition")
+
+
+def test_visitors_never_get_the_external_id_and_owners_get_the_naming_warnings(
+    client: TestClient, world: World, database: Database
+) -> None:
+    with database.session() as session:
+        org = make_organisation(
+            session,
+            name="Idrosmart Pisa S.r.l.",
+            name_ja="イドロスマート",
+            website="https://idrosmart.example.it",
+        )
+        opp = make_opportunity(
+            session,
+            org,
+            external_id="idrosmart-2027-01",
+            title="Idrosmart seeks EUR 3.5 million",
+            description="ｲﾄﾞﾛｽﾏｰﾄ offers leak detection for water networks in Italy and Japan.",
+        )
+        member = make_user(session, organisation=org)
+        token = {"Authorization": "Bearer " + issue_token(session, member, max_age_s=600)}
+    url = f"{API}/opportunities/{opp.id}"
+    as_visitor = client.get(url).json()
+    assert as_visitor["external_id"] is None
+    assert as_visitor["anonymity_warnings"] == []
+    listed = client.get(f"{API}/opportunities?page_size=100").json()["items"]
+    assert {item["external_id"] for item in listed} == {None}
+    as_owner = client.get(url, headers=token).json()
+    assert as_owner["external_id"] == "idrosmart-2027-01"
+    assert {w["field"] for w in as_owner["anonymity_warnings"]} == {"title", "description", "external_id"}
+    assert {"field": "description", "name": "イドロスマート", "language": "ja"} in as_owner[
+        "anonymity_warnings"
+    ]

@@ -34,6 +34,14 @@ WRITES: list[tuple[str, str, Any]] = [
         ("PUT", f"/opportunities/{{{target}}}/matches/{{a_published}}/verdict", {"verdict": "dismissed"})
         for target in B_TARGETS
     ],
+    *[
+        (
+            "PUT",
+            f"/opportunities/{{{target}}}/translations/it",
+            {"title": "Titolo tradotto", "description": "Una traduzione che non deve passare."},
+        )
+        for target in B_TARGETS
+    ],
 ]
 WRITE_IDS = [f"{method} {path}" for method, path, _ in WRITES]
 # Endpoints that write only the caller's own things, so that nothing of B can be reached through them.
@@ -76,7 +84,8 @@ def test_the_table_covers_every_write_endpoint(client: TestClient) -> None:
             method,
             path.replace("{org_b}", "{organisation_id}")
             .replace("{b_draft}", "{opportunity_id}")
-            .replace("{a_published}", "{target_id}"),
+            .replace("{a_published}", "{target_id}")
+            .replace("/translations/it", "/translations/{language}"),
         )
         for method, path, _ in WRITES
         if "{b_in_review}" not in path and "{b_published}" not in path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 from kakehashi.accounts.roles import VISITOR
 from kakehashi.accounts.service import SYSTEM
 from kakehashi.errors import PermissionDenied, ValidationFailed
-from kakehashi.profiles.companies import japanese_name
+from kakehashi.profiles.companies import EXCLUDED, japanese_name
 from kakehashi.profiles.importer import import_companies, import_opportunities, import_organisations
 from kakehashi.profiles.models import Opportunity, Organisation
 from kakehashi.store import Database
@@ -123,11 +124,11 @@ def test_only_staff_import(database: Database, tmp_path: Path) -> None:
 def test_wikipedia_companies_import_with_japanese_names_and_sectors(database: Database) -> None:
     with database.session() as session:
         report = import_companies(session, SYSTEM, COMPANIES)
-    assert (report.created, report.updated) == (142, 0)
+    assert (report.created, report.updated) == (140, 0)
     with database.session() as session:
         rows = session.scalars(select(Organisation)).all()
         by_name = {o.name: o for o in rows}
-        assert sum(o.country == "JP" for o in rows) == 105
+        assert sum(o.country == "JP" for o in rows) == 104
         assert sum(o.name_ja is not None for o in rows) == 93
         assert by_name["Toyota"].name_ja == "トヨタ自動車株式会社"
         assert by_name["Toyota"].source == "wikipedia"
@@ -142,3 +143,56 @@ def test_japanese_name_extraction() -> None:
     mufg = "MUFG (MUFG; 株式会社三菱UFJフィナンシャル・グループ, Kabushiki gaisha) is a bank."
     assert japanese_name(mufg) == "株式会社三菱UFJフィナンシャル・グループ"
     assert japanese_name("An Italian bank (Milan).") is None
+
+
+def test_csv_error_in_the_first_data_row_is_line_2(database: Database, tmp_path: Path) -> None:
+    # The header is line 1: the first record is line 2, and a quoted cell spanning lines moves the next.
+    first_bad = 'org-3,Bad Row S.r.l.,,IT,company,nanotech,26.11,Bari,"x",it\n'
+    multi_line = 'org-4,Due Righe S.r.l.,,IT,company,energy,,Bari,"prima riga\nseconda riga",it\n'
+    second_bad = 'org-5,Altra S.r.l.,,XX,company,energy,,Bari,"x",it\n'
+    path = tmp_path / "orgs.csv"
+    path.write_text(ORG_HEADER + first_bad + multi_line + second_bad, encoding="utf-8")
+    with pytest.raises(ValidationFailed) as caught, database.session() as session:
+        import_organisations(session, SYSTEM, path)
+    assert [(p.line, p.field) for p in caught.value.problems] == [(2, "sectors.0"), (5, "country")]
+    assert "line 2, sectors.0" in str(caught.value)
+
+
+def test_jsonl_error_in_the_first_line_is_line_1(database: Database, tmp_path: Path) -> None:
+    good = {
+        "external_id": "org-9",
+        "name": "Nove S.r.l.",
+        "country": "IT",
+        "kind": "company",
+        "sectors": ["energy"],
+        "description_language": "it",
+    }
+    path = tmp_path / "orgs.jsonl"
+    lines = [json.dumps({**good, "kind": "guild"}), "", json.dumps({**good, "external_id": "org-10"})]
+    path.write_text("\n".join(lines) + "\n" + json.dumps({**good, "country": "FR"}) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed) as caught, database.session() as session:
+        import_organisations(session, SYSTEM, path)
+    assert [(p.line, p.field) for p in caught.value.problems] == [(1, "kind"), (4, "country")]
+
+
+def test_wrong_rows_of_the_wikipedia_list_are_dropped_from_the_copy_and_skipped(
+    database: Database, tmp_path: Path
+) -> None:
+    with COMPANIES.open(encoding="utf-8-sig", newline="") as handle:
+        shipped = {row["name"] for row in csv.DictReader(handle)}
+    assert set(EXCLUDED) == {"Abercrombie & Fitch", "7-Eleven"}
+    assert not shipped & set(EXCLUDED)
+    # The upstream list still has them: an import of it skips them all the same.
+    header = ",name,country,people,industry,web,description,continent\n"
+    rows = (
+        '<Abercrombie_&_Fitch>,Abercrombie & Fitch,Italy,65000,retail,,"An American retailer.",Europe\n'
+        '<7-Eleven>,7-Eleven,Japan,45000,retail,http://7eleven.ca,"Headquartered in Dallas, Texas.",Asia\n'
+        '<Eni>,Eni,Italy,80911,oil and gas,http://www.eni.com,"Eni S.p.A. is an Italian company.",Europe\n'
+    )
+    path = tmp_path / "companies.csv"
+    path.write_text(header + rows, encoding="utf-8")
+    with database.session() as session:
+        report = import_companies(session, SYSTEM, path)
+    assert (report.created, report.updated) == (1, 0)
+    with database.session() as session:
+        assert session.scalars(select(Organisation.name)).all() == ["Eni"]

@@ -66,7 +66,7 @@ def test_visitors_see_published_opportunities_anonymised(client: TestClient, wor
 def test_translations_are_switchable_and_the_original_is_badged(
     client: TestClient, world: dict[str, Any]
 ) -> None:
-    original = client.get(f"/opportunities/{world['published_b']}")
+    original = client.get(f"/opportunities/{world['published_b']}?original=1")
     assert 'data-language="ja"' in original.text
     assert '<h1 lang="ja"' in original.text
     translated = client.get(f"/opportunities/{world['published_b']}?lang=en")

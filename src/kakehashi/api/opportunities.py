@@ -16,7 +16,13 @@ from kakehashi.api.paging import OpportunityPage, PageNumber, PageSize, page_siz
 from kakehashi.errors import FieldProblem, ValidationFailed
 from kakehashi.profiles import service
 from kakehashi.profiles.lifecycle import Action
-from kakehashi.profiles.schemas import OpportunityFilters, OpportunityInput, OpportunityPatch, OpportunityView
+from kakehashi.profiles.schemas import (
+    OpportunityFilters,
+    OpportunityInput,
+    OpportunityPatch,
+    OpportunityView,
+    TranslationInput,
+)
 from kakehashi.profiles.views import opportunity_view
 from kakehashi.profiles.vocab import Country, Language, OpportunityType, Sector, Status
 
@@ -125,6 +131,24 @@ def update_opportunity(
 ) -> OpportunityView:
     with database.session() as session:
         opp = service.update_opportunity(session, actor, opportunity_id, body)
+        return opportunity_view(opp, actor)
+
+
+@router.put(
+    "/opportunities/{opportunity_id}/translations/{language}",
+    summary="Add or replace one translation (the organisation's members or agency staff, until it expires)",
+    response_model=OpportunityView,
+    responses=errors(401, 403, 404, 409, 422),
+)
+def save_translation(
+    opportunity_id: OpportunityId,
+    language: Annotated[Language, Path(description="The translation's language (not the original's).")],
+    body: TranslationInput,
+    actor: SignedInDep,
+    database: DatabaseDep,
+) -> OpportunityView:
+    with database.session() as session:
+        opp = service.save_translation(session, actor, opportunity_id, language, body)
         return opportunity_view(opp, actor)
 
 

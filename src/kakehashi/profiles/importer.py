@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from kakehashi.accounts.roles import Actor
 from kakehashi.errors import FieldProblem, PermissionDenied, ValidationFailed
-from kakehashi.profiles.companies import company_record
+from kakehashi.profiles.companies import company_record, is_excluded
 from kakehashi.profiles.models import Opportunity, Organisation
 from kakehashi.profiles.records import Record, blank_to_none, csv_cell_list, gather_translations, read_records
 from kakehashi.profiles.schemas import OpportunityInput, OrganisationInput, problems_from
@@ -190,9 +190,10 @@ def _apply_opportunity_record(opp: Opportunity, item: OpportunityRecord, owner: 
 
 
 def import_companies(session: Session, actor: Actor, path: Path) -> ImportReport:
-    """The Wikipedia company list of ``shared/data/companies-wikipedia`` (see its SOURCE.txt)."""
+    """The Wikipedia company list of ``shared/data/companies-wikipedia`` (see its SOURCE.txt), without
+    the rows known to be wrong (``companies.EXCLUDED``)."""
     _require_staff(actor)
-    records = read_records(path)
+    records = [record for record in read_records(path) if not is_excluded(record.data)]
     parsed = _validate_all(
         records, lambda data: OrganisationRecord.model_validate(company_record(data)), path.name
     )

@@ -98,6 +98,10 @@ class Opportunity(TimestampMixin, Base):
     def translations(self) -> dict[str, dict[str, str]]:
         return {t.language: {"title": t.title, "description": t.description} for t in self.translation_rows}
 
+    @property
+    def translation_providers(self) -> dict[str, str]:
+        return {t.language: t.provided_by for t in self.translation_rows}
+
 
 class OpportunitySector(Base):
     __tablename__ = "opportunity_sectors"
@@ -117,3 +121,7 @@ class OpportunityTranslation(Base):
     language: Mapped[str] = mapped_column(String(2))
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text)
+    # "organisation" (its members, or given with the opportunity) or "agency" (an ICE or JETRO officer).
+    provided_by: Mapped[str] = mapped_column(
+        String(12), default="organisation", server_default="organisation"
+    )

@@ -73,6 +73,7 @@ def _jsonl_records(path: Path) -> Iterator[Record]:
 def _csv_records(path: Path) -> Iterator[Record]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
+        reader.fieldnames  # noqa: B018 -- reads the header now, so line_num counts it (header = line 1)
         start = reader.line_num + 1
         for row in reader:
             extra = row.pop(None, None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import ateco
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
@@ -24,6 +24,7 @@ from kakehashi.validation import InvalidValue, problems_from_pydantic
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Keyword = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+TranslationProvider = Literal["organisation", "agency"]
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -188,6 +189,14 @@ class OrganisationView(OrganisationSummary):
     can_edit: bool = False
 
 
+class AnonymityWarning(BaseModel):
+    """The text names its own organisation: ``name`` (normalised) was found in ``field``."""
+
+    field: str
+    name: str
+    language: str = Field(default="und", description="`ja` for a name in Japanese script, else `und`.")
+
+
 class OpportunityView(BaseModel):
     id: int
     external_id: str | None
@@ -196,6 +205,9 @@ class OpportunityView(BaseModel):
     title: str
     description: str
     translations: dict[Language, TranslationInput]
+    translation_providers: dict[Language, TranslationProvider] = Field(
+        default_factory=dict, description="Who gave each translation: its organisation or an agency."
+    )
     sectors: list[Sector]
     keywords: list[str]
     trl: int | None
@@ -212,6 +224,11 @@ class OpportunityView(BaseModel):
     anonymised: bool
     organisation: OrganisationSummary | None
     can_edit: bool = False
+    can_translate: bool = False
+    anonymity_warnings: list[AnonymityWarning] = Field(
+        default_factory=list,
+        description="Where the text names its own organisation (shown to the organisation and the agencies only).",
+    )
 
 
 class Page(BaseModel, Generic[T]):

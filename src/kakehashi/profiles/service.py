@@ -14,7 +14,14 @@ from sqlalchemy import ColumnElement, Select, Text, and_, cast, false, func, or_
 from sqlalchemy.orm import Session
 
 from kakehashi.accounts.roles import Actor
-from kakehashi.errors import Conflict, FieldProblem, InvalidTransition, NotFound, PermissionDenied
+from kakehashi.errors import (
+    Conflict,
+    FieldProblem,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from kakehashi.labels import Label
 from kakehashi.profiles.lifecycle import (
     EDITABLE_BY_OWNER,
@@ -43,6 +50,7 @@ from kakehashi.profiles.schemas import (
 )
 from kakehashi.profiles.views import (
     can_edit_organisation,
+    can_translate,
     opportunity_view,
     organisation_view,
     sees_identity,
@@ -172,7 +180,7 @@ def update_opportunity(
         opp, patch.model_dump(exclude_unset=True, exclude={"sectors", "translations"}), patch.sectors
     )
     if patch.translations is not None:
-        set_translations(opp, patch.translations)
+        set_translations(opp, patch.translations, provided_by=_provider(actor, opp))
     session.flush()
     return opp
 
@@ -205,15 +213,48 @@ def apply_opportunity(opp: Opportunity, values: dict[str, object], sectors: list
         ]
 
 
-def set_translations(opp: Opportunity, translations: dict[Language, TranslationInput]) -> None:
-    """Replace the translations, updating rows in place (one row per language, the original excluded)."""
+def set_translations(
+    opp: Opportunity, translations: dict[Language, TranslationInput], *, provided_by: str = "organisation"
+) -> None:
+    """Replace the translations, updating rows in place (one row per language, the original excluded).
+    A new or changed text is credited to ``provided_by``; an unchanged one keeps its provider."""
     wanted = {str(lang): t for lang, t in translations.items() if str(lang) != opp.language}
     kept = {row.language: row for row in opp.translation_rows if row.language in wanted}
     for lang, t in wanted.items():
         row = kept.get(lang) or OpportunityTranslation(language=lang)
-        row.title, row.description = t.title, t.description
+        if (row.title, row.description) != (t.title, t.description):
+            row.title, row.description, row.provided_by = t.title, t.description, provided_by
         kept[lang] = row
     opp.translation_rows = [kept[lang] for lang in sorted(kept)]
+
+
+def _provider(actor: Actor, opp: Opportunity) -> str:
+    return "organisation" if actor.belongs_to(opp.organisation_id) or not actor.is_staff else "agency"
+
+
+def save_translation(
+    session: Session, actor: Actor, opportunity_id: int, language: Language, data: TranslationInput
+) -> Opportunity:
+    """Add or replace one translation: the organisation's members and the agency officers may, from the
+    draft until the opportunity expires or is withdrawn (a translation changes no commitment, so a
+    published opportunity need not go back to review)."""
+    opp = _readable_opportunity(session, actor, opportunity_id)
+    if not (actor.is_staff or actor.belongs_to(opp.organisation_id)):
+        raise PermissionDenied("Only the organisation and the agencies translate its opportunities.")
+    if not can_translate(actor, opp):
+        raise InvalidTransition(
+            "A %(status)s opportunity can no longer be translated.", params={"status": opp.status}
+        )
+    if language.value == opp.language:
+        raise ValidationFailed(
+            "The translation must be in another language than the original.",
+            problems=[FieldProblem("language", "This is the original language.")],
+        )
+    current = {Language(lang): TranslationInput.model_validate(t) for lang, t in opp.translations.items()}
+    current[language] = data
+    set_translations(opp, current, provided_by=_provider(actor, opp))
+    session.flush()
+    return opp
 
 
 def transition(

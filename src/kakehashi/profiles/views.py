@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 import ateco
 
 from kakehashi.accounts.roles import Actor
+from kakehashi.profiles.anonymity import (
+    NamedIn,
+    find_names,
+    identifying_names,
+    is_japanese,
+    normalise,
+    opportunity_fields,
+)
 from kakehashi.profiles.models import Opportunity, Organisation
 from kakehashi.profiles.schemas import OpportunityView, OrganisationSummary, OrganisationView
 from kakehashi.profiles.vocab import Status
+
+# Statuses in which a translation can still be added from the opportunity's page.
+TRANSLATABLE = frozenset({Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED})
 
 
 def sees_identity(actor: Actor, organisation_id: int) -> bool:
@@ -57,18 +70,57 @@ def organisation_view(org: Organisation, actor: Actor) -> OrganisationView:
     )
 
 
+def can_translate(actor: Actor, opp: Opportunity) -> bool:
+    """The organisation's members and the agencies add translations, until it expires or is withdrawn."""
+    return (actor.is_staff or actor.belongs_to(opp.organisation_id)) and Status(opp.status) in TRANSLATABLE
+
+
+def names_in_opportunity(opp: Opportunity) -> list[NamedIn]:
+    """Where the opportunity's text (any field, any translation, the external id) names its organisation."""
+    org = opp.organisation
+    names = identifying_names((org.name, org.name_ja, org.name_en), org.website)
+    fields = opportunity_fields(
+        title=opp.title,
+        description=opp.description,
+        keywords=list(opp.keywords or []),
+        external_id=opp.external_id,
+        translations={t.language: (t.title, t.description) for t in opp.translation_rows},
+    )
+    return find_names(fields, names)
+
+
+def _warning(found: NamedIn, org: Organisation) -> dict[str, str]:
+    """A finding as shown: the organisation's name as it is recorded (the check compares folded forms)."""
+    shown = next(
+        (
+            raw
+            for raw in (org.name, org.name_ja, org.name_en, org.website)
+            if raw and _squashed(found.name) in _squashed(raw)
+        ),
+        found.name,
+    )
+    return {"field": found.field, "name": shown, "language": "ja" if is_japanese(shown) else "und"}
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"[\s・]", "", normalise(text))
+
+
 def opportunity_view(opp: Opportunity, actor: Actor) -> OpportunityView:
     identified = sees_identity(actor, opp.organisation_id)
     editable = actor.is_staff or (actor.belongs_to(opp.organisation_id) and opp.status == Status.DRAFT)
+    warnings = names_in_opportunity(opp) if identified else []
     return OpportunityView.model_validate(
         {
             "id": opp.id,
-            "external_id": opp.external_id,
+            # A visitor's reference to the record would be a stable handle on who posted it.
+            "external_id": opp.external_id if identified else None,
             "type": opp.type,
             "language": opp.language,
             "title": opp.title,
             "description": opp.description,
             "translations": opp.translations,
+            "translation_providers": opp.translation_providers,
             "sectors": opp.sectors,
             "keywords": list(opp.keywords or []),
             "trl": opp.trl,
@@ -85,5 +137,7 @@ def opportunity_view(opp: Opportunity, actor: Actor) -> OpportunityView:
             "anonymised": not identified,
             "organisation": organisation_summary(opp.organisation) if identified else None,
             "can_edit": editable,
+            "can_translate": can_translate(actor, opp),
+            "anonymity_warnings": [_warning(w, opp.organisation) for w in warnings],
         }
     )

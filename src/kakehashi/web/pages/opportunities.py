@@ -8,14 +8,21 @@ from urllib.parse import urlencode
 from babel.support import Translations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
 
 from kakehashi.accounts.roles import Actor
 from kakehashi.errors import N_, NotFound, ValidationFailed
 from kakehashi.labels import COUNTRIES, LANGUAGES, OPPORTUNITY_TYPES, SECTORS, STATUSES
 from kakehashi.profiles import service
 from kakehashi.profiles.lifecycle import Action, allowed_actions
-from kakehashi.profiles.schemas import OpportunityFilters, OpportunityPatch, OpportunityView, validate_input
-from kakehashi.profiles.vocab import Status
+from kakehashi.profiles.schemas import (
+    OpportunityFilters,
+    OpportunityPatch,
+    OpportunityView,
+    TranslationInput,
+    validate_input,
+)
+from kakehashi.profiles.vocab import Language, Status
 from kakehashi.web.deps import (
     ActorDep,
     DatabaseDep,
@@ -29,9 +36,15 @@ from kakehashi.web.deps import (
 from kakehashi.web.forms import form_errors, opportunity_data, opportunity_form_values, submitted_values
 from kakehashi.web.pages.language import local_path
 from kakehashi.web.pages.matching import matches_panel
+from kakehashi.web.reading import reading_for
 from kakehashi.web.templating import render
 
 router = APIRouter()
+
+
+class TranslationTarget(BaseModel):
+    language: Language
+
 
 FILTER_NAMES = ("q", "type", "sector", "country", "language", "status")
 
@@ -91,27 +104,69 @@ def _filter_choices(actor: Actor) -> dict[str, list[str]]:
 
 @router.get("/opportunities/{opportunity_id}", response_class=HTMLResponse)
 def opportunity_page(
-    request: Request, opportunity_id: int, actor: ActorDep, database: DatabaseDep, lang: str = ""
+    request: Request,
+    opportunity_id: int,
+    actor: ActorDep,
+    database: DatabaseDep,
+    lang: Annotated[str, Query(max_length=2)] = "",
+    original: bool = False,
 ) -> HTMLResponse:
     with database.session() as session:
         view = service.get_opportunity(session, actor, opportunity_id)
-    shown_language = lang if lang in view.translations else view.language
-    if shown_language == view.language:
-        shown = {"title": view.title, "description": view.description}
-    else:
-        translation = view.translations[shown_language]  # type: ignore[index]
-        shown = {"title": translation.title, "description": translation.description}
+    locale = get_locale(request)
     return render(
         request,
         "opportunities/detail.html",
         {
             "opp": view,
-            "shown": shown,
-            "shown_language": shown_language,
+            "reading": reading_for(view, reader=locale, lang=lang, original=original),
             "actions": _actions_for(actor, view),
-            **matches_panel(request, actor, view, get_locale(request)),
+            "translation_values": None,
+            "translation_errors": None,
+            **matches_panel(request, actor, view, locale),
         },
     )
+
+
+@router.post("/opportunities/{opportunity_id}/translations")
+def save_translation(
+    request: Request,
+    opportunity_id: int,
+    actor: SignedInDep,
+    database: DatabaseDep,
+    form: FormDep,
+    translations: TranslationsDep,
+) -> Response:
+    """The organisation or an officer adds (or corrects) a translation from the opportunity's page."""
+    values = {name: str(form.get(name) or "").strip() for name in ("language", "title", "description")}
+    try:
+        language = validate_input(TranslationTarget, {"language": values["language"]}, what="translation")
+        data = validate_input(
+            TranslationInput,
+            {"title": values["title"], "description": values["description"]},
+            what="translation",
+        )
+        with database.session() as session:
+            service.save_translation(session, actor, opportunity_id, language.language, data)
+    except ValidationFailed as invalid:
+        with database.session() as session:
+            view = service.get_opportunity(session, actor, opportunity_id)
+        locale = get_locale(request)
+        return render(
+            request,
+            "opportunities/detail.html",
+            {
+                "opp": view,
+                "reading": reading_for(view, reader=locale),
+                "actions": _actions_for(actor, view),
+                "translation_values": values,
+                "translation_errors": form_errors(invalid.problems, translations),
+                "matches": None,
+            },
+            status_code=422,
+        )
+    set_notice(request, translations.gettext("The translation is saved."))
+    return RedirectResponse(f"/opportunities/{opportunity_id}?lang={values['language']}", status_code=303)
 
 
 def _actions_for(actor: Actor, view: OpportunityView) -> list[str]:
@@ -128,7 +183,7 @@ def opportunity_action(
     database: DatabaseDep,
     form: FormDep,
     translations: TranslationsDep,
-) -> RedirectResponse:
+) -> Response:
     try:
         chosen = Action(action)
     except ValueError:
@@ -137,6 +192,11 @@ def opportunity_action(
         ) from None
     note = str(form.get("note") or "").strip() or None
     with database.session() as session:
+        if chosen == Action.SUBMIT and not form.get("despite_names"):
+            view = service.get_opportunity(session, actor, opportunity_id)
+            if view.anonymity_warnings:
+                # Before it goes to the agencies: the author sees where the text gives the organisation away.
+                return render(request, "opportunities/confirm_submit.html", {"opp": view})
         service.transition(session, actor, opportunity_id, chosen, note=note)
     set_notice(request, translations.gettext(ACTION_NOTICES[chosen]))
     target = local_path(str(form.get("next") or f"/opportunities/{opportunity_id}"))
