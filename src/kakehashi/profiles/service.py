@@ -243,7 +243,8 @@ def save_translation(
         raise PermissionDenied("Only the organisation and the agencies translate its opportunities.")
     if not can_translate(actor, opp):
         raise InvalidTransition(
-            "A %(status)s opportunity can no longer be translated.", params={"status": opp.status}
+            "A %(status)s opportunity can no longer be translated.",
+            params={"status": Label("status", opp.status)},
         )
     if language.value == opp.language:
         raise ValidationFailed(
