@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
@@ -202,6 +203,7 @@ def probe(
     lower: Sequence[int],
     total: int | None,
     time_limit: float,
+    interrupt: Callable[[], bool] | None = None,
 ) -> Probe:
     """Is there an agenda where p has at most caps[p] breaks, and at most ``total`` in all?
 
@@ -209,16 +211,20 @@ def probe(
     pace (measured: 282r in 7 s in one call, not in 30 s in 5,000- or 20,000-conflict calls), so the
     question runs in a child process that is ended at the time limit.
     """
-    context = _process_context()
+    context = process_context()
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_answer, args=(send, problem, caps, lower, total), daemon=True)
     child.start()
     send.close()
+    until = time.monotonic() + max(0.0, time_limit)
     try:
-        if receive.poll(max(0.0, time_limit)):
-            feasible, slots = receive.recv()
-            return Probe(feasible, slots)
-        return Probe(None)
+        while True:
+            left = until - time.monotonic()
+            if receive.poll(max(0.0, min(left, 0.05 if interrupt else left))):
+                feasible, slots = receive.recv()
+                return Probe(feasible, slots)
+            if left <= 0 or (interrupt is not None and interrupt()):
+                return Probe(None)
     except EOFError:
         return Probe(None)
     finally:
@@ -228,7 +234,7 @@ def probe(
         child.join()
 
 
-def _process_context() -> ForkContext | ForkServerContext | SpawnContext:
+def process_context() -> ForkContext | ForkServerContext | SpawnContext:
     """Fork (fast: nothing to import) unless other threads run, as in a web server: forking a process
     with threads can copy a lock that is held, so the child then comes from a fork server."""
     methods = multiprocessing.get_all_start_methods()
