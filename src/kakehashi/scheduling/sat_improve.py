@@ -10,6 +10,7 @@ agendas capping everybody at d) or the parent ends it. Every agenda found is str
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -31,6 +32,7 @@ class Improver:
     receive: Connection
     best: dict[int, int] | None = None
     breaks: int | None = None
+    found_at: float | None = None  # time.monotonic() when ``best`` arrived
     exhausted: bool = False
 
     def drain(self, wait: float = 0.0) -> None:
@@ -43,6 +45,7 @@ class Improver:
                     self.exhausted = True
                 else:
                     self.breaks, self.best = message
+                    self.found_at = time.monotonic()
         except (EOFError, OSError):
             self.exhausted = True
 

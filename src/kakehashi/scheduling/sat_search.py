@@ -26,6 +26,7 @@ class SatPhase:
     slots: dict[int, int] | None = None
     breaks: int | None = None
     infeasible: bool = False
+    found_at: float | None = None  # time.monotonic() when ``slots`` was found
 
     @property
     def optimal(self) -> bool:
@@ -68,10 +69,10 @@ def sat_phase(
         if improver.exhausted and exact:
             if improver.best is None:
                 return SatPhase(bound, infeasible=True)
-            return SatPhase(improver.breaks or 0, improver.best, improver.breaks)
+            return SatPhase(improver.breaks or 0, improver.best, improver.breaks, found_at=improver.found_at)
         if improver.best is None:
             return SatPhase(bound)
-        return SatPhase(bound, improver.best, improver.breaks)
+        return SatPhase(bound, improver.best, improver.breaks, found_at=improver.found_at)
     finally:
         improver.stop()
 
@@ -126,6 +127,7 @@ def _bottom_up(
             breaks = agenda_breaks(problem, answer.slots)
             if improver.breaks is None or breaks < improver.breaks:
                 improver.best, improver.breaks = answer.slots, breaks
+                improver.found_at = time.monotonic()
             return bound
         bound += 1
     return bound

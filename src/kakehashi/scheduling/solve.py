@@ -60,8 +60,10 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.phase = phase
         self.progress = progress
         self.started = started
+        self.last: float | None = None  # time.monotonic() of the last solution
 
     def on_solution_callback(self) -> None:
+        self.last = time.monotonic()
         if self.progress is not None:
             self.progress(
                 f"{self.phase}: {self.objective_value:g} (bound {self.best_objective_bound:g}) "
@@ -119,8 +121,9 @@ class _Incumbent:
         self.fairness = fairness
         self.slots: dict[int, int] | None = None
         self.breaks: int | None = None
+        self.found_at: float | None = None
 
-    def offer(self, slots: dict[int, int] | None) -> bool:
+    def offer(self, slots: dict[int, int] | None, found_at: float | None = None) -> bool:
         if slots is None:
             return False
         tables = assign_tables(self.problem, slots)
@@ -130,6 +133,7 @@ class _Incumbent:
         if not report.ok or (self.breaks is not None and report.breaks >= self.breaks):
             return False
         self.slots, self.breaks = dict(slots), report.breaks
+        self.found_at = time.monotonic() if found_at is None else found_at
         return True
 
     def result(self, bound: int, started: float, *, proved: bool = False) -> Result | None:
@@ -137,7 +141,9 @@ class _Incumbent:
             return None
         optimal = proved or self.breaks <= bound
         status = Status.OPTIMAL if optimal else Status.FEASIBLE
-        return _slots_result(self.problem, self.slots, status, started, self.breaks if optimal else bound)
+        result = _slots_result(self.problem, self.slots, status, started, self.breaks if optimal else bound)
+        found = None if self.found_at is None else self.found_at - started
+        return replace(result, seconds_to_best=found)
 
 
 def _solve_breaks(
@@ -165,7 +171,7 @@ def _solve_breaks(
         sat = sat_phase(problem, lower, opts.fairness, sat_until, progress)
         if sat.infeasible:
             return _infeasible(problem, _explain_after_solve(problem, opts, deadline), started)
-        best.offer(sat.slots)
+        best.offer(sat.slots, sat.found_at)
         bound = max(bound, sat.bound)
     else:
         bound = _cpsat_probes(problem, lower, opts, progress, started, best)
@@ -250,11 +256,12 @@ def _cpsat_minimise(
     if best.slots is not None:
         _hint(b, tuple(Assignment(m, t, 0) for m, t in best.slots.items()))
     solver = _solver(opts, deadline - time.monotonic() - STOP_MARGIN)
-    code = solver.solve(b.model, _Reporter("breaks", progress, started))
+    reporter = _Reporter("breaks", progress, started)
+    code = solver.solve(b.model, reporter)
     if code == cp_model.INFEASIBLE:
         return -1 if best.slots is None else bound
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        best.offer({m: t for (m, t), v in b.onsite.items() if solver.boolean_value(v)})
+        best.offer({m: t for (m, t), v in b.onsite.items() if solver.boolean_value(v)}, reporter.last)
         if code == cp_model.OPTIMAL:
             return max(bound, round(solver.objective_value))
     return max(bound, math.ceil(solver.best_objective_bound - 1e-6))
