@@ -10,6 +10,8 @@ agendas capping everybody at d) or the parent ends it. Every agenda found is str
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,21 +24,29 @@ from pysat.solvers import Solver
 from kakehashi.scheduling.problem import Problem
 from kakehashi.scheduling.sat import SAT_SOLVER, encode, process_context
 
+NICE = 5  # niceness added to the child: it uses the second core, not the prover's share of a busy one
+
 
 @dataclass
 class Improver:
-    """Handle on the child: ``best`` (meeting -> slot) and ``breaks`` of the best agenda received;
-    ``exhausted`` when the child proved no better agenda exists under its caps."""
+    """Handle on the child (started by ``start``): ``best`` (meeting -> slot) and ``breaks`` of the best
+    agenda received; ``exhausted`` when the child proved no better agenda exists under its caps."""
 
-    child: BaseProcess
-    receive: Connection
+    child: BaseProcess | None = None
+    receive: Connection | None = None
     best: dict[int, int] | None = None
     breaks: int | None = None
     found_at: float | None = None  # time.monotonic() when ``best`` arrived
     exhausted: bool = False
 
+    @property
+    def running(self) -> bool:
+        return self.receive is not None
+
     def drain(self, wait: float = 0.0) -> None:
         """Take every message that has arrived (waiting up to ``wait`` seconds for the first)."""
+        if self.receive is None:
+            return
         try:
             while not self.exhausted and self.receive.poll(wait):
                 wait = 0.0
@@ -50,28 +60,62 @@ class Improver:
             self.exhausted = True
 
     def stop(self) -> None:
+        if self.receive is None or self.child is None:
+            return
         self.drain()
         self.receive.close()
         if self.child.is_alive():
             self.child.kill()
         self.child.join()
 
+    def start(
+        self,
+        problem: Problem,
+        *,
+        caps: Sequence[int | None],
+        lower: Sequence[int],
+        seed: dict[int, int] | None = None,
+        seed_breaks: int | None = None,
+    ) -> None:
+        """Start the child. With ``seed`` (meeting -> slot, a fair agenda with ``seed_breaks`` breaks,
+        e.g. the repaired first-come one) its first question is already "fewer breaks than that?", and
+        the SAT solver's first phases follow the seed."""
+        context = process_context()
+        receive, send = context.Pipe(duplex=False)
+        args = (send, problem, list(caps), list(lower), seed, seed_breaks)
+        self.child = context.Process(target=_improve, args=args, daemon=True)
+        self.child.start()
+        send.close()
+        self.receive = receive
+        if seed is not None and seed_breaks is not None:
+            self.best, self.breaks, self.found_at = seed, seed_breaks, time.monotonic()
 
-def start_improver(problem: Problem, *, caps: Sequence[int | None], lower: Sequence[int]) -> Improver:
-    context = process_context()
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_improve, args=(send, problem, list(caps), list(lower)), daemon=True)
-    child.start()
-    send.close()
-    return Improver(child, receive)
 
-
-def _improve(send: Connection, problem: Problem, caps: list[int | None], lower: list[int]) -> None:
+def _improve(
+    send: Connection,
+    problem: Problem,
+    caps: list[int | None],
+    lower: list[int],
+    seed: dict[int, int] | None,
+    seed_breaks: int | None,
+) -> None:
+    with contextlib.suppress(OSError):
+        # The bottom-up questions hold the proof: on a loaded machine they get the CPU first.
+        os.nice(NICE)
     enc = encode(problem, caps, lower, None)
     breaks = [b for brk in enc.brk.values() for b in brk]
     with Solver(name=SAT_SOLVER, bootstrap_with=enc.clauses) as sat:
         assumptions: list[int] = []
         totalizer: ITotalizer | None = None
+        if seed:
+            sat.set_phases([lit if seed.get(m) == t else -lit for (m, t), lit in enc.x.items()])
+        if seed_breaks is not None and breaks:
+            if seed_breaks == 0:
+                send.send(None)
+                return
+            totalizer = ITotalizer(lits=breaks, ubound=seed_breaks, top_id=enc.pool.top)
+            sat.append_formula(totalizer.cnf.clauses)
+            assumptions = [-totalizer.rhs[seed_breaks - 1]]
         while sat.solve(assumptions=assumptions):
             true = {lit for lit in sat.get_model() or [] if lit > 0}
             count = sum(1 for b in breaks if b in true)
@@ -81,6 +125,7 @@ def _improve(send: Connection, problem: Problem, caps: list[int | None], lower: 
             if totalizer is None:
                 totalizer = ITotalizer(lits=breaks, ubound=count, top_id=enc.pool.top)
                 sat.append_formula(totalizer.cnf.clauses)
+            assert totalizer is not None
             assumptions = [-totalizer.rhs[count - 1]]  # fewer than ``count`` breaks in all
     send.send(None)
     send.close()

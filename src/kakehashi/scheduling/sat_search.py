@@ -14,7 +14,10 @@ from dataclasses import dataclass
 
 from kakehashi.scheduling.problem import Problem, participant_breaks
 from kakehashi.scheduling.sat import probe
-from kakehashi.scheduling.sat_improve import Improver, start_improver
+from kakehashi.scheduling.sat_improve import Improver
+
+STALL_SECONDS = 1.0  # the top-down search starts when the bottom-up has not ended by then ...
+STALL_SHARE = 0.1  # ... or by this share of its time: easy lists keep both cores for the prover
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,7 @@ def sat_phase(
     fairness: int | None,
     until: float,
     progress: Callable[[str], None] | None = None,
+    seed: dict[int, int] | None = None,
 ) -> SatPhase:
     """Ask from the proved bound up until a "yes" or until ``until`` (time.monotonic()), while the
     top-down search (``sat_improve``) on the other core streams ever better fair agendas; the two meet
@@ -61,9 +65,16 @@ def sat_phase(
     active = [p for p, ms in enumerate(meetings_of) if ms]
     forced_zero = fairness is None or any(len(ms) == 1 for ms in meetings_of)
     fair: list[int | None] = [fairness] * problem.n_participants
-    improver = start_improver(problem, caps=fair, lower=lower)
+    improver = Improver()
+    stall_at = started + max(STALL_SECONDS, STALL_SHARE * (until - started))
+
+    def start_improver() -> None:
+        if not improver.running and time.monotonic() >= stall_at:
+            breaks = None if seed is None else agenda_breaks(problem, seed)
+            improver.start(problem, caps=fair, lower=lower, seed=seed, seed_breaks=breaks)
+
     try:
-        bound = _bottom_up(problem, lower, fairness, until, improver, progress, started)
+        bound = _bottom_up(problem, lower, fairness, until, improver, start_improver, progress, started)
         improver.drain()
         exact = forced_zero or (improver.breaks is not None and improver.breaks <= len(active))
         if improver.exhausted and exact:
@@ -83,6 +94,7 @@ def _bottom_up(
     fairness: int | None,
     until: float,
     improver: Improver,
+    start_improver: Callable[[], None],
     progress: Callable[[str], None] | None,
     started: float,
 ) -> int:
@@ -96,6 +108,7 @@ def _bottom_up(
     reported: list[int | None] = [None]
 
     def met() -> bool:
+        start_improver()
         improver.drain()
         if progress is not None and improver.breaks is not None and improver.breaks != reported[0]:
             reported[0] = improver.breaks

@@ -168,7 +168,7 @@ def _solve_breaks(
         sat_until = started + opts.time_limit * opts.sat_share
         if deadline - sat_until < CPSAT_MIN_SECONDS:
             sat_until = deadline - STOP_MARGIN  # too little left for CP-SAT: the SAT search takes it all
-        sat = sat_phase(problem, lower, opts.fairness, sat_until, progress)
+        sat = sat_phase(problem, lower, opts.fairness, sat_until, progress, seed=best.slots)
         if sat.infeasible:
             return _infeasible(problem, _explain_after_solve(problem, opts, deadline), started)
         best.offer(sat.slots, sat.found_at)
