@@ -104,18 +104,18 @@ def _improve(
         os.nice(NICE)
     enc = encode(problem, caps, lower, None)
     breaks = [b for brk in enc.brk.values() for b in brk]
+    broken = [-w for w in enc.whole.values()]  # "p has a break", one per participant
     with Solver(name=SAT_SOLVER, bootstrap_with=enc.clauses) as sat:
         assumptions: list[int] = []
-        totalizer: ITotalizer | None = None
+        totalizer: tuple[ITotalizer, ITotalizer | None] | None = None
         if seed:
             sat.set_phases([lit if seed.get(m) == t else -lit for (m, t), lit in enc.x.items()])
         if seed_breaks is not None and breaks:
             if seed_breaks == 0:
                 send.send(None)
                 return
-            totalizer = ITotalizer(lits=breaks, ubound=seed_breaks, top_id=enc.pool.top)
-            sat.append_formula(totalizer.cnf.clauses)
-            assumptions = [-totalizer.rhs[seed_breaks - 1]]
+            totalizer = _totalizers(sat, breaks, broken, seed_breaks, enc.pool.top)
+            assumptions = _fewer_than(totalizer, seed_breaks)
         while sat.solve(assumptions=assumptions):
             true = {lit for lit in sat.get_model() or [] if lit > 0}
             count = sum(1 for b in breaks if b in true)
@@ -123,9 +123,30 @@ def _improve(
             if count == 0:
                 break
             if totalizer is None:
-                totalizer = ITotalizer(lits=breaks, ubound=count, top_id=enc.pool.top)
-                sat.append_formula(totalizer.cnf.clauses)
-            assert totalizer is not None
-            assumptions = [-totalizer.rhs[count - 1]]  # fewer than ``count`` breaks in all
+                totalizer = _totalizers(sat, breaks, broken, count, enc.pool.top)
+            assumptions = _fewer_than(totalizer, count)
     send.send(None)
     send.close()
+
+
+def _totalizers(
+    sat: Solver, breaks: list[int], broken: list[int], ubound: int, top: int
+) -> tuple[ITotalizer, ITotalizer | None]:
+    """Incremental counters of break literals and (implied, as in ``sat.encode``) of participants with
+    a break, both up to ``ubound``."""
+    on_breaks = ITotalizer(lits=breaks, ubound=ubound, top_id=top)
+    sat.append_formula(on_breaks.cnf.clauses)
+    if len(broken) <= 1:
+        return on_breaks, None
+    on_people = ITotalizer(lits=broken, ubound=min(ubound, len(broken)), top_id=on_breaks.top_id)
+    sat.append_formula(on_people.cnf.clauses)
+    return on_breaks, on_people
+
+
+def _fewer_than(totalizers: tuple[ITotalizer, ITotalizer | None], count: int) -> list[int]:
+    """Assumptions for "fewer than ``count`` breaks in all" (so fewer participants with one, too)."""
+    on_breaks, on_people = totalizers
+    assumptions = [-on_breaks.rhs[count - 1]]
+    if on_people is not None and count - 1 < len(on_people.rhs):
+        assumptions.append(-on_people.rhs[count - 1])
+    return assumptions

@@ -1,6 +1,8 @@
-"""Solve a Problem with CP-SAT: status, objective, bound, time; best agenda so far on time-out.
+"""Solve a Problem: status, objective, bound, time; the best checked agenda so far at the time limit.
 
-Benchmark mode (every meeting held): minimise total breaks under fairness.
+Benchmark mode (every meeting held): minimise total breaks under fairness (repaired first-come agenda,
+SAT questions from both ends, then CP-SAT; see ``_solve_breaks``). The time limit is kept to within
+about ``STOP_MARGIN`` plus one answer's reading (0.3 s stated in docs/scheduling.md).
 Platform mode (``choose_meetings``): first maximise the priority held, then, keeping that priority,
 minimise breaks; the two phases share the time limit.
 """
@@ -31,7 +33,7 @@ from kakehashi.scheduling.tables import assign_tables
 Progress = Callable[[str], None]
 
 FALLBACK_SHARE = 0.5  # of the time limit at most for the repaired first-come agenda ...
-FALLBACK_SECONDS = 1.5  # ... and at most this (it stops as soon as its agenda is fair)
+FALLBACK_SECONDS = 0.8  # ... and at most this (the SAT search waits for it)
 BOUNDS_SHARE = 0.15  # of the time limit for the per-participant bounds (0 is valid when cut short)
 CPSAT_MIN_SECONDS = 1.0  # CP-SAT is not started with less left (building its model takes 0.3 s on 282r)
 SEARCH_MIN_SECONDS = 0.8  # with less left after the first agenda, no SAT or CP-SAT search is started
