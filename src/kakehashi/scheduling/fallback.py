@@ -2,8 +2,8 @@
 
 First-come in request order often leaves meetings out on tight lists (282r: 17) and breaks fairness
 (6 of the 9 Forum lists). Here: first-come in a few orders (request order, scarcest meetings first,
-then shuffles of it), each followed by the insertion repair of ``repair.py``, until every meeting is
-held; then single-meeting moves, accepted while they lower (unfairness beyond d, total breaks). The
+then shuffles of it), each followed by an insertion repair that moves up to two blocking meetings
+(a party's, or any in a full slot), until every meeting is held; then single-meeting moves, accepted while they lower (unfairness beyond d, total breaks). The
 caller judges the result with the independent checker before using it.
 """
 
@@ -17,7 +17,6 @@ from collections.abc import Iterator
 
 from kakehashi.scheduling.greedy import greedy_first_come
 from kakehashi.scheduling.problem import Assignment, Problem
-from kakehashi.scheduling.repair import improve
 
 
 def fallback_agenda(problem: Problem, *, fairness: int | None, until: float) -> dict[int, int] | None:
@@ -45,16 +44,75 @@ def _complete_agendas(problem: Problem, until: float) -> Iterator[dict[int, int]
         return (options[m], -load[meeting.a] - load[meeting.b])
 
     by_scarcity = sorted(range(n), key=scarce)
-    orders: list[list[int] | None] = [None, by_scarcity]
+    fixed = [m for m in range(n) if problem.meetings[m].fixed_slot is not None]
+    # Meetings fixed to a slot go first in every order: nothing can be moved out of their way later.
+    orders: list[list[int]] = [[*fixed, *(m for m in range(n) if m not in set(fixed))], by_scarcity]
     rng = random.Random(0)
     tries = 0
     while time.monotonic() < until:
-        order = orders[tries] if tries < len(orders) else _shuffled(by_scarcity, rng)
+        if tries < len(orders):
+            order = orders[tries]
+        elif tries % 2:
+            order = _shuffled(by_scarcity, rng)
+        else:
+            drawn = rng.sample(range(n), n)
+            order = [*fixed, *(m for m in drawn if problem.meetings[m].fixed_slot is None)]
         tries += 1
         greedy = greedy_first_come(problem, order=order)
-        placed = improve(problem, greedy.assignments, rounds=3)
-        if len(placed) == n and not any(online for _t, online in placed.values()):
-            yield {m: t for m, (t, _online) in placed.items()}
+        if any(a.online for a in greedy.assignments):
+            continue
+        # Not repair.improve: it ignores precedences (platform mode has none); _fill keeps them.
+        slots = _fill(problem, {a.meeting: a.slot for a in greedy.assignments}, until)
+        if len(slots) == n:
+            yield slots
+
+
+def _fill(problem: Problem, slots: dict[int, int], until: float) -> dict[int, int]:
+    """Place left-out meetings where a full slot or one party's meeting blocks them, by moving the
+    blocking meetings (at most two) to slots where they fit. ``repair.improve`` handles one blocking
+    party but not a slot whose tables are all taken, the common case on tight lists."""
+    state = _Polish(problem, slots, None)
+    for m in range(len(problem.meetings)):
+        if m in state.slot or time.monotonic() >= until:
+            continue
+        for t in state.options[m]:
+            if _insert_moving_blockers(state, m, t):
+                break
+    return {m: t for m, t in state.slot.items() if t >= 0}
+
+
+def _insert_moving_blockers(state: _Polish, m: int, t: int) -> bool:
+    parties = set(state.problem.meetings[m].participants)
+    if not state.precedence_ok(m, t):
+        return False
+    in_slot = state.in_slot(t)
+    blocking = [o for o in in_slot if parties & set(state.problem.meetings[o].participants)]
+    if len(blocking) > 2:
+        return False
+    full = state.per_slot[t] - len(blocking) >= state.problem.n_tables
+    extra = [o for o in in_slot if o not in blocking] if full else [None]
+    for other in extra:
+        movers = [*blocking, *([other] if other is not None else [])]
+        back = {o: state.slot[o] for o in movers}
+        for o in movers:
+            state.move(o, -1)
+        if all(_relocate(state, o, t) for o in movers):
+            state.add(m, t)
+            return True
+        for o in movers:
+            if state.slot[o] >= 0:
+                state.move(o, -1)
+        for o, where in back.items():
+            state.move(o, where)
+    return False
+
+
+def _relocate(state: _Polish, m: int, avoid: int) -> bool:
+    for t in state.options[m]:
+        if t != avoid and state.fits(m, t):
+            state.move(m, t)
+            return True
+    return False
 
 
 def _shuffled(order: list[int], rng: random.Random) -> list[int]:
@@ -254,9 +312,23 @@ class _Polish:
 
     def _order_ok(self, m: int, t: int) -> bool:
         meeting = self.problem.meetings[m]
-        if any(self.slot[b] >= t for b in meeting.after):
+        if any(self.slot.get(b, -1) >= t for b in meeting.after):
             return False
-        return all(t < self.slot[s] for s in self.successors[m])
+        return all(t < self.slot[s] for s in self.successors[m] if self.slot.get(s, -1) >= 0)
+
+    def precedence_ok(self, m: int, t: int) -> bool:
+        """Placed predecessors before t, placed successors after it."""
+        return self._order_ok(m, t)
+
+    def add(self, m: int, t: int) -> None:
+        self.slot[m] = -1
+        self.move(m, t)
+
+    def move(self, m: int, t: int) -> None:
+        self._move(m, t)
+
+    def fits(self, m: int, t: int) -> bool:
+        return self._fits(m, t)
 
     def _move(self, m: int, t: int) -> None:
         """Move m to slot t; t = -1 parks it outside the agenda for the length of a move."""
