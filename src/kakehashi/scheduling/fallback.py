@@ -143,19 +143,23 @@ class _Polish:
         self.options = [problem.onsite_slots(m) for m in range(len(problem.meetings))]
         self.allowed = [set(opts) for opts in self.options]
         self.breaks = [_breaks(cells) for cells in self.busy]
+        self.hist: Counter[int] = Counter(self.breaks[p] for p in self.active)
+        self.total = sum(self.breaks[p] for p in self.active)
         self.successors: list[list[int]] = [[] for _ in problem.meetings]
         for s, other in enumerate(problem.meetings):
             for before in other.after:
                 self.successors[before].append(s)
 
     def score(self) -> tuple[int, int]:
-        if not self.active:
+        """(breaks above the fewest + d, summed over participants; total breaks), from the histogram
+        of break counts, so a move costs the few distinct counts, not the participants."""
+        counts = [(v, c) for v, c in self.hist.items() if c > 0]
+        if not counts:
             return (0, 0)
-        values = [self.breaks[p] for p in self.active]
         if self.fairness is None:
-            return (0, sum(values))
-        top = min(values) + self.fairness
-        return (sum(max(0, v - top) for v in values), sum(values))
+            return (0, self.total)
+        top = min(v for v, _c in counts) + self.fairness
+        return (sum(c * (v - top) for v, c in counts if v > top), self.total)
 
     def run(self, until: float) -> dict[int, int]:
         """Climb to a local optimum; while unfair, kick the over-broken participants' meetings to random
@@ -345,7 +349,11 @@ class _Polish:
                     del self.busy[p][old]
             if t >= 0:
                 self.busy[p][t] += 1
-            self.breaks[p] = _breaks(self.busy[p])
+            before, after = self.breaks[p], _breaks(self.busy[p])
+            self.breaks[p] = after
+            self.hist[before] -= 1
+            self.hist[after] += 1
+            self.total += after - before
 
 
 def _breaks(cells: Counter[int]) -> int:
