@@ -9,7 +9,8 @@ Variables: ``x[m, t]`` meeting m in slot t; ``used[p, t]`` participant p busy in
 at some slot <= t; ``brk[p, t]`` a break of p ends at t (busy at t, idle at t - 1, busy before); ``whole[p]``
 p has no break; ``block[p, s]`` p's busy slots are s .. s + n_p - 1. Every definition is two-sided, so a
 model's break count is exact. Implied: p uses exactly n_p slots; without a break they form one block;
-at most 2 * n_tables participants are busy in a slot.
+at most 2 * n_tables participants are busy in a slot; under a total cap k, at most k participants have a
+break.
 
 Used without online meetings, for the questions where fairness reduces to a cap per participant (when
 somebody has no break, "differ by at most d" is "at most d each"; see ``sat_search``); CP-SAT does the
