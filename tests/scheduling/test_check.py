@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
+from kakehashi.scheduling import check as check_module
 from kakehashi.scheduling.check import check_agenda
 from kakehashi.scheduling.problem import Assignment, Meeting, Problem, Session, participant_breaks
 
@@ -78,3 +82,29 @@ def test_fairness_compares_participants_with_requests() -> None:
     strict = check_agenda(problem, agenda, fairness=2)
     assert [v for v in strict.violations if v.startswith("unfair")]
     assert strict.max_breaks == 3
+
+
+def test_checker_imports_nothing_from_the_solvers() -> None:
+    source = Path(check_module.__file__).read_text(encoding="utf-8")
+    ours = [
+        node
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("kakehashi")
+    ]
+    assert {node.module for node in ours} == {"kakehashi.scheduling.problem"}
+    # The plain data types only: no helper that a solver also uses to count breaks.
+    assert {alias.name for node in ours for alias in node.names} <= {"Assignment", "Problem", "Session"}
+
+
+def test_checker_counts_breaks_from_the_slots() -> None:
+    # Participant 1: slots 1, 3, 4, 7 (two breaks); participant 2: 1 and 7 (one); 3: 3, 4 (none).
+    problem = Problem(
+        n_participants=3,
+        n_slots=7,
+        n_tables=2,
+        meetings=(Meeting(0, 1), Meeting(0, 2), Meeting(0, 2), Meeting(0, 1)),
+    )
+    agenda = [Assignment(0, 0, 0), Assignment(1, 2, 0), Assignment(2, 3, 0), Assignment(3, 6, 0)]
+    report = check_agenda(problem, agenda, fairness=None)
+    assert report.ok
+    assert report.breaks_per_participant == (2, 1, 0)

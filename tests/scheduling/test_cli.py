@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from icalendar import Calendar
@@ -97,3 +99,20 @@ def test_greedy_csv_and_calendars_are_written(tmp_path: Path) -> None:
     assert calendars == [f"participant-{n}.ics" for n in (1, 2, 3, 4)]
     cal = Calendar.from_ical((ics / "participant-2.ics").read_bytes())
     assert len(cal.walk("VEVENT")) == 2
+
+
+def test_schedule_help_starts_without_the_solver_or_the_store() -> None:
+    code = (
+        "import sys\n"
+        "sys.argv = ['kakehashi', 'schedule', '--help']\n"
+        "from kakehashi.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = [m for m in ('ortools', 'pysat', 'sqlalchemy', 'kakehashi.matching') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in done.stdout, done.stdout
+    assert "check" in done.stdout

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from kakehashi.scheduling.check import check_agenda
 from kakehashi.scheduling.dzn import parse_dzn, read_dzn
+from kakehashi.scheduling.generate import planted_instance
 from kakehashi.scheduling.problem import Meeting, Problem, Session, Status
 from kakehashi.scheduling.solve import SolveOptions, solve
 
@@ -92,13 +94,35 @@ def test_unmeetable_fairness_is_explained() -> None:
     assert (relaxed.status, relaxed.breaks) == (Status.OPTIMAL, 3)
 
 
+# The promise (docs/scheduling.md): an agenda that passes the checker, status feasible or optimal, by the
+# limit plus 0.3 s. Asserted here with a wider margin, as a bound on behaviour on a loaded CI machine.
+LOADED_MARGIN = 1.5
+
+
 @pytest.mark.slow
-def test_time_limit_returns_a_valid_best_so_far(data_dir: Path) -> None:
-    problem = read_dzn(data_dir / "dadesF2014-282r-20t-75e.dzn")
-    result = solve(problem, SolveOptions(time_limit=3.0, threads=2))
-    assert result.status in (Status.FEASIBLE, Status.OPTIMAL, Status.UNKNOWN)
-    if result.status is not Status.UNKNOWN:
-        report = check_agenda(problem, result.assignments)
-        assert report.ok, report.violations
-        assert result.breaks == report.breaks
-        assert result.lower_bound <= report.breaks
+@pytest.mark.parametrize(
+    ("name", "limit"),
+    [("dadesF2014-282r-20t-75e", 3.0), ("dadesF2014-282r-20t-75e", 0.5), ("dadesF2014-241r-30t-70e", 0.5)],
+)
+def test_any_time_limit_returns_a_checked_agenda_on_time(data_dir: Path, name: str, limit: float) -> None:
+    problem = read_dzn(data_dir / f"{name}.dzn")
+    started = time.monotonic()
+    result = solve(problem, SolveOptions(time_limit=limit, threads=2))
+    elapsed = time.monotonic() - started
+    assert result.status in (Status.FEASIBLE, Status.OPTIMAL)
+    report = check_agenda(problem, result.assignments)
+    assert report.ok, report.violations
+    assert result.breaks == report.breaks
+    assert result.lower_bound <= report.breaks
+    assert elapsed <= limit + LOADED_MARGIN
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_short_limit_still_returns_a_checked_agenda(seed: int) -> None:
+    # Tight (80 meetings in 96 table-slots), with fixed slots and precedences.
+    planted = planted_instance(seed, n_participants=30, n_meetings=80, n_slots=12, n_tables=8)
+    result = solve(planted.problem, SolveOptions(time_limit=0.5, fairness=None))
+    assert result.status in (Status.FEASIBLE, Status.OPTIMAL)
+    report = check_agenda(planted.problem, result.assignments, fairness=None)
+    assert report.ok, report.violations
+    assert report.breaks == result.breaks

@@ -1,5 +1,14 @@
 """The ``kakehashi`` command line (Typer). Thin: every command calls a feature's service."""
 
-from kakehashi.cli.main import app, main
+import typer
 
-__all__ = ["app", "main"]
+from kakehashi.cli.main import build_app, main
+
+__all__ = ["app", "build_app", "main"]
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``app`` is built on first access, so the script's start-up imports only what its command needs."""
+    if name == "app":
+        return build_app()
+    raise AttributeError(name)

@@ -1,12 +1,16 @@
 """Builds the root Typer app from one module per feature.
 
 Each module in ``COMMAND_MODULES`` exposes ``register(app)``; adding a feature's commands is one line here.
+The app is built on first use, and the ``kakehashi`` script registers only the module of the command it
+runs when that command is listed in ``SOLE_MODULE``: ``kakehashi schedule`` then imports neither the
+store nor the matching models (start-up is part of every scheduling run; see docs/performance.md).
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Sequence
 
 import click
 import typer
@@ -14,28 +18,42 @@ import typer
 from kakehashi.errors import KakehashiError
 
 COMMAND_MODULES: tuple[str, ...] = ("db", "imports", "users", "serve", "matching", "schedule")
+SOLE_MODULE: dict[str, str] = {"schedule": "schedule"}  # command name -> the only module it needs
 
-app = typer.Typer(
-    name="kakehashi",
-    help="Kakehashi (架け橋): the Italy–Japan industrial partnership platform.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
+_built: dict[tuple[str, ...], typer.Typer] = {}
 
 
-def _register_all() -> None:
-    for module_name in COMMAND_MODULES:
-        importlib.import_module(f"kakehashi.cli.{module_name}").register(app)
+def build_app(modules: Sequence[str] = COMMAND_MODULES) -> typer.Typer:
+    """The root app with the commands of ``modules`` (built once per selection)."""
+    key = tuple(modules)
+    if key not in _built:
+        root = typer.Typer(
+            name="kakehashi",
+            help="Kakehashi (架け橋): the Italy–Japan industrial partnership platform.",
+            no_args_is_help=True,
+            pretty_exceptions_enable=False,
+            add_completion=False,
+        )
+        for module_name in key:
+            importlib.import_module(f"kakehashi.cli.{module_name}").register(root)
+        _built[key] = root
+    return _built[key]
 
 
-_register_all()
+def __getattr__(name: str) -> typer.Typer:
+    """``app``: the full root app, built on first access (kept for ``from kakehashi.cli import app``)."""
+    if name == "app":
+        return build_app()
+    raise AttributeError(name)
 
 
 def main() -> None:
     """Entry point of the ``kakehashi`` script: a KakehashiError becomes a clear message and exit 2."""
+    first = sys.argv[1] if len(sys.argv) > 1 else ""
+    sole = SOLE_MODULE.get(first)
+    root = build_app((sole,) if sole else COMMAND_MODULES)
     try:
-        app(standalone_mode=False)
+        root(standalone_mode=False)
     except KakehashiError as error:
         typer.secho(f"Error: {error}", err=True, fg=typer.colors.RED)
         sys.exit(2)

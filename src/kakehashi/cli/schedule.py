@@ -9,26 +9,21 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer._click.core import Context  # typer vendors click; its Group API takes this Context
 from typer.core import TyperGroup
 
 from kakehashi.errors import FieldProblem, KakehashiError, ValidationFailed
-from kakehashi.scheduling.check import check_agenda
-from kakehashi.scheduling.dzn import read_dzn
-from kakehashi.scheduling.export import (
-    agenda_csv,
-    agenda_json,
-    participant_calendars,
-    write_calendars,
-    write_text_atomically,
-)
-from kakehashi.scheduling.greedy import greedy_first_come
-from kakehashi.scheduling.problem import Assignment, Problem, Result, Status
-from kakehashi.scheduling.solve import SolveOptions, solve
-from kakehashi.scheduling.zones import SlotGrid, zone
+from kakehashi.scheduling.problem import Assignment, Status
+
+if TYPE_CHECKING:
+    from kakehashi.scheduling.problem import Problem, Result
+    from kakehashi.scheduling.zones import SlotGrid
+
+# The solver (OR-Tools, python-sat), the exporters (icalendar) and the checker are imported inside the
+# commands: `kakehashi schedule --help` and `--greedy` then start without them (docs/performance.md).
 
 
 class SolveByDefault(TyperGroup):
@@ -75,11 +70,17 @@ def solve_command(
     lunch_minutes: Annotated[int, typer.Option(min=0, help="Gap after the morning slots.")] = 60,
 ) -> None:
     """Solve FILE.dzn: minimum total breaks, every meeting held, fair to within --fairness."""
+    from kakehashi.scheduling.dzn import read_dzn
+    from kakehashi.scheduling.export import agenda_json
+    from kakehashi.scheduling.greedy import greedy_first_come
+
     try:
         problem = read_dzn(file)
         if greedy:
             result = greedy_first_come(problem)
         else:
+            from kakehashi.scheduling.solve import SolveOptions, solve
+
             options = SolveOptions(
                 time_limit=time_limit, fairness=None if fairness < 0 else fairness, threads=threads
             )
@@ -95,6 +96,8 @@ def solve_command(
 
 
 def _grid(problem: Problem, start: str, tz: str, minutes: int, lunch: int) -> SlotGrid:
+    from kakehashi.scheduling.zones import SlotGrid, zone
+
     try:
         first = datetime.fromisoformat(start).replace(tzinfo=zone(tz))
     except ValueError as error:
@@ -111,6 +114,13 @@ def _exports(
 ) -> None:
     if not result.assignments:
         return
+    from kakehashi.scheduling.export import (
+        agenda_csv,
+        participant_calendars,
+        write_calendars,
+        write_text_atomically,
+    )
+
     if csv_path is not None:
         write_text_atomically(csv_path, agenda_csv(problem, result, grid))
     if ics_dir is not None:
@@ -135,6 +145,9 @@ def check_command(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Re-verify an agenda against FILE.dzn and recompute its breaks; exit 1 when it breaks a rule."""
+    from kakehashi.scheduling.check import check_agenda
+    from kakehashi.scheduling.dzn import read_dzn
+
     try:
         problem = read_dzn(file)
         assignments = _read_agenda(agenda)

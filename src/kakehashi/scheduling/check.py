@@ -1,6 +1,9 @@
 """Independent checker: re-verifies an agenda against the problem and recomputes breaks.
 
-It shares nothing with the model builders but the Problem type, so a bug in the model cannot hide here.
+It shares nothing with the solvers but the Problem and Assignment types (plain data): sessions, break
+counts and fairness are recomputed here from the raw fields, with their own code (a break is counted as an
+idle-to-busy step after the first busy slot, not from sorted pairs as ``problem.participant_breaks`` does),
+so a bug in a model, in the solvers' break count or in the Problem helpers cannot hide here.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kakehashi.scheduling.problem import Assignment, Problem, participant_breaks
+from kakehashi.scheduling.problem import Assignment, Problem, Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +51,7 @@ def check_agenda(
     if unscheduled and not problem.choose_meetings:
         listed = ", ".join(str(m + 1) for m in unscheduled[:10])
         violations.append(f"{len(unscheduled)} meeting(s) not scheduled: {listed}")
-    breaks = tuple(participant_breaks(slots) for slots in busy)
+    breaks = tuple(_recount_breaks(slots, problem.n_slots) for slots in busy)
     if fairness is not None:
         violations.extend(_fairness_violations(problem, breaks, fairness))
     held = sum(problem.meetings[m].priority for m in slot_of)
@@ -66,7 +69,7 @@ def _placement_violations(problem: Problem, a: Assignment, slot_of: dict[int, in
     meeting = problem.meetings[a.meeting]
     label = f"meeting {a.meeting + 1} in slot {a.slot + 1}"
     found: list[str] = []
-    if a.slot not in problem.session_slots(meeting.session):
+    if not _in_session(problem, meeting.session, a.slot):
         found.append(f"{label}: outside its session ({meeting.session.name.lower()})")
     if meeting.fixed_slot is not None and a.slot != meeting.fixed_slot:
         found.append(f"{label}: it is fixed to slot {meeting.fixed_slot + 1}")
@@ -81,6 +84,29 @@ def _placement_violations(problem: Problem, a: Assignment, slot_of: dict[int, in
     elif not 0 <= a.table < problem.n_tables:
         found.append(f"{label}: table {a.table + 1} is outside 1..{problem.n_tables}")
     return found
+
+
+def _in_session(problem: Problem, session: Session, slot: int) -> bool:
+    """Morning: slots before n_morning_slots (all when the day is not split); afternoon: the rest."""
+    morning = problem.n_slots if problem.n_morning_slots is None else problem.n_morning_slots
+    if session == Session.MORNING:
+        return slot < morning
+    if session == Session.AFTERNOON:
+        return slot >= morning
+    return True
+
+
+def _recount_breaks(slots: list[int], n_slots: int) -> int:
+    """Idle-to-busy steps after the first busy slot: each is the end of one break."""
+    busy = [False] * n_slots
+    for t in slots:
+        busy[t] = True
+    breaks, started = 0, False
+    for t in range(n_slots):
+        if busy[t] and started and not busy[t - 1]:
+            breaks += 1
+        started = started or busy[t]
+    return breaks
 
 
 def _capacity_violations(problem: Problem, agenda: list[Assignment]) -> list[str]:

@@ -233,6 +233,7 @@ class Result:
     priority_held: int = 0
     priority_bound: int = 0
     breaks_per_participant: tuple[int, ...] = ()
+    seconds_to_best: float | None = None  # when the returned agenda was found (the rest is proof)
 
     def to_json_dict(self) -> dict[str, object]:
         """The CLI/API shape: 1-based meetings, slots and tables (table null when online)."""
@@ -243,6 +244,7 @@ class Result:
             "lower_bound": self.lower_bound,
             "unscheduled": [m + 1 for m in self.unscheduled],
             "seconds": round(self.seconds, 3),
+            "seconds_to_best": None if self.seconds_to_best is None else round(self.seconds_to_best, 3),
             "priority_held": self.priority_held,
             "priority_bound": self.priority_bound,
             "explanation": self.explanation,

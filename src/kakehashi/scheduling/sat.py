@@ -9,7 +9,8 @@ Variables: ``x[m, t]`` meeting m in slot t; ``used[p, t]`` participant p busy in
 at some slot <= t; ``brk[p, t]`` a break of p ends at t (busy at t, idle at t - 1, busy before); ``whole[p]``
 p has no break; ``block[p, s]`` p's busy slots are s .. s + n_p - 1. Every definition is two-sided, so a
 model's break count is exact. Implied: p uses exactly n_p slots; without a break they form one block;
-at most 2 * n_tables participants are busy in a slot.
+at most 2 * n_tables participants are busy in a slot; under a total cap k, at most k participants have a
+break.
 
 Used without online meetings, for the questions where fairness reduces to a cap per participant (when
 somebody has no break, "differ by at most d" is "at most d each"; see ``sat_search``); CP-SAT does the
@@ -20,7 +21,8 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
@@ -32,6 +34,9 @@ from pysat.solvers import Solver
 from kakehashi.scheduling.problem import Problem
 
 SAT_SOLVER = "cadical195"
+# Implied count of participants with a break under a total cap (241r/282r "both" variants, loaded machine:
+# "<= 4?" refuted in 24 s instead of 43 s, "<= 3?" in 4 s instead of 32 s on 282r; see docs/scheduling.md).
+WHOLE_COUNT = True
 SEATS = True  # implied seat count per slot (282r: 7-30+ s without it, 2-5 s with it, 10 orderings)
 BLOCKS = True  # the block-start implied constraint (282r: 15-19 s without it, 7 s with it)
 
@@ -48,6 +53,7 @@ class Encoding:
     clauses: list[list[int]] = field(default_factory=list)
     x: dict[tuple[int, int], int] = field(default_factory=dict)
     brk: dict[int, list[int]] = field(default_factory=dict)
+    whole: dict[int, int] = field(default_factory=dict)  # participant -> "has no break"
 
     def at_most(self, lits: list[int], bound: int) -> None:
         if len(lits) <= bound:
@@ -82,6 +88,10 @@ def encode(
             _block(enc, p, cells, len(meetings_of[p]))
     if total is not None:
         enc.at_most([b for brk in enc.brk.values() for b in brk], total)
+        if WHOLE_COUNT and enc.whole:
+            # Implied: at most ``total`` participants have a break at all (a count over participants,
+            # not over their break literals: it propagates as soon as that many are known to break).
+            enc.at_most([-w for w in enc.whole.values()], total)
     return enc
 
 
@@ -176,6 +186,7 @@ def _block(enc: Encoding, p: int, cells: dict[int, int], n: int) -> None:
     """
     brk = enc.brk[p]
     whole = enc.pool.id(("whole", p))
+    enc.whole[p] = whole
     enc.clauses.extend([[*brk, whole]] + [[-b, -whole] for b in brk])
     starts = {s: enc.pool.id(("block", p, s)) for s in cells if all(t in cells for t in range(s, s + n))}
     enc.clauses.extend([[-whole, *starts.values()]] + [[-lit, whole] for lit in starts.values()])
@@ -202,6 +213,7 @@ def probe(
     lower: Sequence[int],
     total: int | None,
     time_limit: float,
+    interrupt: Callable[[], bool] | None = None,
 ) -> Probe:
     """Is there an agenda where p has at most caps[p] breaks, and at most ``total`` in all?
 
@@ -209,16 +221,20 @@ def probe(
     pace (measured: 282r in 7 s in one call, not in 30 s in 5,000- or 20,000-conflict calls), so the
     question runs in a child process that is ended at the time limit.
     """
-    context = _process_context()
+    context = process_context()
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_answer, args=(send, problem, caps, lower, total), daemon=True)
     child.start()
     send.close()
+    until = time.monotonic() + max(0.0, time_limit)
     try:
-        if receive.poll(max(0.0, time_limit)):
-            feasible, slots = receive.recv()
-            return Probe(feasible, slots)
-        return Probe(None)
+        while True:
+            left = until - time.monotonic()
+            if receive.poll(max(0.0, min(left, 0.05 if interrupt else left))):
+                feasible, slots = receive.recv()
+                return Probe(feasible, slots)
+            if left <= 0 or (interrupt is not None and interrupt()):
+                return Probe(None)
     except EOFError:
         return Probe(None)
     finally:
@@ -228,7 +244,7 @@ def probe(
         child.join()
 
 
-def _process_context() -> ForkContext | ForkServerContext | SpawnContext:
+def process_context() -> ForkContext | ForkServerContext | SpawnContext:
     """Fork (fast: nothing to import) unless other threads run, as in a web server: forking a process
     with threads can copy a lock that is held, so the child then comes from a fork server."""
     methods = multiprocessing.get_all_start_methods()

@@ -1,6 +1,8 @@
-"""Solve a Problem with CP-SAT: status, objective, bound, time; best agenda so far on time-out.
+"""Solve a Problem: status, objective, bound, time; the best checked agenda so far at the time limit.
 
-Benchmark mode (every meeting held): minimise total breaks under fairness.
+Benchmark mode (every meeting held): minimise total breaks under fairness (repaired first-come agenda,
+SAT questions from both ends, then CP-SAT; see ``_solve_breaks``). The time limit is kept to within
+about ``STOP_MARGIN`` plus one answer's reading (0.3 s stated in docs/scheduling.md).
 Platform mode (``choose_meetings``): first maximise the priority held, then, keeping that priority,
 minimise breaks; the two phases share the time limit.
 """
@@ -16,17 +18,26 @@ from typing import Literal
 from ortools.sat.python import cp_model
 
 from kakehashi.scheduling.bounds import participant_lower_bounds
+from kakehashi.scheduling.check import check_agenda
 from kakehashi.scheduling.explain import infeasibility_reasons
+from kakehashi.scheduling.fallback import fallback_agenda
 from kakehashi.scheduling.greedy import greedy_by_priority
 from kakehashi.scheduling.model import B2BModel, build_model
 from kakehashi.scheduling.problem import Assignment, Problem, Result, Status, participant_breaks
 from kakehashi.scheduling.relax import priority_lp_bound
 from kakehashi.scheduling.repair import improve
 from kakehashi.scheduling.sat import sat_applies
-from kakehashi.scheduling.sat_search import SatPhase, sat_phase
+from kakehashi.scheduling.sat_search import sat_phase
 from kakehashi.scheduling.tables import assign_tables
 
 Progress = Callable[[str], None]
+
+FALLBACK_SHARE = 0.5  # of the time limit at most for the repaired first-come agenda ...
+FALLBACK_SECONDS = 2.0  # ... and at most this (it ends once fair and locally optimal; 0.2 s on 282r, quiet)
+BOUNDS_SHARE = 0.15  # of the time limit for the per-participant bounds (0 is valid when cut short)
+CPSAT_MIN_SECONDS = 1.0  # CP-SAT is not started with less left (building its model takes 0.3 s on 282r)
+SEARCH_MIN_SECONDS = 0.8  # with less left after the first agenda, no SAT or CP-SAT search is started
+STOP_MARGIN = 0.1  # seconds kept back from CP-SAT's limit for reading its answer and the checker
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +62,10 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.phase = phase
         self.progress = progress
         self.started = started
+        self.last: float | None = None  # time.monotonic() of the last solution
 
     def on_solution_callback(self) -> None:
+        self.last = time.monotonic()
         if self.progress is not None:
             self.progress(
                 f"{self.phase}: {self.objective_value:g} (bound {self.best_objective_bound:g}) "
@@ -68,7 +81,7 @@ def solve(
     reasons = infeasibility_reasons(problem)
     if reasons:
         return _infeasible(problem, "; ".join(reasons), started)
-    lower = participant_lower_bounds(problem)
+    lower = participant_lower_bounds(problem, until=started + opts.time_limit * BOUNDS_SHARE)
     if (
         opts.fairness is not None
         and problem.choose_meetings is False
@@ -101,31 +114,103 @@ def _solver(opts: SolveOptions, seconds: float) -> cp_model.CpSolver:
     return solver
 
 
+class _Incumbent:
+    """The best agenda so far (meeting -> slot, on site), accepted only when the independent checker
+    passes it: tables, sessions, availability, precedences, every meeting held, fairness."""
+
+    def __init__(self, problem: Problem, fairness: int | None) -> None:
+        self.problem = problem
+        self.fairness = fairness
+        self.slots: dict[int, int] | None = None
+        self.breaks: int | None = None
+        self.found_at: float | None = None
+
+    def offer(self, slots: dict[int, int] | None, found_at: float | None = None) -> bool:
+        if slots is None:
+            return False
+        tables = assign_tables(self.problem, slots)
+        report = check_agenda(
+            self.problem, [Assignment(m, t, tables[m]) for m, t in slots.items()], fairness=self.fairness
+        )
+        if not report.ok or (self.breaks is not None and report.breaks >= self.breaks):
+            return False
+        self.slots, self.breaks = dict(slots), report.breaks
+        self.found_at = time.monotonic() if found_at is None else found_at
+        return True
+
+    def result(self, bound: int, started: float, *, proved: bool = False) -> Result | None:
+        if self.slots is None or self.breaks is None:
+            return None
+        optimal = proved or self.breaks <= bound
+        status = Status.OPTIMAL if optimal else Status.FEASIBLE
+        result = _slots_result(self.problem, self.slots, status, started, self.breaks if optimal else bound)
+        found = None if self.found_at is None else self.found_at - started
+        return replace(result, seconds_to_best=found)
+
+
 def _solve_breaks(
     problem: Problem, lower: list[int], opts: SolveOptions, progress: Progress | None, started: float
 ) -> Result:
-    """Bottom-up probes, then top-down: ask "is there an agenda with at most k breaks?" from the proven
-    bound k up (every "no" proves k + 1); a question that runs out of its time share is asked again with a
-    looser k (1, 2, 4 more); the first agenda found seeds a minimisation from the bound.
+    """A repaired first-come agenda first (so every limit returns one), then SAT questions from both
+    ends (``sat_search``), then CP-SAT minimising from the proven bound, seeded with the best agenda.
+    Every agenda is judged by the checker before it is kept; the best one is returned at the limit."""
+    deadline = started + opts.time_limit
+    best = _Incumbent(problem, opts.fairness)
+    quick = started + min(opts.time_limit * FALLBACK_SHARE, FALLBACK_SECONDS)
+    searching = deadline - quick >= SEARCH_MIN_SECONDS
+    if not searching:
+        quick = deadline - STOP_MARGIN  # too short a limit for the SAT search: polish until the end
+    if best.offer(fallback_agenda(problem, fairness=opts.fairness, until=quick)) and progress is not None:
+        progress(f"first-come agenda, repaired: {best.breaks} breaks after {time.monotonic() - started:.1f}s")
+    bound = sum(lower)
+    if not searching:
+        done = best.result(bound, started)
+        return done if done is not None else _unknown(problem, started, bound)
+    if opts.engine == "auto" and sat_applies(problem):
+        sat_until = started + opts.time_limit * opts.sat_share
+        if deadline - sat_until < CPSAT_MIN_SECONDS:
+            sat_until = deadline - STOP_MARGIN  # too little left for CP-SAT: the SAT search takes it all
+        sat = sat_phase(problem, lower, opts.fairness, sat_until, progress, seed=best.slots)
+        if sat.infeasible:
+            return _infeasible(problem, _explain_after_solve(problem, opts, deadline), started)
+        best.offer(sat.slots, sat.found_at)
+        bound = max(bound, sat.bound)
+    else:
+        bound = _cpsat_probes(problem, lower, opts, progress, started, best)
+        if bound < 0:
+            return _infeasible(problem, _explain_after_solve(problem, opts, deadline), started)
+    done = best.result(bound, started)
+    if done is not None and done.status is Status.OPTIMAL:
+        return done
+    if deadline - time.monotonic() >= CPSAT_MIN_SECONDS:
+        bound = _cpsat_minimise(problem, lower, opts, progress, started, best, bound)
+        if bound < 0:
+            return _infeasible(problem, _explain_after_solve(problem, opts, deadline), started)
+    done = best.result(bound, started)
+    return done if done is not None else _unknown(problem, started, bound)
+
+
+def _cpsat_probes(
+    problem: Problem,
+    lower: list[int],
+    opts: SolveOptions,
+    progress: Progress | None,
+    started: float,
+    best: _Incumbent,
+) -> int:
+    """CP-SAT's questions "an agenda with at most k breaks?" from the proven bound k up (each "no"
+    proves k + 1; a question that runs out of its share is asked again with a looser k); the proven
+    bound, or -1 when there is no agenda at all.
 
     On these instances the optimum often equals the per-participant bound, and the question with a tight
     k propagates far better than an open objective, which starts from agendas with dozens of breaks.
     """
     bound = sum(lower)
     deadline = started + opts.time_limit
-    sat: SatPhase | None = None
-    if opts.engine == "auto" and sat_applies(problem):
-        sat = sat_phase(problem, lower, opts.fairness, started + opts.time_limit * opts.sat_share, progress)
-        if sat.infeasible:
-            return _infeasible(problem, _explain_after_solve(problem, opts), started)
-        if sat.slots is not None and sat.optimal:
-            return _slots_result(problem, sat.slots, Status.OPTIMAL, started, sat.bound)
-        bound = sat.bound
-    probe_until = started + opts.time_limit * opts.probe_share
+    probe_until = min(started + opts.time_limit * opts.probe_share, deadline - CPSAT_MIN_SECONDS)
     k, step, attempt = bound, 1, 0
     window = probe_until - started
-    found: tuple[B2BModel, cp_model.CpSolver] | None = None
-    while found is None and time.monotonic() < probe_until - 0.5:
+    while time.monotonic() < probe_until - 0.5:
         left = probe_until - time.monotonic()
         probe = build_model(problem, fairness=opts.fairness, lower=lower)
         assert probe.total_breaks is not None
@@ -138,60 +223,56 @@ def _solve_breaks(
         attempt += 1
         code = solver.solve(probe.model)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            found = (probe, solver)
-        elif code == cp_model.INFEASIBLE:
+            best.offer({m: t for (m, t), v in probe.onsite.items() if solver.boolean_value(v)})
+            if progress is not None:
+                progress(f"breaks: {best.breaks} (bound {bound}) after {time.monotonic() - started:.1f}s")
+            return bound
+        if code == cp_model.INFEASIBLE:
             if k == sum(lower) and not _feasible_ignoring_breaks(problem, opts, deadline):
-                return _infeasible(problem, _explain_after_solve(problem, opts), started)
+                return -1
             bound = k + 1
             k = bound
             if progress is not None:
                 progress(f"no agenda with fewer than {bound} breaks after {time.monotonic() - started:.1f}s")
         elif attempt >= opts.probe_tries:
             k, step = k + step, step * 2
-    if found is not None:
-        probe, solver = found
-        first = _result(probe, solver, Status.FEASIBLE, started, bound)
-        if progress is not None:
-            progress(f"breaks: {first.breaks} (bound {bound}) after {time.monotonic() - started:.1f}s")
-        if first.breaks == bound:
-            return replace(first, status=Status.OPTIMAL, lower_bound=bound)
+    return bound
+
+
+def _cpsat_minimise(
+    problem: Problem,
+    lower: list[int],
+    opts: SolveOptions,
+    progress: Progress | None,
+    started: float,
+    best: _Incumbent,
+    bound: int,
+) -> int:
+    """CP-SAT minimises from the proven bound, seeded with the best agenda; its agenda is offered to
+    ``best``; the proven bound (-1: no agenda at all)."""
+    deadline = started + opts.time_limit
     b = build_model(problem, fairness=opts.fairness, lower=lower)
     assert b.total_breaks is not None
     b.model.add(b.total_breaks >= bound)
     b.model.minimize(b.total_breaks)
-    if found is not None:
-        for key, v in b.onsite.items():
-            b.model.add_hint(v, found[1].boolean_value(found[0].onsite[key]))
-    elif sat is not None and sat.slots is not None:
-        _hint(b, tuple(Assignment(m, t, 0) for m, t in sat.slots.items()))
-    solver = _solver(opts, deadline - time.monotonic())
-    code = solver.solve(b.model, _Reporter("breaks", progress, started))
+    if best.slots is not None:
+        _hint(b, tuple(Assignment(m, t, 0) for m, t in best.slots.items()))
+    solver = _solver(opts, deadline - time.monotonic() - STOP_MARGIN)
+    reporter = _Reporter("breaks", progress, started)
+    code = solver.solve(b.model, reporter)
     if code == cp_model.INFEASIBLE:
-        return _infeasible(problem, _explain_after_solve(problem, opts), started)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        if found is not None:
-            return replace(first, seconds=time.monotonic() - started)
-        if sat is not None and sat.slots is not None:
-            return _slots_result(problem, sat.slots, Status.FEASIBLE, started, bound)
-        return _unknown(problem, solver, started, bound)
-    status = Status.OPTIMAL if code == cp_model.OPTIMAL else Status.FEASIBLE
-    result = _result(b, solver, status, started, bound)
-    if sat is not None and sat.slots is not None and (sat.breaks or 0) < (result.breaks or 0):
-        return _slots_result(problem, sat.slots, Status.FEASIBLE, started, result.lower_bound)
-    if (
-        found is not None
-        and first.breaks is not None
-        and result.breaks is not None
-        and first.breaks < result.breaks
-    ):
-        return replace(first, lower_bound=result.lower_bound, seconds=result.seconds)
-    return result
+        return -1 if best.slots is None else bound
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        best.offer({m: t for (m, t), v in b.onsite.items() if solver.boolean_value(v)}, reporter.last)
+        if code == cp_model.OPTIMAL:
+            return max(bound, round(solver.objective_value))
+    return max(bound, math.ceil(solver.best_objective_bound - 1e-6))
 
 
 def _feasible_ignoring_breaks(problem: Problem, opts: SolveOptions, deadline: float) -> bool:
     """Whether any agenda exists under fairness (a "no" at the first bound may mean no agenda at all)."""
     probe = build_model(problem, fairness=opts.fairness)
-    solver = _solver(opts, max(1.0, deadline - time.monotonic()))
+    solver = _solver(opts, deadline - time.monotonic() - STOP_MARGIN)
     return solver.solve(probe.model) != cp_model.INFEASIBLE
 
 
@@ -206,9 +287,11 @@ def _solve_platform(
     first = _solver(opts, opts.time_limit * opts.priority_share)
     code = first.solve(lean.model, _Reporter("priority held", progress, started))
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _unknown(problem, first, started)
+        return _platform_start(problem, start, opts, started)
     held = round(first.objective_value)
-    lp_bound = priority_lp_bound(problem, time_limit=max(1.0, opts.time_limit * 0.25))
+    deadline = started + opts.time_limit
+    lp_seconds = min(max(1.0, opts.time_limit * 0.25), deadline - time.monotonic() - CPSAT_MIN_SECONDS)
+    lp_bound = priority_lp_bound(problem, time_limit=lp_seconds) if lp_seconds > 0.2 else None
     bound = math.floor(first.best_objective_bound + 1e-6)
     if lp_bound is not None:
         bound = min(bound, lp_bound)
@@ -229,6 +312,18 @@ def _solve_platform(
         both = priority_optimal and code2 == cp_model.OPTIMAL
         result = _result(b, second, Status.OPTIMAL if both else Status.FEASIBLE, started)
     return _with_priority_bound(result, bound)
+
+
+def _platform_start(
+    problem: Problem, start: dict[int, tuple[int, bool]], opts: SolveOptions, started: float
+) -> Result:
+    """CP-SAT found nothing in time: the repaired priority greedy agenda, if the checker passes it."""
+    onsite = {m: t for m, (t, online) in start.items() if not online}
+    online = {m: t for m, (t, on) in start.items() if on}
+    result = _agenda_result(problem, onsite, online, Status.FEASIBLE, started)
+    if not check_agenda(problem, result.assignments, fairness=opts.fairness).ok:
+        return _unknown(problem, started)
+    return result
 
 
 def _hint(b: B2BModel, agenda: tuple[Assignment, ...]) -> None:
@@ -315,29 +410,27 @@ def _infeasible(problem: Problem, reason: str, started: float) -> Result:
     )
 
 
-def _unknown(problem: Problem, solver: cp_model.CpSolver, started: float, proven: int = 0) -> Result:
+def _unknown(problem: Problem, started: float, proven: int = 0) -> Result:
     return Result(
         status=Status.UNKNOWN,
         assignments=(),
         breaks=None,
         max_breaks=None,
-        lower_bound=max(proven, math.ceil(solver.best_objective_bound - 1e-6))
-        if not problem.choose_meetings
-        else 0,
+        lower_bound=proven,
         unscheduled=tuple(range(len(problem.meetings))),
         seconds=time.monotonic() - started,
         explanation="no agenda found within the time limit",
     )
 
 
-def _explain_after_solve(problem: Problem, opts: SolveOptions) -> str:
+def _explain_after_solve(problem: Problem, opts: SolveOptions, deadline: float) -> str:
     """CP-SAT proved infeasibility: say whether fairness is the cause."""
     if opts.fairness is None:
         return "no agenda satisfies tables, sessions, availability, fixed slots and precedences together"
     relaxed = build_model(problem, fairness=None)
     assert relaxed.total_breaks is not None
     relaxed.model.minimize(relaxed.total_breaks)
-    solver = _solver(opts, 10.0)
+    solver = _solver(opts, min(10.0, deadline - time.monotonic() - STOP_MARGIN))
     code = solver.solve(relaxed.model)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return (
