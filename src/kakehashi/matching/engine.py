@@ -153,6 +153,10 @@ class MatchingEngine:
     def __len__(self) -> int:
         return len(self._docs)
 
+    @_locked
+    def ids(self) -> list[int]:
+        return sorted(self._docs)
+
     def document(self, doc_id: int) -> MatchDocument:
         doc = self._docs.get(doc_id)
         if doc is None:
@@ -256,6 +260,21 @@ class MatchingEngine:
             )
 
         return self._cached(key, compute)
+
+    def neighbours(self, doc_id: int, *, now: datetime | None = None) -> set[int]:
+        """The documents whose lists ``doc_id`` may enter: those its own retrieval finds and for which it
+        is an eligible counterpart (retrieval is symmetric but for the lexical part, so this is the set an
+        incremental re-match recomputes, with the lists that already hold ``doc_id``)."""
+        source = self.document(doc_id)
+        when = now or self._now()
+        vector = self._table.vectors_of([doc_id])[0]
+
+        def keep(doc: MatchDocument) -> bool:
+            return is_eligible(doc, source, when, self.config)
+
+        with self._lock:
+            candidates = self._retrieve(vector, self._query_tokens_of[doc_id], keep=keep)
+        return {c.doc.id for c in candidates}
 
     def explain(self, source_id: int, target_id: int, *, locale: str) -> Explanation:
         return explain_match(
