@@ -104,7 +104,9 @@ def _assert_in_step(
             assert targets == engine[source]
         else:
             assert {t for t, _ in targets} == {t for t, _ in engine[source]}
-            assert sorted(s for _, s in targets) == pytest.approx(sorted(s for _, s in engine[source]), abs=0.02)
+            assert sorted(s for _, s in targets) == pytest.approx(
+                sorted(s for _, s in engine[source]), abs=0.02
+            )
 
 
 def test_stored_matches_equal_what_the_engine_computes(database: Database, matching: MatchingService) -> None:
@@ -125,7 +127,8 @@ def test_stored_explanations_are_language_neutral_and_rendered_per_locale(
     matching.sync()
     with database.session() as session:
         row = session.scalars(select(OpportunityMatch).where(OpportunityMatch.source_id == ids[0])).first()
-        assert row is not None and row.explanation is not None
+        assert row is not None
+        assert row.explanation is not None
         data = ExplanationData.from_json(row.explanation)
     assert data.source_type == "technology_request"  # a code, not a label
     labels = {
@@ -133,7 +136,8 @@ def test_stored_explanations_are_language_neutral_and_rendered_per_locale(
         for locale in ("it", "ja", "en")
     }
     assert {e.locale for e in labels.values() if e is not None} == {"it", "ja", "en"}
-    assert labels["ja"] is not None and "技術" in labels["ja"].source_type
+    assert labels["ja"] is not None
+    assert "技術" in labels["ja"].source_type
 
 
 def test_an_edit_of_a_counterpart_updates_the_stored_lists(
@@ -151,7 +155,8 @@ def test_an_edit_of_a_counterpart_updates_the_stored_lists(
         )
     report = matching.sync()
     assert report.embedded == 1
-    assert matching.last_match_report is not None and not matching.last_match_report.bulk
+    assert matching.last_match_report is not None
+    assert not matching.last_match_report.bulk
     _assert_in_step(_stored(database, matching.model_id), _engine_lists(matching, ids), changed=offer)
     matching.sync(rebuild=True)
     assert _stored(database, matching.model_id) == _engine_lists(matching, ids)
@@ -201,7 +206,8 @@ def test_a_shortlisted_match_shows_its_boost_and_stays_in_ranking_order(
     after = matching.matches_for_opportunity(SYSTEM_OFFICER(database), ids[0], locale="en")
     lifted = next(r for r in after if r.opportunity.id == last.opportunity.id)
     assert lifted.score == pytest.approx(last.score)  # the match score itself is unchanged
-    assert lifted.shortlist_boost > 0 and lifted.ranking_score == pytest.approx(last.score + lifted.shortlist_boost)
+    assert lifted.shortlist_boost > 0
+    assert lifted.ranking_score == pytest.approx(last.score + lifted.shortlist_boost)
     ranking = [r.ranking_score for r in after]
     assert ranking == sorted(ranking, reverse=True)
 
