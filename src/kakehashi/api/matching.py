@@ -90,6 +90,7 @@ class VerdictIn(BaseModel):
 
 class IndexStatus(BaseModel):
     model_id: str
+    ready: bool = Field(description="False until this server process has loaded the index after start.")
     running: bool
     done: int
     total: int
@@ -200,6 +201,7 @@ def index_status(request: Request, actor: ActorDep) -> IndexStatus:
     status = worker.status()
     return IndexStatus(
         model_id=_matching(request).model_id,
+        ready=status.ready,
         running=status.running,
         done=status.done,
         total=status.total,

