@@ -14,9 +14,9 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from kakehashi.accounts.roles import Actor
@@ -253,8 +253,8 @@ class MatchingService:
             if view.status != Status.PUBLISHED.value:
                 return StoredMatches(opportunity_id, [], ready=True)
             ready = self._matched(session, [(view.id, view.updated_at)])
-            lists = self._stored(session, actor, [view.id], locale=locale if explain else None)
-        return StoredMatches(opportunity_id, lists.get(view.id, [])[:limit], ready=bool(ready))
+            lists = self._stored(session, actor, [view.id], locale=locale if explain else None, limit=limit)
+        return StoredMatches(opportunity_id, lists.get(view.id, []), ready=bool(ready))
 
     def matches_for_opportunity(
         self, actor: Actor, opportunity_id: int, *, locale: str, limit: int = 10, explain: bool = True
@@ -280,11 +280,11 @@ class MatchingService:
                 .order_by(Opportunity.id)
             ).all()
             ready = self._matched(session, [(o.id, o.updated_at) for o in ours])
-            lists = self._stored(session, actor, [o.id for o in ours], locale=locale)
+            lists = self._stored(session, actor, [o.id for o in ours], locale=locale, limit=per_opportunity)
             return [
                 OpportunityMatches(
                     opportunity=opportunity_view(o, actor),
-                    results=lists.get(o.id, [])[:per_opportunity],
+                    results=lists.get(o.id, []),
                     ready=o.id in ready,
                 )
                 for o in ours
@@ -326,49 +326,65 @@ class MatchingService:
         }
 
     def _stored(
-        self, session: Session, actor: Actor, source_ids: list[int], *, locale: str | None
+        self, session: Session, actor: Actor, source_ids: list[int], *, locale: str | None, limit: int
     ) -> dict[int, list[MatchResult]]:
-        """Stored lists of ``source_ids``, as ``actor`` may see them, in ranking order."""
+        """The first ``limit`` stored matches of each of ``source_ids``, as ``actor`` may see them, in
+        ranking order. Light rows first (the match, the target's status and deadline); full records,
+        which cost most, only for the matches shown."""
         if not source_ids:
             return {}
         today = self._clock().date()
         rows = session.execute(
-            select(OpportunityMatch, Opportunity)
+            select(
+                OpportunityMatch.source_id,
+                OpportunityMatch.target_id,
+                OpportunityMatch.score,
+                OpportunityMatch.components,
+                OpportunityMatch.explanation,
+            )
             .join(Opportunity, Opportunity.id == OpportunityMatch.target_id)
             .where(
                 OpportunityMatch.model_id == self.model_id,
                 OpportunityMatch.source_id.in_(source_ids),
                 Opportunity.status == Status.PUBLISHED.value,  # never show what is no longer public
+                or_(Opportunity.deadline.is_(None), Opportunity.deadline >= today),
             )
             .order_by(OpportunityMatch.source_id, OpportunityMatch.rank)
         ).all()
         dismissed, shortlisted = self._verdicts(session, actor, source_ids)
         boost = self._config.shortlist_boost
-        lists: dict[int, list[MatchResult]] = {}
-        for match, target in rows:
-            pair = (match.source_id, match.target_id)
-            if pair in dismissed or (target.deadline is not None and target.deadline < today):
-                continue
-            liked = pair in shortlisted
-            explanation = (
-                render_explanation(ExplanationData.from_json(match.explanation), locale=locale)
-                if locale is not None and match.explanation is not None
-                else None
-            )
-            lists.setdefault(match.source_id, []).append(
+        chosen: dict[int, list[tuple[float, Any]]] = {}
+        for row in rows:
+            pair = (row.source_id, row.target_id)
+            if pair not in dismissed:
+                chosen.setdefault(row.source_id, []).append((boost if pair in shortlisted else 0.0, row))
+        for source_id, candidates in chosen.items():
+            # stable: equal ranking scores keep the stored order
+            candidates.sort(key=lambda c: -(c[1].score + c[0]))
+            chosen[source_id] = candidates[:limit]
+        wanted = {row.target_id for candidates in chosen.values() for _, row in candidates}
+        targets = {
+            o.id: o for o in session.scalars(select(Opportunity).where(Opportunity.id.in_(sorted(wanted))))
+        }
+        return {
+            source_id: [
                 MatchResult(
-                    opportunity=opportunity_view(target, actor),
-                    score=match.score,
-                    components=ScoreComponents(**match.components),
-                    explanation=explanation,
-                    shortlisted=liked,
-                    source_id=match.source_id,
-                    shortlist_boost=boost if liked else 0.0,
+                    opportunity=opportunity_view(targets[row.target_id], actor),
+                    score=row.score,
+                    components=ScoreComponents(**row.components),
+                    explanation=(
+                        render_explanation(ExplanationData.from_json(row.explanation), locale=locale)
+                        if locale is not None and row.explanation is not None
+                        else None
+                    ),
+                    shortlisted=lift > 0,
+                    source_id=source_id,
+                    shortlist_boost=lift,
                 )
-            )
-        for results in lists.values():
-            results.sort(key=lambda r: -r.ranking_score)  # stable: equal scores keep the stored order
-        return lists
+                for lift, row in candidates
+            ]
+            for source_id, candidates in chosen.items()
+        }
 
     def _verdicts(
         self, session: Session, actor: Actor, source_ids: list[int]
