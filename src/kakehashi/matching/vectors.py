@@ -119,13 +119,29 @@ def store_material(row: OpportunityVector, material: ExplainMaterial) -> None:
 
 def material_of(row: OpportunityVector) -> ExplainMaterial:
     """The explanation material stored with a vector (empty when an older run stored none)."""
-    terms = tuple(row.terms or ())
-    sentences = tuple(row.sentences or ())
+    return material_from(
+        dim=row.dim,
+        terms=row.terms,
+        term_vectors=row.term_vectors,
+        sentences=row.sentences,
+        sentence_vectors=row.sentence_vectors,
+    )
+
+
+def material_from(
+    *,
+    dim: int,
+    terms: list[str] | None,
+    term_vectors: bytes | None,
+    sentences: list[str] | None,
+    sentence_vectors: bytes | None,
+) -> ExplainMaterial:
+    term_tuple, sentence_tuple = tuple(terms or ()), tuple(sentences or ())
     return ExplainMaterial(
-        terms=terms,
-        term_vectors=unpack_rows(row.term_vectors, len(terms), row.dim),
-        sentences=sentences,
-        sentence_vectors=unpack_rows(row.sentence_vectors, len(sentences), row.dim),
+        terms=term_tuple,
+        term_vectors=unpack_rows(term_vectors, len(term_tuple), dim),
+        sentences=sentence_tuple,
+        sentence_vectors=unpack_rows(sentence_vectors, len(sentence_tuple), dim),
     )
 
 
