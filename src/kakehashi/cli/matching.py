@@ -41,7 +41,12 @@ def _progress_bar(description: str) -> Iterator[Progress]:
 
 @index_app.command("rebuild")
 def rebuild(
-    full: bool = typer.Option(False, "--full", help="Re-embed everything, not only what changed."),
+    full: bool = typer.Option(
+        False, "--full", help="Re-embed and re-match everything, not only what changed."
+    ),
+    rematch: bool = typer.Option(
+        False, "--rematch", help="Re-match everything (no re-embedding): realigns freshness and deadlines."
+    ),
 ) -> None:
     """Embed every opportunity that is new or changed and store the match lists that changed (all with
     --full), with a progress bar."""
@@ -51,6 +56,7 @@ def rebuild(
             progress=lambda done, total: bar.update(task, completed=done, total=total),
             match_progress=lambda done, total: bar.update(task, completed=done, total=total),
             rebuild=full,
+            rematch=rematch,
         )
     matched = service.last_match_report
     console.print(f"{report.embedded} embedded, {report.checked} checked, model {report.model_id}.")

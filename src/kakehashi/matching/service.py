@@ -141,10 +141,12 @@ class MatchingService:
         *,
         progress: Progress | None = None,
         rebuild: bool = False,
+        rematch: bool = False,
         match_progress: Progress | None = None,
     ) -> SyncReport:
         """Embed what is missing or stale (everything with ``rebuild``), refresh the engine, and store the
-        matches of every opportunity whose list changed (all of them with ``rebuild``).
+        matches of every opportunity whose list changed (all of them with ``rebuild`` or ``rematch``; the
+        latter without re-embedding: it realigns scores that drift with time, freshness and deadlines).
 
         Embedding holds only the sync lock, so searches keep being answered while a backlog is embedded.
         """
@@ -153,7 +155,7 @@ class MatchingService:
             with self._lock:
                 self._refresh_engine(force=True)
             self.last_match_report = MatchIndexer(self.database, self._engine).update(
-                full=rebuild, progress=match_progress
+                full=rebuild or rematch, progress=match_progress
             )
             with self.database.session() as session:
                 self._generation = generation(session, self.model_id)
