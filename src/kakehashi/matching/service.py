@@ -11,6 +11,7 @@ reader may see them: anonymised for visitors and other organisations, exactly as
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,9 +33,9 @@ from kakehashi.matching.stored import MatchIndexer, MatchReport, generation
 from kakehashi.matching.tables import MatchFeedback, OpportunityMatch, OpportunityVector
 from kakehashi.matching.vectors import Progress, SyncReport, sync_vectors
 from kakehashi.profiles import service as profiles
-from kakehashi.profiles.models import Opportunity
+from kakehashi.profiles.models import Opportunity, Organisation
 from kakehashi.profiles.schemas import OpportunityView
-from kakehashi.profiles.views import opportunity_view
+from kakehashi.profiles.views import opportunity_view, sees_identity
 from kakehashi.profiles.vocab import Status
 from kakehashi.store import Database
 
@@ -43,6 +44,8 @@ VERDICTS: tuple[Verdict, ...] = ("shortlisted", "dismissed")
 # Changed documents a search request loads into the engine itself; a larger change (a bulk import) is
 # loaded by the background worker while searches answer from what the engine has.
 INLINE_LOAD_LIMIT = 64
+# Anonymised counterpart views kept in memory (a few KB each).
+ANONYMOUS_VIEW_CACHE = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +113,7 @@ class MatchingService:
         # Called when a search finds the engine behind a large change (the worker reloads it).
         self.on_stale: Callable[[], None] | None = None
         self.last_match_report: MatchReport | None = None
+        self._anonymous_views: OrderedDict[tuple[int, datetime, datetime], OpportunityView] = OrderedDict()
 
     @property
     def model_id(self) -> str:
@@ -331,8 +335,8 @@ class MatchingService:
         self, session: Session, actor: Actor, source_ids: list[int], *, locale: str | None, limit: int
     ) -> dict[int, list[MatchResult]]:
         """The first ``limit`` stored matches of each of ``source_ids``, as ``actor`` may see them, in
-        ranking order. Light rows first (the match, the target's status and deadline); full records,
-        which cost most, only for the matches shown."""
+        ranking order. Light rows first (the match, the target's status, deadline and versions); full
+        records, which cost most, only for the matches shown and not already viewed anonymised."""
         if not source_ids:
             return {}
         today = self._clock().date()
@@ -343,8 +347,12 @@ class MatchingService:
                 OpportunityMatch.score,
                 OpportunityMatch.components,
                 OpportunityMatch.explanation,
+                Opportunity.organisation_id,
+                Opportunity.updated_at.label("target_version"),
+                Organisation.updated_at.label("organisation_version"),
             )
             .join(Opportunity, Opportunity.id == OpportunityMatch.target_id)
+            .join(Organisation, Organisation.id == Opportunity.organisation_id)
             .where(
                 OpportunityMatch.model_id == self.model_id,
                 OpportunityMatch.source_id.in_(source_ids),
@@ -364,14 +372,11 @@ class MatchingService:
             # stable: equal ranking scores keep the stored order
             candidates.sort(key=lambda c: -(c[1].score + c[0]))
             chosen[source_id] = candidates[:limit]
-        wanted = {row.target_id for candidates in chosen.values() for _, row in candidates}
-        targets = {
-            o.id: o for o in session.scalars(select(Opportunity).where(Opportunity.id.in_(sorted(wanted))))
-        }
+        views = self._views(session, actor, [row for candidates in chosen.values() for _, row in candidates])
         return {
             source_id: [
                 MatchResult(
-                    opportunity=opportunity_view(targets[row.target_id], actor),
+                    opportunity=views[row.target_id],
                     score=row.score,
                     components=ScoreComponents(**row.components),
                     explanation=(
@@ -387,6 +392,33 @@ class MatchingService:
             ]
             for source_id, candidates in chosen.items()
         }
+
+    def _views(self, session: Session, actor: Actor, rows: Sequence[Any]) -> dict[int, OpportunityView]:
+        """The counterparts as ``actor`` sees them. Anonymised views are the same for every reader who
+        is neither staff nor of the posting organisation, so they are kept, keyed by the versions of the
+        opportunity and of its organisation (any change to either makes a new key)."""
+        views: dict[int, OpportunityView] = {}
+        missing: set[int] = set()
+        for row in rows:
+            key = _anonymous_key(actor, row)
+            cached = self._anonymous_views.get(key) if key is not None else None
+            if cached is not None:
+                views[row.target_id] = cached
+            else:
+                missing.add(row.target_id)
+        if not missing:
+            return views
+        versions = {row.target_id: row for row in rows}
+        for target in session.scalars(select(Opportunity).where(Opportunity.id.in_(sorted(missing)))):
+            view = opportunity_view(target, actor)
+            views[target.id] = view
+            key = _anonymous_key(actor, versions[target.id])
+            if key is not None and view.anonymised:
+                with self._lock:
+                    self._anonymous_views[key] = view
+                    if len(self._anonymous_views) > ANONYMOUS_VIEW_CACHE:
+                        self._anonymous_views.popitem(last=False)
+        return views
 
     def _verdicts(
         self, session: Session, actor: Actor, source_ids: list[int]
@@ -489,6 +521,13 @@ class MatchingService:
                     )
                 )
             return results
+
+
+def _anonymous_key(actor: Actor, row: Any) -> tuple[int, datetime, datetime] | None:
+    """The cache key of an anonymised counterpart view, or None when ``actor`` sees who posted it."""
+    if sees_identity(actor, row.organisation_id):
+        return None
+    return (row.target_id, row.target_version, row.organisation_version)
 
 
 def _owner_key(actor: Actor) -> str | None:
