@@ -112,7 +112,7 @@ def _matching(request: Request) -> MatchingService:
         "pending` and `Retry-After`; once ready, `200` and `X-Matches-Status: ready`."
     ),
     response_model=list[MatchOut],
-    responses={**errors(401, 404, 422), 202: {"description": "Matches are being computed."}},
+    responses=errors(401, 404, 422),
 )
 def opportunity_matches(
     request: Request,
