@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from kakehashi.cli import app
@@ -49,3 +50,21 @@ def test_match_of_unknown_opportunity_is_a_clear_error(cli_env: dict[str, str]) 
     result = runner.invoke(app, ["match", "999999", "--json"], env=env)
     assert result.exit_code != 0
     assert "999999" in str(result.exception)
+
+
+def test_serve_with_several_workers_runs_the_app_factory(
+    cli_env: dict[str, str], empty_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    seen: dict[str, object] = {}
+
+    def fake_run(app: object, **options: object) -> None:
+        seen.update(options, app=app)
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    monkeypatch.setenv("KAKEHASHI_WORKERS", "1")  # serve sets it for its processes; restored after
+    result = runner.invoke(app, ["serve", "--workers", "2", "--port", "8123"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert seen["app"] == "kakehashi.app:create_app_from_environment"
+    assert (seen["factory"], seen["workers"], seen["port"]) == (True, 2, 8123)

@@ -4,6 +4,7 @@ and withdrawals of counterparts, read without any model call."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -222,3 +223,37 @@ def SYSTEM_OFFICER(database: Database):  # type: ignore[no-untyped-def]  # noqa:
         if user is None:
             user = make_user(session, role=Role.OFFICER, email="officer@example.org")
         return actor(user)
+
+
+def test_a_search_embeds_only_the_query_once(database: Database, matching: MatchingService) -> None:
+    _catalogue(database)
+    matching.sync()
+    calls: list[list[str]] = []
+    original = FakeEmbedder.embed
+
+    def counting(self: FakeEmbedder, texts: Sequence[str], **kwargs: object) -> NDArray[np.float32]:
+        calls.append(list(texts))
+        return original(self, texts, **kwargs)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(FakeEmbedder, "embed", counting)
+        assert matching.search(VISITOR, "silicon carbide power", locale="en")
+        assert calls == [["silicon carbide power"]]
+        matching.search(VISITOR, "silicon carbide power", locale="en", types=frozenset({"technology_offer"}))
+        assert calls == [["silicon carbide power"]]  # the query's vector is kept
+
+
+def test_one_of_several_processes_indexes(tmp_path: Path, matching: MatchingService) -> None:
+    from kakehashi.matching.worker import EmbeddingWorker
+
+    lock = tmp_path / "indexer.lock"
+    first = EmbeddingWorker(matching, lock_path=lock)
+    second = EmbeddingWorker(matching, lock_path=lock)
+    try:
+        assert first.is_indexer
+        assert not second.is_indexer
+        first.stop()  # releases the lock: another process takes over
+        assert second.is_indexer
+    finally:
+        first.stop()
+        second.stop()

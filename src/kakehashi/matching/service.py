@@ -41,9 +41,6 @@ from kakehashi.store import Database
 
 Verdict = Literal["shortlisted", "dismissed"]
 VERDICTS: tuple[Verdict, ...] = ("shortlisted", "dismissed")
-# Changed documents a search request loads into the engine itself; a larger change (a bulk import) is
-# loaded by the background worker while searches answer from what the engine has.
-INLINE_LOAD_LIMIT = 64
 # Anonymised counterpart views kept in memory (a few KB each).
 ANONYMOUS_VIEW_CACHE = 4096
 
@@ -171,13 +168,12 @@ class MatchingService:
         with self._lock:
             self._refresh_engine(force=False)
 
-    def _refresh_engine(self, *, force: bool, limit: int | None = None) -> bool:
-        """Load what changed since the last look; False when more than ``limit`` documents changed (then
-        nothing is loaded: the caller leaves it to the worker)."""
+    def _refresh_engine(self, *, force: bool) -> None:
+        """Load what changed since the last look (nothing to do when the index generation is the same)."""
         with self.database.session() as session:
             current = generation(session, self.model_id)
             if not force and self._engine_instance is not None and current == self._generation:
-                return True
+                return
             rows = session.execute(
                 select(Opportunity.id, Opportunity.updated_at).where(
                     Opportunity.status == Status.PUBLISHED.value
@@ -186,8 +182,6 @@ class MatchingService:
             published: dict[int, datetime] = {row.id: row.updated_at for row in rows}
             gone = [i for i in self._loaded if i not in published]
             changed = [i for i, version in published.items() if self._loaded.get(i) != version]
-            if limit is not None and self._loaded and len(changed) > limit:
-                return False
             self._prune_shared_index()
             self._engine.remove(gone)
             for i in gone:
@@ -195,7 +189,6 @@ class MatchingService:
             for start in range(0, len(changed), 1000):
                 self._load(session, changed[start : start + 1000])
             self._generation = current
-            return True
 
     def _prune_shared_index(self) -> None:
         """Once per process: drop what an earlier run left in a database-side index (withdrawn since)."""
@@ -230,11 +223,18 @@ class MatchingService:
             self._loaded[opp.id] = opp.updated_at
 
     def _search_engine(self) -> MatchingEngine:
-        """The engine for a search: loaded on first use, reloaded when the index moved (small changes
-        here, large ones by the worker while this answers from what the engine has)."""
+        """The engine for a search. When the index moved (one primary-key read tells), a server process
+        asks its worker to reload and answers from what the engine has meanwhile (counterparts that are
+        no longer published are dropped from the answer anyway); without a worker (a command, a test)
+        changes are loaded here. The very first load, with no worker to do it, happens here too."""
         with self._lock:
-            if not self._refresh_engine(force=False, limit=INLINE_LOAD_LIMIT) and self.on_stale is not None:
-                self.on_stale()
+            if self._engine_instance is not None and self.on_stale is not None:
+                with self.database.session() as session:
+                    moved = generation(session, self.model_id) != self._generation
+                if moved:
+                    self.on_stale()
+                return self._engine
+            self._refresh_engine(force=False)
             return self._engine
 
     # -- reading stored matches (requests) -------------------------------------------------------------
