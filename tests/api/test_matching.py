@@ -78,11 +78,14 @@ def test_search_with_filters_and_validation(client: TestClient, world: World) ->
 def test_organisation_matches_are_for_its_members(
     client: TestClient, world: World, database: Database
 ) -> None:
-    _need_of_a(database, world)
+    need = _need_of_a(database, world)
     index_now(client)
     mine = client.get(f"{API}/organisations/{world.org_a}/matches", headers=world.auth("member_a"))
     assert mine.status_code == 200
     assert world.opps["b_published"] in [m["opportunity"]["id"] for m in mine.json()]
+    answer = next(m for m in mine.json() if m["opportunity"]["id"] == world.opps["b_published"])
+    assert answer["source_opportunity_id"] == need  # which of our opportunities it answers
+    assert answer["explanation"] is not None
     theirs = client.get(f"{API}/organisations/{world.org_b}/matches", headers=world.auth("member_a"))
     assert_error(theirs, 403, "permission_denied")
     assert_error(client.get(f"{API}/organisations/{world.org_a}/matches"), 401)
