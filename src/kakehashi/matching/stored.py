@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, delete, insert, or_, select, update
+from sqlalchemy import Table, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from kakehashi.matching.documents import Match, MatchDocument, ScoreComponents
@@ -108,16 +108,20 @@ class MatchIndexer:
                     progress(done, len(affected))
             stale_sources = affected - published
         self._write(lists, stale_sources)
+        vectors = cast(Table, OpportunityVector.__table__)
+        stamp = (
+            update(vectors)
+            .where(
+                vectors.c.opportunity_id == bindparam("oid"),
+                vectors.c.model_id == self.model_id,
+                vectors.c.updated_at == bindparam("version"),  # changed meanwhile: due again
+            )
+            .values(matched_version=bindparam("version"))
+        )
         with self.database.session() as session:
-            for opportunity_id, version in versions.items():
-                session.execute(
-                    update(OpportunityVector)
-                    .where(
-                        OpportunityVector.opportunity_id == opportunity_id,
-                        OpportunityVector.model_id == self.model_id,
-                        OpportunityVector.updated_at == version,  # changed meanwhile: due again
-                    )
-                    .values(matched_version=version)
+            if versions:
+                session.connection().execute(
+                    stamp, [{"oid": i, "version": version} for i, version in versions.items()]
                 )
             bump_generation(session, self.model_id)
         return MatchReport(due=len(due), recomputed=len(lists), bulk=bulk)
@@ -156,27 +160,37 @@ class MatchIndexer:
         return affected
 
     def _write(self, lists: dict[int, list[Match]], stale_sources: set[int] | None) -> None:
+        """Replace the stored lists of ``lists`` batch by batch (a reader sees each list whole, old or
+        new, never missing), then drop the lists of ``stale_sources`` (None: of every source that has no
+        list now, after a bulk re-match)."""
         sources = sorted(lists)
-        with self.database.session() as session:
-            query = delete(OpportunityMatch).where(OpportunityMatch.model_id == self.model_id)
-            if stale_sources is None:
-                session.execute(query)
-            else:
-                gone = sorted(stale_sources)
-                for start in range(0, len(gone), 1000):
-                    session.execute(query.where(OpportunityMatch.source_id.in_(gone[start : start + 1000])))
         for start in range(0, len(sources), WRITE_BATCH):
             chunk = {s: lists[s] for s in sources[start : start + WRITE_BATCH]}
             with self.database.session() as session:
-                self._write_batch(session, chunk, replace=stale_sources is not None)
-
-    def _write_batch(self, session: Session, lists: dict[int, list[Match]], *, replace: bool) -> None:
-        if replace:
-            session.execute(
-                delete(OpportunityMatch).where(
-                    OpportunityMatch.model_id == self.model_id, OpportunityMatch.source_id.in_(list(lists))
+                self._write_batch(session, chunk)
+        with self.database.session() as session:
+            if stale_sources is None:
+                stored = session.scalars(
+                    select(OpportunityMatch.source_id)
+                    .where(OpportunityMatch.model_id == self.model_id)
+                    .distinct()
                 )
+                stale_sources = set(stored) - set(lists)
+            gone = sorted(stale_sources)
+            for start in range(0, len(gone), 1000):
+                session.execute(
+                    delete(OpportunityMatch).where(
+                        OpportunityMatch.model_id == self.model_id,
+                        OpportunityMatch.source_id.in_(gone[start : start + 1000]),
+                    )
+                )
+
+    def _write_batch(self, session: Session, lists: dict[int, list[Match]]) -> None:
+        session.execute(
+            delete(OpportunityMatch).where(
+                OpportunityMatch.model_id == self.model_id, OpportunityMatch.source_id.in_(list(lists))
             )
+        )
         wanted = set(lists) | {m.target_id for ms in lists.values() for m in ms}
         materials = self._materials(session, wanted)
         now = utcnow()
