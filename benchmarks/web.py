@@ -186,18 +186,23 @@ def opportunity_ids(base: str) -> list[int]:
     return ids
 
 
-def wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+def wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float, *, workers: int) -> None:
+    """Until every server process has loaded its index: each answer comes from one process, so ask
+    until ``8 * workers`` answers in a row say ready."""
     deadline = time.monotonic() + timeout
+    streak = 0
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError("the server stopped")
         try:
             status = httpx.get(f"{base}/api/v1/index/status", timeout=5.0).json()
-            if status.get("ready", True) and not status["running"]:
-                return
+            ready = status.get("ready", True) and not status["running"]
         except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
+            ready = False
+        streak = streak + 1 if ready else 0
+        if streak >= 8 * workers:
+            return
+        time.sleep(0.1 if ready else 0.5)
     raise TimeoutError("the server did not load its index in time")
 
 
@@ -207,12 +212,12 @@ def measure(args: argparse.Namespace, env: dict[str, str], workers: int) -> dict
     command = [KAKEHASHI, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     server = subprocess.Popen(command, env=env)
     try:
-        wait_ready(base, server, args.ready_timeout)
+        wait_ready(base, server, args.ready_timeout, workers=workers)
         ids = opportunity_ids(base)
         # warm every process (each loads the index on start) and the query vectors
         for query in QUERIES:
             for _ in range(workers * 2):
-                httpx.get(f"{base}/api/v1/search", params={"q": query}, timeout=120.0)
+                httpx.get(f"{base}/api/v1/search", params={"q": query}, timeout=args.ready_timeout)
         viewed = [f"/opportunities/{i}" for i in ids[:20]]
         serial = [f"/opportunities/{i}" for i in ids[20:60]]
         never = [f"/opportunities/{i}" for i in ids[60:]]
