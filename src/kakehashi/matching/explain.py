@@ -264,7 +264,9 @@ def render_explanation(data: ExplanationData, *, locale: str) -> Explanation:
     if locale not in LOCALES:
         raise ValidationFailed(
             "Unknown interface language",
-            problems=[FieldProblem("locale", f"must be one of {', '.join(LOCALES)}")],
+            problems=[
+                FieldProblem("locale", "must be one of %(allowed)s", params={"allowed": ", ".join(LOCALES)})
+            ],
         )
     shared = tuple(label(SECTOR_LABELS, s, locale) for s in data.shared_sectors)
     source_type = label(TYPE_LABELS, data.source_type, locale)
