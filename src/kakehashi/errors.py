@@ -6,6 +6,8 @@ page or a CLI message. Every error names the offending field (and line, for impo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+import dataclasses
 from dataclasses import dataclass
 
 
@@ -16,10 +18,12 @@ class FieldProblem:
     field: str
     message: str
     line: int | None = None
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict)
 
     def describe(self) -> str:
         where = f"line {self.line}, " if self.line is not None else ""
-        return f"{where}{self.field}: {self.message}"
+        message = self.message % dict(self.params) if self.params else self.message
+        return f"{where}{self.field}: {message}"
 
 
 class KakehashiError(Exception):
@@ -28,9 +32,16 @@ class KakehashiError(Exception):
     code = "error"
     http_status = 400
 
-    def __init__(self, message: str, *, problems: list[FieldProblem] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: list[FieldProblem] | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        self.params: dict[str, object] = dict(params or {})
+        self.message = message % self.params if self.params else message
+        super().__init__(self.message)
         self.problems: list[FieldProblem] = list(problems or [])
 
     def __str__(self) -> str:

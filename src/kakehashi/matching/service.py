@@ -37,9 +37,19 @@ from kakehashi.profiles.vocab import Status
 from kakehashi.store import Database
 
 Verdict = Literal["shortlisted", "dismissed"]
+# A search returns at most this many results (the candidate pool it ranks); asking for more is refused.
+MAX_SEARCH_RESULTS = RankingConfig().candidate_pool
 # Stale texts embedded within a request; a larger backlog is left to the background worker.
 INLINE_EMBED_LIMIT = 64
 VERDICTS: tuple[Verdict, ...] = ("shortlisted", "dismissed")
+
+
+@dataclass(frozen=True, slots=True)
+class IndexState:
+    """Whether answers cover the whole catalogue: ``pending`` opportunities still wait for vectors."""
+
+    complete: bool
+    pending: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +89,7 @@ class MatchingService:
         # Set while a background worker embeds on write (see kakehashi.matching.worker).
         self.background = False
         self._explanations: OrderedDict[tuple[int, int, str], Explanation] = OrderedDict()
+        self._pending = 0  # stale opportunities left to the background worker at the last refresh
 
     @property
     def model_id(self) -> str:
@@ -131,6 +142,8 @@ class MatchingService:
         if stale and (not self.background or stale <= INLINE_EMBED_LIMIT):
             with self._sync_lock:
                 sync_vectors(self.database, self.embedder)
+            stale = 0
+        self._pending = stale
         with self._lock:
             self._refresh_engine()
 
@@ -226,6 +239,11 @@ class MatchingService:
             matches = self._engine.matches_for_organisation(organisation_id, feedback=feedback)[:limit]
         return self._results(actor, matches, source_id=None, locale=locale, explain=False)
 
+    @property
+    def index_state(self) -> IndexState:
+        """How complete the last refresh left the index (searches and lists say so when it is not)."""
+        return IndexState(complete=self._pending == 0, pending=self._pending)
+
     def search(
         self,
         actor: Actor,
@@ -235,9 +253,26 @@ class MatchingService:
         types: frozenset[str] = frozenset(),
         sectors: frozenset[str] = frozenset(),
         countries: frozenset[str] = frozenset(),
+        languages: frozenset[str] = frozenset(),
         limit: int = 20,
     ) -> list[MatchResult]:
         """Free-text partner search, in any of the three languages, over published opportunities."""
+        if not 1 <= limit <= MAX_SEARCH_RESULTS:
+            raise ValidationFailed(
+                "A search returns at most %(max)s results.",
+                problems=[FieldProblem("limit", "out of range")],
+                params={"max": MAX_SEARCH_RESULTS},
+            )
+        filters = SearchFilters(types=types, sectors=sectors, countries=countries, languages=languages)
+        matches = self.ranked_search(text, filters=filters)[:limit]
+        return self._results(actor, matches, source_id=None, locale=locale, explain=False)
+
+    def ranked_search(self, text: str, *, filters: SearchFilters) -> list[Match]:
+        """Every published opportunity the search retrieves, best first (at most MAX_SEARCH_RESULTS).
+
+        Only the query is embedded; documents were embedded when indexed. Nothing here reveals who posted
+        an opportunity: the indexed text is its title, description and keywords, never the organisation.
+        """
         if not text.strip():
             raise ValidationFailed("Type what you are looking for.", problems=[FieldProblem("q", "is empty")])
         if len(text) > 2000:
@@ -245,10 +280,8 @@ class MatchingService:
                 "The search is too long.", problems=[FieldProblem("q", "over 2000 characters")]
             )
         self.refresh()
-        filters = SearchFilters(types=types, sectors=sectors, countries=countries)
         with self._lock:
-            matches = self._engine.search(text, filters=filters)[:limit]
-        return self._results(actor, matches, source_id=None, locale=locale, explain=False)
+            return self._engine.search(text, filters=filters)[:MAX_SEARCH_RESULTS]
 
     def record_feedback(self, actor: Actor, source_id: int, target_id: int, verdict: Verdict | None) -> None:
         """Shortlist or dismiss a suggested counterpart (``None`` clears the verdict)."""

@@ -4,6 +4,7 @@ and the partner search that accepts Italian, Japanese or English."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -13,8 +14,8 @@ from kakehashi.errors import FieldProblem, ValidationFailed
 from kakehashi.matching.service import MatchingService
 from kakehashi.matching.worker import EmbeddingWorker
 from kakehashi.profiles.schemas import OpportunityView
-from kakehashi.web.deps import ActorDep, DatabaseDep, LocaleDep, SignedInDep, TranslationsDep, set_notice
-from kakehashi.web.labels import COUNTRIES, N_, OPPORTUNITY_TYPES, SECTORS
+from kakehashi.web.deps import DatabaseDep, LocaleDep, SignedInDep, TranslationsDep, set_notice
+from kakehashi.web.labels import N_
 from kakehashi.web.templating import render
 
 router = APIRouter()
@@ -80,34 +81,10 @@ def organisation_matches(
     return render(request, "matching/organisation.html", {"organisation": organisation, "results": results})
 
 
-@router.get("/search", response_class=HTMLResponse)
-def partner_search(request: Request, actor: ActorDep, locale: LocaleDep) -> HTMLResponse:
+@router.get("/search")
+def partner_search(request: Request) -> RedirectResponse:
+    """The partner search is the opportunity list's search (one engine): keep the old links working."""
     params = request.query_params
-    chosen = {name: params.get(name, "").strip() for name in ("q", "type", "sector", "country")}
-    problems = [
-        FieldProblem(name, "unknown value")
-        for name, allowed in (("type", OPPORTUNITY_TYPES), ("sector", SECTORS), ("country", COUNTRIES))
-        if chosen[name] and chosen[name] not in allowed
-    ]
-    if problems:
-        raise ValidationFailed("The search filters are not valid.", problems=problems)
-    results = None
-    if chosen["q"]:
-        results = matching_of(request).search(
-            actor,
-            chosen["q"],
-            locale=locale,
-            types=frozenset({chosen["type"]} - {""}),
-            sectors=frozenset({chosen["sector"]} - {""}),
-            countries=frozenset({chosen["country"]} - {""}),
-            limit=SEARCH_SIZE,
-        )
-    return render(
-        request,
-        "matching/search.html",
-        {
-            "chosen": chosen,
-            "results": results,
-            "choices": {"type": list(OPPORTUNITY_TYPES), "sector": list(SECTORS), "country": list(COUNTRIES)},
-        },
-    )
+    kept = {name: params[name] for name in ("q", "type", "sector", "country", "language") if params.get(name)}
+    target = "/opportunities" + ("?" + urlencode(kept) if kept else "")
+    return RedirectResponse(target, status_code=307)

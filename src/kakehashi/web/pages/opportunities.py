@@ -10,7 +10,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kakehashi.accounts.roles import Actor
-from kakehashi.errors import NotFound, ValidationFailed
+from kakehashi.errors import FieldProblem, NotFound, ValidationFailed
+from kakehashi.matching import listing
 from kakehashi.profiles import service
 from kakehashi.profiles.lifecycle import Action, allowed_actions
 from kakehashi.profiles.schemas import OpportunityFilters, OpportunityPatch, OpportunityView, validate_input
@@ -28,12 +29,13 @@ from kakehashi.web.deps import (
 from kakehashi.web.forms import form_errors, opportunity_data, opportunity_form_values, submitted_values
 from kakehashi.web.labels import COUNTRIES, LANGUAGES, N_, OPPORTUNITY_TYPES, SECTORS, STATUSES
 from kakehashi.web.pages.language import local_path
-from kakehashi.web.pages.matching import matches_panel
+from kakehashi.web.pages.matching import matches_panel, matching_of
 from kakehashi.web.templating import render
 
 router = APIRouter()
 
 FILTER_NAMES = ("q", "type", "sector", "country", "language", "status")
+SORT_LABELS = {"relevance": N_("Relevance"), "newest": N_("Newest"), "deadline": N_("Deadline")}
 
 ACTION_NOTICES = {
     Action.SUBMIT: N_("The opportunity was sent to the agencies for review."),
@@ -48,7 +50,6 @@ ACTION_NOTICES = {
 def opportunity_list(
     request: Request,
     actor: ActorDep,
-    database: DatabaseDep,
     settings: SettingsDep,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
@@ -56,13 +57,29 @@ def opportunity_list(
     if not actor.is_staff:
         chosen["status"] = ""  # only the agencies see other statuses than published
     filters = validate_input(OpportunityFilters, {k: v or None for k, v in chosen.items()}, what="search")
-    with database.session() as session:
-        results = service.list_opportunities(session, actor, filters, page=page, page_size=settings.page_size)
+    sort = request.query_params.get("sort", "").strip()
+    if sort and sort not in listing.SORTS:
+        raise ValidationFailed(
+            "The search filters are not valid.", problems=[FieldProblem("sort", "unknown value")]
+        )
+    found = listing.list_opportunities(
+        matching_of(request),
+        actor,
+        filters,
+        sort=sort or None,
+        page=page,
+        page_size=settings.page_size,
+    )
+    chosen["sort"] = sort
     return render(
         request,
         "opportunities/list.html",
         {
-            "results": results,
+            "results": found.page,
+            "searched": found.searched,
+            "sort": found.sort,
+            "sorts": SORT_LABELS,
+            "index": found.index,
             "chosen": chosen,
             "choices": _filter_choices(actor),
             "page_link": lambda number: "/opportunities?" + urlencode(_query(chosen, number)),

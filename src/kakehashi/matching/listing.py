@@ -1,0 +1,82 @@
+"""The opportunity list with its search: one engine for the list page, the list API and ``/search``.
+
+With a query, the cross-lingual hybrid retrieval (``MatchingService.ranked_search``) answers it and the
+list's filters, sort and pagination apply to what it found; without one (or for the agencies' lists
+of other statuses than published, which are not indexed) the list is the store's, filtered and sorted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from kakehashi.accounts.roles import Actor
+from kakehashi.matching.rank import SearchFilters
+from kakehashi.matching.service import IndexState, MatchingService
+from kakehashi.profiles import service as profiles
+from kakehashi.profiles.schemas import OpportunityFilters, OpportunityView, Page
+from kakehashi.profiles.vocab import Status
+
+Sort = Literal["relevance", "newest", "deadline"]
+SORTS: tuple[Sort, ...] = ("relevance", "newest", "deadline")
+
+
+@dataclass(frozen=True, slots=True)
+class OpportunityListing:
+    page: Page[OpportunityView]
+    sort: Sort
+    searched: bool  # True when the hybrid retrieval answered the query
+    index: IndexState
+
+
+def list_opportunities(
+    matching: MatchingService,
+    actor: Actor,
+    filters: OpportunityFilters,
+    *,
+    sort: Sort | None = None,
+    page: int = 1,
+    page_size: int = 20,
+) -> OpportunityListing:
+    """A page of the opportunities the actor may read; ``sort`` defaults to relevance with a query,
+    newest without (relevance without a query means newest)."""
+    query = (filters.q or "").strip()
+    searched = bool(query) and filters.status in (None, Status.PUBLISHED)
+    chosen: Sort = sort or ("relevance" if searched else "newest")
+    if searched:
+        ranked = matching.ranked_search(query, filters=_search_filters(filters))
+        with matching.database.session() as session:
+            found = profiles.list_ranked_opportunities(
+                session,
+                actor,
+                filters,
+                [m.target_id for m in ranked],
+                sort=chosen,
+                page=page,
+                page_size=page_size,
+            )
+        return OpportunityListing(page=found, sort=chosen, searched=True, index=matching.index_state)
+    with matching.database.session() as session:
+        found = profiles.list_opportunities(
+            session,
+            actor,
+            filters,
+            page=page,
+            page_size=page_size,
+            sort="deadline" if chosen == "deadline" else "newest",
+        )
+    return OpportunityListing(page=found, sort=chosen, searched=False, index=matching.index_state)
+
+
+def _search_filters(filters: OpportunityFilters) -> SearchFilters:
+    """The filters the engine can apply while ranking (the store applies all of them again)."""
+
+    def one(value: object) -> frozenset[str]:
+        return frozenset() if value is None else frozenset({str(getattr(value, "value", value))})
+
+    return SearchFilters(
+        types=one(filters.type),
+        sectors=one(filters.sector),
+        countries=one(filters.country),
+        languages=one(filters.language),
+    )
