@@ -6,8 +6,8 @@ page or a CLI message. Every error names the offending field (and line, for impo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 

@@ -44,13 +44,16 @@ def list_opportunities(
     searched = bool(query) and filters.status in (None, Status.PUBLISHED)
     chosen: Sort = sort or ("relevance" if searched else "newest")
     if searched:
-        ranked = matching.ranked_search(query, filters=_search_filters(filters))
+        ranked = [m.target_id for m in matching.ranked_search(query, filters=_search_filters(filters))]
         with matching.database.session() as session:
+            # The agencies also find opportunities by their organisation's name (first: exact hits).
+            named = profiles.opportunity_ids_named_after_organisation(session, actor, query)
+            seen = set(named)
             found = profiles.list_ranked_opportunities(
                 session,
                 actor,
                 filters,
-                [m.target_id for m in ranked],
+                named + [i for i in ranked if i not in seen],
                 sort=chosen,
                 page=page,
                 page_size=page_size,

@@ -319,6 +319,21 @@ def list_ranked_opportunities(
     )
 
 
+def opportunity_ids_named_after_organisation(session: Session, actor: Actor, q: str) -> list[int]:
+    """For the agencies only: opportunities whose organisation's name contains every word of ``q`` (a
+    search never matches hidden names for anyone else), newest first."""
+    if not actor.is_staff or not q.split():
+        return []
+    names = and_(*(func.lower(Organisation.name).like(f"%{word}%") for word in q.lower().split()))
+    return list(
+        session.scalars(
+            select(Opportunity.id)
+            .where(Opportunity.organisation_id.in_(select(Organisation.id).where(names)))
+            .order_by(Opportunity.id.desc())
+        )
+    )
+
+
 def _sort_key(sort: str, position: dict[int, int]) -> Callable[[Opportunity], tuple[object, ...]]:
     def relevance(o: Opportunity) -> tuple[object, ...]:
         return (position[o.id],)
