@@ -12,7 +12,6 @@ from kakehashi.matching.index import ExactIndex
 from kakehashi.matching.rank import SearchFilters
 from tests.matching.helpers import NOW, ConceptEmbedder, doc, simple_tokenize
 
-
 ITALIAN_WORDS = {"idrogeno", "crittografia", "quantistica", "verde"}
 
 
