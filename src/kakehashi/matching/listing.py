@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kakehashi.accounts.roles import Actor
+from kakehashi.matching.glossary import GLOSSARY, concepts_of
 from kakehashi.matching.rank import SearchFilters
 from kakehashi.matching.service import IndexState, MatchingService
 from kakehashi.profiles import service as profiles
@@ -83,3 +84,21 @@ def _search_filters(filters: OpportunityFilters) -> SearchFilters:
         countries=one(filters.country),
         languages=one(filters.language),
     )
+
+
+def concept_forms(q: str) -> list[list[str]]:
+    """For text searches without vectors (the organisation list): each glossary concept ``q`` mentions,
+    with its forms in Italian, Japanese and English, so that 炭化ケイ素 also looks for "carburo di silicio"
+    and "silicon carbide". Forms of three letters or fewer (SiC, AI) are left out: as substrings they
+    would match inside other words."""
+    return [
+        sorted(
+            {
+                form
+                for forms in GLOSSARY[concept].values()
+                for form in forms
+                if len(form) > 3 or not form.isascii()
+            }
+        )
+        for concept in sorted(concepts_of(q))
+    ]

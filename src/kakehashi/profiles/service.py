@@ -109,17 +109,26 @@ def list_organisations(
     sector: str | None = None,
     page: int = 1,
     page_size: int = 20,
+    concepts: Sequence[Sequence[str]] = (),
 ) -> Page[OrganisationView]:
+    """Organisations whose name or description contains ``q``, or mentions every one of ``concepts``
+    (each given by its forms in any language: how a Japanese query finds an Italian description)."""
     query = select(Organisation)
     if q:
         pattern = f"%{q.strip().lower()}%"
-        query = query.where(
-            or_(
-                func.lower(Organisation.name).like(pattern),
-                func.lower(Organisation.name_ja).like(pattern),
-                func.lower(Organisation.description).like(pattern),
-            )
+        by_text = or_(
+            func.lower(Organisation.name).like(pattern),
+            func.lower(Organisation.name_ja).like(pattern),
+            func.lower(Organisation.description).like(pattern),
         )
+        if concepts:
+            mentions = [
+                or_(*(func.lower(Organisation.description).like(f"%{form.lower()}%") for form in forms))
+                for forms in concepts
+                if forms
+            ]
+            by_text = or_(by_text, and_(*mentions))
+        query = query.where(by_text)
     if country:
         query = query.where(Organisation.country == country)
     if sector:
