@@ -227,6 +227,9 @@ def test_search_and_filters(client: TestClient, world: dict[str, Any]) -> None:
     assert "Wafer in carburo" not in with_filter.text
     newest = client.get("/opportunities?q=carburo di silicio&sort=newest")
     assert '<option value="newest" selected>' in newest.text
+    # Without a query the list is newest first, yet "relevance" stays the choice the form sends, so a
+    # query typed next is ranked by relevance.
+    assert '<option value="relevance" selected>' in client.get("/opportunities").text
     by_language = client.get("/opportunities?language=ja")
     assert "炭化ケイ素ウェハーの調達先を探しています" in by_language.text
     assert "Wafer in carburo" not in by_language.text

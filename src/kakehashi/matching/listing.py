@@ -39,11 +39,13 @@ def list_opportunities(
     page: int = 1,
     page_size: int = 20,
 ) -> OpportunityListing:
-    """A page of the opportunities the actor may read; ``sort`` defaults to relevance with a query,
-    newest without (relevance without a query means newest)."""
+    """A page of the opportunities the actor may read; ``sort`` defaults to relevance, which without a
+    query means newest first (the listing's ``sort`` says the order in effect)."""
     query = (filters.q or "").strip()
     searched = bool(query) and filters.status in (None, Status.PUBLISHED)
-    chosen: Sort = sort or ("relevance" if searched else "newest")
+    chosen: Sort = sort or "relevance"
+    if not searched and chosen == "relevance":
+        chosen = "newest"  # nothing to be relevant to: the order in effect is newest first
     if searched:
         ranked = [m.target_id for m in matching.ranked_search(query, filters=_search_filters(filters))]
         with matching.database.session() as session:
