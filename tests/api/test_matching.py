@@ -75,6 +75,27 @@ def test_search_with_filters_and_validation(client: TestClient, world: World) ->
     assert_error(client.get(f"{API}/search", params={"q": "x", "country": "FR"}), 422)
 
 
+def test_search_limit_is_honest_and_staff_and_owners_get_external_ids(
+    client: TestClient, world: World, database: Database
+) -> None:
+    from kakehashi.profiles.models import Organisation
+
+    with database.session() as session:
+        org_a = session.get(Organisation, world.org_a)
+        assert org_a is not None
+        for n in range(30):
+            make_opportunity(session, org_a, external_id=f"A-{n:03d}")
+    q = {"q": "silicon carbide wafers for power electronics", "limit": 25}
+    as_officer = client.get(f"{API}/search", params=q, headers=world.auth("officer")).json()
+    assert len(as_officer) == 25  # more than the 20 it used to cut to, silently
+    shown = [m["opportunity"]["external_id"] for m in as_officer]
+    assert sum(1 for e in shown if e is not None and e.startswith("A-")) >= 20
+    as_owner = client.get(f"{API}/search", params=q, headers=world.auth("member_a")).json()
+    assert sum(1 for m in as_owner if (m["opportunity"]["external_id"] or "").startswith("A-")) >= 20
+    too_many = client.get(f"{API}/search", params={**q, "limit": 201})
+    assert_error(too_many, 422, "validation_failed")
+
+
 def test_organisation_matches_are_for_its_members(
     client: TestClient, world: World, database: Database
 ) -> None:

@@ -41,6 +41,25 @@ def test_each_filter(client: TestClient, world: World, query: str, expected: lis
     assert _names(client.get(f"{API}/organisations?{query}")) == expected
 
 
+def test_text_search_reaches_across_languages_through_the_glossary(
+    client: TestClient, database: Database
+) -> None:
+    with database.session() as session:
+        make_organisation(
+            session, name="Carburi Siciliani", description="Produciamo wafer in carburo di silicio da 200 mm."
+        )
+        make_organisation(session, name="Robotica Alpina", description="Sensori tattili per la robotica.")
+        make_organisation(session, name="Solo Robot", description="Robot per la logistica.")
+    assert _names(client.get(f"{API}/organisations", params={"q": "炭化ケイ素"})) == ["Carburi Siciliani"]
+    assert _names(client.get(f"{API}/organisations", params={"q": "silicon carbide"})) == [
+        "Carburi Siciliani"
+    ]
+    # every concept the query names must be mentioned: sensors and robotics, not robotics alone
+    assert _names(client.get(f"{API}/organisations", params={"q": "ロボット用センサー"})) == [
+        "Robotica Alpina"
+    ]
+
+
 def test_pagination(client: TestClient, database: Database) -> None:
     with database.session() as session:
         for n in range(5):

@@ -34,6 +34,11 @@ def test_rebuild_then_match_and_search_print_json(cli_env: dict[str, str], empty
     assert 1 <= len(hits) <= 5
     assert {"opportunity_id", "score", "components", "title"} <= set(hits[0])
 
+    assert hits[0]["external_id"].startswith("demo-opp-")  # the CLI acts as staff
+    many = runner.invoke(app, ["search", "semiconductor wafers", "--json", "--limit", "50"], env=env)
+    assert many.exit_code == 0, many.output
+    assert len(json.loads(many.output)) > 20  # no silent cut at 20
+
     source = hits[0]["opportunity_id"]
     matched = runner.invoke(app, ["match", str(source), "--json", "--locale", "ja"], env=env)
     assert matched.exit_code == 0, matched.output

@@ -12,9 +12,13 @@ from kakehashi.matching.index import ExactIndex
 from kakehashi.matching.rank import SearchFilters
 from tests.matching.helpers import NOW, ConceptEmbedder, doc, simple_tokenize
 
+ITALIAN_WORDS = {"idrogeno", "crittografia", "quantistica", "verde"}
+
 
 def detect(text: str) -> str:
-    return "ja" if any("\u3040" <= ch <= "\u9fff" for ch in text) else "en"
+    if any("\u3040" <= ch <= "\u9fff" for ch in text):
+        return "ja"
+    return "it" if ITALIAN_WORDS.intersection(text.lower().split()) else "en"
 
 
 def make_engine(embedder: ConceptEmbedder | None = None) -> MatchingEngine:

@@ -225,3 +225,43 @@ def test_search_filters_and_orders_by_similarity() -> None:
     assert results[0].source_id is None
     only_offers = SearchFilters(types=frozenset({"technology_offer"}), sectors=frozenset({"semiconductors"}))
     assert ids(rank_search([cand(a), cand(b), cand(c)], now=NOW, filters=only_offers)) == [4]
+
+
+def test_search_keeps_every_relevant_offer_of_one_organisation_in_score_order() -> None:
+    # A topic search wants all relevant offers: no cap per organisation, no MMR among near-duplicates.
+    same_org = [doc(i, org=7) for i in range(2, 8)]
+    results = rank_search([cand(d, 0.9 - 0.01 * d.id) for d in same_org], now=NOW)
+    assert ids(results) == [2, 3, 4, 5, 6, 7]
+    scores = [m.score for m in results]
+    assert scores == sorted(scores, reverse=True)
+    capped = rank_search(
+        [cand(d, 0.9 - 0.01 * d.id) for d in same_org], now=NOW, config=RankingConfig(search_diversity=True)
+    )
+    assert len(capped) == RankingConfig().max_per_organisation  # the old behaviour, still available
+
+
+def test_search_keeps_the_best_and_what_is_close_to_them() -> None:
+    config = RankingConfig(search_min_results=2, search_relative_floor=0.5)
+    docs = [doc(i) for i in range(2, 8)]
+    sims = {2: 0.8, 3: 0.7, 4: 0.3, 5: 0.45, 6: 0.0, 7: 0.1}
+    results = rank_search([cand(d, sims[d.id]) for d in docs], now=NOW, config=config)
+    assert ids(results) == [2, 3, 5]  # 0.45 >= 0.5 * 0.8; 0.3 and 0.1 are below, 0.0 is nothing
+    lexical_hit = rank_search(
+        [cand(d, sims[d.id], lexical=1.0 if d.id == 7 else 0.0) for d in docs], now=NOW, config=config
+    )
+    assert 7 in ids(lexical_hit)  # a word match always counts
+    few = rank_search(
+        [cand(d, sims[d.id]) for d in docs], now=NOW, config=replace(config, search_min_results=5)
+    )
+    assert ids(few) == [2, 3, 5, 4, 7]  # the best five whatever the floor, never a zero similarity
+
+
+def test_search_subtracts_the_hubness_offset() -> None:
+    hub, plain = doc(2), doc(3)
+    candidates = [cand(hub, 0.62), cand(plain, 0.6)]
+    assert ids(rank_search(candidates, now=NOW)) == [2, 3]
+    corrected = rank_search(
+        candidates, now=NOW, config=RankingConfig(hubness_beta=1.0), hub={2: 0.05, 3: -0.05}
+    )
+    assert ids(corrected) == [3, 2]
+    assert corrected[0].components.semantic == 0.6  # the component shown stays the plain cosine

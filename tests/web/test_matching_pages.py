@@ -89,8 +89,13 @@ def test_draft_has_no_panel(client: TestClient, database: Database) -> None:
     assert 'data-testid="matches-panel"' not in page.text
 
 
-def test_partner_search_and_its_validation(client: TestClient, database: Database) -> None:
+def test_partner_search_is_the_list_search(client: TestClient, database: Database) -> None:
     ids = _catalogue(database)
+    moved = client.get(
+        "/search", params={"q": "silicon carbide wafers", "type": "technology_offer"}, follow_redirects=False
+    )
+    assert moved.status_code == 307
+    assert moved.headers["location"] == "/opportunities?q=silicon+carbide+wafers&type=technology_offer"
     index_now(client)
     page = client.get("/search", params={"q": "silicon carbide wafers", "type": "technology_offer"})
     assert page.status_code == 200

@@ -217,9 +217,19 @@ def test_member_edits_the_organisation_and_bad_website_is_named(
 
 
 def test_search_and_filters(client: TestClient, world: dict[str, Any]) -> None:
-    by_word = client.get("/opportunities?q=carburo")
-    assert "Wafer in carburo di silicio da 200 mm" in by_word.text
-    assert "炭化ケイ素ウェハー" not in by_word.text
+    by_words = client.get("/opportunities?q=carburo di silicio")  # a ranked search: the best answer first
+    assert by_words.text.index("Wafer in carburo di silicio da 200 mm") < by_words.text.index(
+        "炭化ケイ素ウェハー"
+    )
+    assert 'data-testid="index-incomplete"' not in by_words.text
+    with_filter = client.get("/opportunities?q=carburo di silicio&language=ja")  # filters apply to it
+    assert "炭化ケイ素ウェハー" in with_filter.text
+    assert "Wafer in carburo" not in with_filter.text
+    newest = client.get("/opportunities?q=carburo di silicio&sort=newest")
+    assert '<option value="newest" selected>' in newest.text
+    # Without a query the list is newest first, yet "relevance" stays the choice the form sends, so a
+    # query typed next is ranked by relevance.
+    assert '<option value="relevance" selected>' in client.get("/opportunities").text
     by_language = client.get("/opportunities?language=ja")
     assert "炭化ケイ素ウェハーの調達先を探しています" in by_language.text
     assert "Wafer in carburo" not in by_language.text

@@ -12,10 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from kakehashi.api.deps import ActorDep, SignedInDep
 from kakehashi.api.openapi import errors
 from kakehashi.matching.explain import Explanation
-from kakehashi.matching.service import MatchingService, MatchResult
+from kakehashi.matching.service import MAX_SEARCH_RESULTS, MatchingService, MatchResult
 from kakehashi.matching.worker import EmbeddingWorker
 from kakehashi.profiles.schemas import OpportunityView
-from kakehashi.profiles.vocab import Country, OpportunityType, Sector
+from kakehashi.profiles.vocab import Country, Language, OpportunityType, Sector
 
 router = APIRouter(tags=["matching"])
 
@@ -148,14 +148,24 @@ def organisation_matches(
     return [MatchOut.of(result) for result in results]
 
 
+SearchLimit = Annotated[
+    int,
+    Query(ge=1, le=MAX_SEARCH_RESULTS, description="How many results, at most (the search ranks that many)."),
+]
+
+
 @router.get(
     "/search",
     summary="Partner search in Italian, Japanese or English, over published opportunities",
+    description="The same engine as `GET /opportunities?q=` (which adds the list's filters, sort and "
+    "pagination), answering with scored results. The headers `X-Index-Complete` (`true` or `false`) and "
+    "`X-Index-Pending` say whether opportunities still wait to be indexed (results may then miss some).",
     response_model=list[MatchOut],
     responses=errors(401, 422),
 )
 def search(
     request: Request,
+    response: Response,
     actor: ActorDep,
     q: Annotated[
         str, Query(min_length=1, max_length=2000, description="What you look for, in any language.")
@@ -163,18 +173,24 @@ def search(
     type: Annotated[list[OpportunityType] | None, Query()] = None,
     sector: Annotated[list[Sector] | None, Query()] = None,
     country: Annotated[list[Country] | None, Query()] = None,
-    limit: Limit = 20,
+    language: Annotated[list[Language] | None, Query(description="Original language.")] = None,
+    limit: SearchLimit = 20,
     locale: ExplainIn = "en",
 ) -> list[MatchOut]:
-    results = _matching(request).search(
+    matching = _matching(request)
+    results = matching.search(
         actor,
         q,
         locale=locale,
         types=frozenset(t.value for t in type or ()),
         sectors=frozenset(s.value for s in sector or ()),
         countries=frozenset(c.value for c in country or ()),
+        languages=frozenset(lang.value for lang in language or ()),
         limit=limit,
     )
+    state = matching.index_state
+    response.headers["X-Index-Complete"] = "true" if state.complete else "false"
+    response.headers["X-Index-Pending"] = str(state.pending)
     return [MatchOut.of(result) for result in results]
 
 

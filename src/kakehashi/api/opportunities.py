@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query
+from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi import status as http_status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -14,6 +14,8 @@ from kakehashi.api.deps import ActorDep, DatabaseDep, SettingsDep, SignedInDep
 from kakehashi.api.openapi import errors
 from kakehashi.api.paging import OpportunityPage, PageNumber, PageSize, page_size_or_default
 from kakehashi.errors import FieldProblem, ValidationFailed
+from kakehashi.matching import listing
+from kakehashi.matching.service import MatchingService
 from kakehashi.profiles import service
 from kakehashi.profiles.lifecycle import Action
 from kakehashi.profiles.schemas import (
@@ -45,18 +47,34 @@ class TransitionNote(BaseModel):
     )
 
 
+class OpportunityListPage(OpportunityPage):
+    """A page of opportunities, with how it was ordered and whether the search index was complete."""
+
+    sort: listing.Sort = Field(description="The order: relevance (with q), newest or deadline.")
+    index_complete: bool = Field(
+        description="False while opportunities wait to be indexed: a search may then miss some."
+    )
+    index_pending: int = Field(description="How many opportunities wait to be indexed.")
+
+
 @router.get(
     "/opportunities",
     summary="Search and filter the opportunities the caller may read",
-    response_model=OpportunityPage,
+    response_model=OpportunityListPage,
     responses=errors(401, 422),
 )
 def list_opportunities(
+    request: Request,
     actor: ActorDep,
-    database: DatabaseDep,
     settings: SettingsDep,
     q: Annotated[
-        str | None, Query(max_length=200, description="Every word must appear in the text or keywords.")
+        str | None,
+        Query(
+            max_length=200,
+            description="What you look for, in Italian, Japanese or English: the cross-lingual search of "
+            "`GET /search` over published opportunities (for the agencies' other statuses, every word "
+            "must appear in the text).",
+        ),
     ] = None,
     type: Annotated[OpportunityType | None, Query()] = None,
     sector: Annotated[Sector | None, Query()] = None,
@@ -64,9 +82,12 @@ def list_opportunities(
     language: Annotated[Language | None, Query(description="Original language.")] = None,
     status: Annotated[Status | None, Query()] = None,
     organisation_id: Annotated[int | None, Query(ge=1)] = None,
+    sort: Annotated[
+        listing.Sort | None, Query(description="relevance (the default with q), newest (without), deadline.")
+    ] = None,
     page: PageNumber = 1,
     page_size: PageSize = None,
-) -> OpportunityPage:
+) -> OpportunityListPage:
     filters = OpportunityFilters(
         q=q,
         type=type,
@@ -76,11 +97,21 @@ def list_opportunities(
         status=status,
         organisation_id=organisation_id,
     )
-    with database.session() as session:
-        found = service.list_opportunities(
-            session, actor, filters, page=page, page_size=page_size_or_default(page_size, settings)
-        )
-        return OpportunityPage.of(found)
+    matching = request.app.state.matching
+    assert isinstance(matching, MatchingService)
+    found = listing.list_opportunities(
+        matching, actor, filters, sort=sort, page=page, page_size=page_size_or_default(page_size, settings)
+    )
+    return OpportunityListPage(
+        items=found.page.items,
+        total=found.page.total,
+        page=found.page.page,
+        page_size=found.page.page_size,
+        pages=found.page.pages,
+        sort=found.sort,
+        index_complete=found.index.complete,
+        index_pending=found.index.pending,
+    )
 
 
 @router.get(

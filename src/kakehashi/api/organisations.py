@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, status
 from kakehashi.api.deps import ActorDep, DatabaseDep, SettingsDep, SignedInDep
 from kakehashi.api.openapi import errors
 from kakehashi.api.paging import OrganisationPage, PageNumber, PageSize, page_size_or_default
+from kakehashi.matching import listing
 from kakehashi.profiles import service
 from kakehashi.profiles.schemas import OpportunityView, OrganisationInput, OrganisationPatch, OrganisationView
 from kakehashi.profiles.views import organisation_view
@@ -26,7 +27,14 @@ def list_organisations(
     actor: ActorDep,
     database: DatabaseDep,
     settings: SettingsDep,
-    q: Annotated[str | None, Query(max_length=200, description="Words in the name or description.")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Words in the name or description; the glossary's concepts it names also match "
+            "in the other languages (炭化ケイ素 finds 'carburo di silicio').",
+        ),
+    ] = None,
     country: Annotated[Country | None, Query()] = None,
     sector: Annotated[Sector | None, Query()] = None,
     page: PageNumber = 1,
@@ -37,6 +45,7 @@ def list_organisations(
             session,
             actor,
             q=q,
+            concepts=listing.concept_forms(q) if q else (),
             country=country.value if country else None,
             sector=sector.value if sector else None,
             page=page,

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kakehashi.accounts.service import SYSTEM
 from kakehashi.cli.common import console, err_console, open_database, settings
-from kakehashi.matching.service import MatchingService, MatchResult
+from kakehashi.matching.service import MAX_SEARCH_RESULTS, MatchingService, MatchResult
 
 index_app = typer.Typer(help="The matching index: stored vectors of every opportunity.", no_args_is_help=True)
 
@@ -69,6 +69,7 @@ def _as_json(result: MatchResult) -> dict[str, object]:
     explanation = result.explanation
     return {
         "opportunity_id": view.id,
+        "external_id": view.external_id,  # the CLI acts as the system (staff)
         "score": round(result.score, 6),
         "type": view.type,
         "language": view.language,
@@ -121,13 +122,17 @@ def match(
 
 def search(
     text: str = typer.Argument(..., help="What you look for, in Italian, Japanese or English."),
-    limit: int = typer.Option(10, min=1, max=100),
+    limit: int = typer.Option(10, min=1, max=MAX_SEARCH_RESULTS, help="How many results, at most."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Free-text partner search across the three languages."""
     with _service() as service:
         service.sync()
-        _print(service.search(SYSTEM, text, locale="en", limit=limit), as_json)
+        results = service.search(SYSTEM, text, locale="en", limit=limit)
+        state = service.index_state
+        if not state.complete:
+            err_console.print(f"The index is incomplete: {state.pending} opportunities wait to be embedded.")
+        _print(results, as_json)
 
 
 def register(app: typer.Typer) -> None:

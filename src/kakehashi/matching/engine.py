@@ -24,6 +24,7 @@ from kakehashi.matching.documents import Feedback, Match, MatchDocument, embeddi
 from kakehashi.matching.embed import Role
 from kakehashi.matching.explain import Explanation, SupportsEmbed, explain_match
 from kakehashi.matching.glossary import GLOSSARY, concepts_of
+from kakehashi.matching.hubness import hub_scores, reference_languages, reference_texts
 from kakehashi.matching.index import AdaptiveIndex, ExactIndex, VectorIndex, check_ids, check_vectors
 from kakehashi.matching.lexical import Bm25Index
 from kakehashi.matching.parallel import map_batches
@@ -142,6 +143,11 @@ class MatchingEngine:
         self._query_vectors: OrderedDict[tuple[str, str], NDArray[np.float32]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.RLock()
+        # Hubness (kakehashi.matching.hubness): each document's mean cosine to its nearest reference
+        # queries, computed when it is added; searches subtract its offset from the catalogue's mean.
+        self._hub: dict[int, float] = {}
+        self._hub_total = 0.0
+        self._reference: NDArray[np.float32] | None = None
 
     # -- catalogue ---------------------------------------------------------------------------------
 
@@ -182,14 +188,17 @@ class MatchingEngine:
         vectors = check_vectors(vectors, dim=self.embedder.dim)
         check_ids(ids, count=vectors.shape[0])
         tokens = [self._tokenize(d.text(), d.language) for d in docs]
+        hubs = self._hub_scores(vectors)
         self._index.add(ids, vectors, model_id=self.model_id)
         self._table.add(ids, vectors, model_id=self.model_id)
-        for doc, doc_tokens in zip(docs, tokens, strict=True):
+        for doc, doc_tokens, hub in zip(docs, tokens, hubs, strict=True):
             self._forget(doc.id)
             self._docs[doc.id] = doc
             self._by_org.setdefault(doc.organisation_id, set()).add(doc.id)
             self._lexical.add(doc.id, doc_tokens)
             self._query_tokens_of[doc.id] = doc_tokens + self._glossary_tokens(doc.text())
+            self._hub[doc.id] = hub
+            self._hub_total += hub
         self._cache.clear()
 
     @_locked
@@ -208,6 +217,7 @@ class MatchingEngine:
     def _forget(self, doc_id: int) -> None:
         old = self._docs.pop(doc_id, None)
         self._query_tokens_of.pop(doc_id, None)
+        self._hub_total -= self._hub.pop(doc_id, 0.0)
         if old is not None:
             self._by_org.get(old.organisation_id, set()).discard(doc_id)
 
@@ -243,7 +253,8 @@ class MatchingEngine:
     def search(
         self, text: str, *, filters: SearchFilters | None = None, now: datetime | None = None
     ) -> list[Match]:
-        """Free-text partner search in any language (embedded with the query role)."""
+        """Free-text partner search in any language (embedded with the query role), best first: every
+        retrieved candidate that passes ``filters`` (at most ``config.candidate_pool``)."""
         if not text.strip():
             raise ValidationFailed("Empty search", problems=[FieldProblem("q", "must not be empty")])
         when = now or self._now()
@@ -253,14 +264,23 @@ class MatchingEngine:
         def compute() -> list[Match]:
             language = check_language(self._detect(text))
             vector = self._query_vector(text, language)
-            tokens = self._query_tokens(text, language)
-            candidates = self._retrieve(vector, tokens, keep=flt.accepts)
+            mode = self.config.search_lexical
+            tokens = [] if mode == "off" else self._query_tokens(text, language)
+            candidates = self._retrieve(
+                vector,
+                tokens,
+                keep=flt.accepts,
+                lexical_language=language if mode == "same_language" else None,
+            )
             return rank_search(
                 candidates,
                 now=when,
                 config=self.config,
                 filters=flt,
-                vectors=self._lookup({c.doc.id for c in candidates}),
+                vectors=self._lookup({c.doc.id for c in candidates})
+                if self.config.search_diversity
+                else None,
+                hub=self._hub_offsets(c.doc.id for c in candidates),
             )
 
         return self._cached(key, compute)
@@ -289,9 +309,7 @@ class MatchingEngine:
             if vector is not None:
                 self._query_vectors.move_to_end(key)
                 return vector
-        vector = np.asarray(
-            self.embedder.embed([text], role="query", languages=[language])[0], dtype=np.float32
-        )
+        vector = np.asarray(self._embed_search(text, language), dtype=np.float32)
         with self._lock:
             self._query_vectors[key] = vector
             if len(self._query_vectors) > QUERY_VECTOR_CACHE:
@@ -384,12 +402,17 @@ class MatchingEngine:
         return keep
 
     def _retrieve(
-        self, vector: NDArray[np.float32], tokens: list[str], *, keep: Callable[[MatchDocument], bool]
+        self,
+        vector: NDArray[np.float32],
+        tokens: list[str],
+        *,
+        keep: Callable[[MatchDocument], bool],
+        lexical_language: str | None = None,
     ) -> list[Candidate]:
         if not self._docs:
             return []
         dense = self._index.search(vector, self.config.candidate_pool, model_id=self.model_id).pairs()
-        return self._candidates(vector, dense, tokens, keep=keep)
+        return self._candidates(vector, dense, tokens, keep=keep, lexical_language=lexical_language)
 
     def _candidates(
         self,
@@ -398,12 +421,16 @@ class MatchingEngine:
         tokens: list[str],
         *,
         keep: Callable[[MatchDocument], bool],
+        lexical_language: str | None = None,
     ) -> list[Candidate]:
         """Fused dense + lexical hits that ``keep`` accepts (the hard rules, applied before the costly
-        part: exact cosines and candidate records)."""
+        part: exact cosines and candidate records); with ``lexical_language``, only lexical hits in
+        that language count."""
         # An index shared with other processes (pgvector) may know ids this engine has not loaded yet.
         dense = [(doc_id, score) for doc_id, score in dense if doc_id in self._docs]
         lexical = self._lexical.search(tokens, self.config.candidate_pool) if tokens else []
+        if lexical_language is not None:
+            lexical = [(i, score) for i, score in lexical if self._docs[i].language == lexical_language]
         fused = fuse_rrf(dense, lexical, k=self.config.rrf_k, lexical_weight=self.config.rrf_lexical_weight)
         chosen = [doc_id for doc_id, _ in fused[: 2 * self.config.candidate_pool] if keep(self._docs[doc_id])]
         chosen = chosen[: self.config.candidate_pool]
@@ -424,6 +451,32 @@ class MatchingEngine:
         for form, form_language in glossary_expansion(text):
             tokens.extend(self._tokenize(form, form_language))
         return tokens
+
+    def _embed_search(self, text: str, language: Language) -> NDArray[np.float32]:
+        """The query vector of a free-text search (an embedder may weigh its parts for search)."""
+        special = getattr(self.embedder, "embed_search_query", None)
+        if callable(special):
+            vectors: NDArray[np.float32] = special([text], languages=[language])
+        else:
+            vectors = self.embedder.embed([text], role="query", languages=[language])
+        row: NDArray[np.float32] = vectors[0]
+        return row
+
+    def _hub_scores(self, vectors: NDArray[np.float32]) -> list[float]:
+        if self.config.hubness_beta == 0:
+            return [0.0] * len(vectors)
+        if self._reference is None:
+            self._reference = self.embedder.embed(
+                reference_texts(), role="query", languages=reference_languages()
+            )
+        return [float(h) for h in hub_scores(vectors, self._reference, k=self.config.hubness_k)]
+
+    def _hub_offsets(self, ids: Iterable[int]) -> dict[int, float]:
+        """Each document's hub score minus the catalogue's mean (so corrected cosines stay near cosines)."""
+        if not self._hub:
+            return {}
+        mean = self._hub_total / len(self._hub)
+        return {i: self._hub[i] - mean for i in ids if i in self._hub}
 
     def _lookup(self, ids: Iterable[int]) -> dict[int, NDArray[np.float32]]:
         present = [i for i in ids if i in self._table]

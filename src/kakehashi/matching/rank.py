@@ -6,7 +6,8 @@ overlap, sector coverage, TRL fit and freshness into a *directional* score (how 
 gated by type complementarity and the Italy <-> Japan direction. A pair ranks high only if it is good
 for both sides: the final score is the harmonic mean of the two directional scores. Feedback removes
 dismissed pairs and lifts shortlisted ones (and candidates that resemble them); diversity caps the
-results per organisation and spreads near-duplicates apart (MMR).
+results per organisation and spreads near-duplicates apart (MMR). A free-text search ranks by
+similarity alone, hubness-corrected, without diversity (``rank_search``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ from kakehashi.matching.documents import (
 )
 
 Direction = Literal["italy_japan", "prefer_italy_japan", "any"]
+# Which lexical (BM25) hits a free-text search fuses: measured in evaluation/search/search_eval.py,
+# lexical hits in other languages than the query's (through the glossary, or cognates) cost precision.
+SearchLexical = Literal["all", "same_language", "off"]
 VectorLookup = Mapping[int, NDArray[np.float32]]
 
 # Who provides what each need type asks for; used for TRL fit (the provider must be mature enough).
@@ -62,6 +66,21 @@ class RankingConfig:
     rrf_lexical_weight: float = 0.5
     candidate_pool: int = 200
     top_k: int = 20
+    # Free-text search (chosen on evaluation/search, docs/performance.md): a topic search wants every
+    # relevant offer, so no MMR and no per-organisation cap (both cost precision there); lexical fusion
+    # only with documents in the query's language. The hubness correction subtracts beta * (hub(d) - mean hub)
+    # from the cosine, hub(d) being d's mean cosine to its k nearest reference queries; measured, it
+    # did not gain on the evaluation (train half), so it is off (beta 0) until data shows otherwise.
+    search_diversity: bool = False
+    search_lexical: SearchLexical = "same_language"
+    hubness_beta: float = 0.0
+    hubness_k: int = 20
+    # A search keeps what is similar enough to be an answer: a (corrected) cosine of at least this share
+    # of the best one, or a lexical hit. 0.5 keeps about 20-35 of ~360 profiles per query in the
+    # evaluation, half the relevant ones (the list is a search, not the catalogue re-sorted); the best
+    # ``search_min_results`` stay whatever the floor (a short list of weaker answers beats none).
+    search_relative_floor: float = 0.5
+    search_min_results: int = 10
 
     def weight_total(self) -> float:
         return self.w_semantic + self.w_lexical + self.w_sectors + self.w_trl + self.w_freshness
@@ -81,12 +100,14 @@ class SearchFilters:
     types: frozenset[str] = field(default_factory=frozenset)
     sectors: frozenset[str] = field(default_factory=frozenset)
     countries: frozenset[str] = field(default_factory=frozenset)
+    languages: frozenset[str] = field(default_factory=frozenset)
 
     def accepts(self, doc: MatchDocument) -> bool:
         return (
             (not self.types or doc.type in self.types)
             and (not self.sectors or bool(self.sectors.intersection(doc.sectors)))
             and (not self.countries or doc.country in self.countries)
+            and (not self.languages or doc.language in self.languages)
         )
 
 
@@ -365,18 +386,27 @@ def rank_search(
     config: RankingConfig | None = None,
     filters: SearchFilters | None = None,
     vectors: VectorLookup | None = None,
+    hub: Mapping[int, float] | None = None,
 ) -> list[Match]:
-    """Free-text search: similarity (dense and lexical) with a little freshness; no pair rules."""
+    """Free-text search: similarity (dense and lexical) with a little freshness; no pair rules.
+
+    ``hub`` gives each document's hubness offset (its hub score minus the catalogue's mean), which is
+    subtracted, times ``config.hubness_beta``, from its cosine before weighting. All results come back
+    in score order; with ``config.search_diversity`` the old diversity (MMR, a cap per organisation,
+    at most ``top_k``) applies instead.
+    """
     cfg = config or RankingConfig()
     allowed = filters or SearchFilters()
+    offsets = hub or {}
     total = cfg.w_semantic + cfg.w_lexical + cfg.w_freshness
     results: list[Match] = []
     for c in candidates:
         if not allowed.accepts(c.doc) or (c.doc.deadline is not None and c.doc.deadline < now.date()):
             continue
         fresh = freshness(c.doc, now, cfg)
+        semantic = c.semantic - cfg.hubness_beta * offsets.get(c.doc.id, 0.0)
         score = (
-            cfg.w_semantic * max(0.0, c.semantic) + cfg.w_lexical * c.lexical + cfg.w_freshness * fresh
+            cfg.w_semantic * max(0.0, semantic) + cfg.w_lexical * c.lexical + cfg.w_freshness * fresh
         ) / total
         components = ScoreComponents(
             semantic=c.semantic,
@@ -401,4 +431,24 @@ def rank_search(
                 components=components,
             )
         )
-    return diversify(results, vectors=vectors, config=cfg)
+    results = _above_floor(sorted(results, key=lambda m: (-m.score, m.target_id)), offsets, cfg)
+    if cfg.search_diversity:
+        return diversify(results, vectors=vectors, config=cfg)
+    return results
+
+
+def _above_floor(results: list[Match], offsets: Mapping[int, float], config: RankingConfig) -> list[Match]:
+    """Of ``results`` (best first): the first ``search_min_results``, those similar enough to the best
+    (``search_relative_floor``) and every lexical hit; never one with no similarity at all."""
+
+    def corrected(match: Match) -> float:
+        return match.components.semantic - config.hubness_beta * offsets.get(match.target_id, 0.0)
+
+    best = max((corrected(m) for m in results), default=0.0)
+    floor = config.search_relative_floor * best
+    return [
+        m
+        for rank, m in enumerate(results)
+        if m.components.lexical > 0
+        or (corrected(m) > 0 and (rank < config.search_min_results or corrected(m) >= floor))
+    ]

@@ -40,9 +40,19 @@ from kakehashi.profiles.vocab import Status
 from kakehashi.store import Database
 
 Verdict = Literal["shortlisted", "dismissed"]
+# A search returns at most this many results (the candidate pool it ranks); asking for more is refused.
+MAX_SEARCH_RESULTS = RankingConfig().candidate_pool
 VERDICTS: tuple[Verdict, ...] = ("shortlisted", "dismissed")
 # Anonymised counterpart views kept in memory (a few KB each).
 ANONYMOUS_VIEW_CACHE = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class IndexState:
+    """Whether answers cover the whole catalogue: ``pending`` opportunities still wait for vectors."""
+
+    complete: bool
+    pending: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +121,7 @@ class MatchingService:
         self.on_stale: Callable[[], None] | None = None
         self.last_match_report: MatchReport | None = None
         self._anonymous_views: OrderedDict[tuple[int, datetime, datetime], OpportunityView] = OrderedDict()
+        self._pending = 0  # published opportunities the engine could not load yet (no current vector)
 
     @property
     def model_id(self) -> str:
@@ -189,6 +200,8 @@ class MatchingService:
             for start in range(0, len(changed), 1000):
                 self._load(session, changed[start : start + 1000])
             self._generation = current
+            # Published but not loaded: no current vector yet (the indexer has not reached them).
+            self._pending = sum(1 for i, version in published.items() if self._loaded.get(i) != version)
 
     def _prune_shared_index(self) -> None:
         """Once per process: drop what an earlier run left in a database-side index (withdrawn since)."""
@@ -437,6 +450,11 @@ class MatchingService:
 
     # -- free-text search ------------------------------------------------------------------------------
 
+    @property
+    def index_state(self) -> IndexState:
+        """How complete the last refresh left the index (searches and lists say so when it is not)."""
+        return IndexState(complete=self._pending == 0, pending=self._pending)
+
     def search(
         self,
         actor: Actor,
@@ -446,20 +464,35 @@ class MatchingService:
         types: frozenset[str] = frozenset(),
         sectors: frozenset[str] = frozenset(),
         countries: frozenset[str] = frozenset(),
+        languages: frozenset[str] = frozenset(),
         limit: int = 20,
     ) -> list[MatchResult]:
         """Free-text partner search, in any of the three languages, over published opportunities."""
+        if not 1 <= limit <= MAX_SEARCH_RESULTS:
+            raise ValidationFailed(
+                "A search returns at most %(max)s results.",
+                problems=[FieldProblem("limit", "out of range")],
+                params={"max": MAX_SEARCH_RESULTS},
+            )
         del locale  # search results carry no explanation
+        filters = SearchFilters(types=types, sectors=sectors, countries=countries, languages=languages)
+        matches = self.ranked_search(text, filters=filters)[:limit]
+        return self._results(actor, matches)
+
+    def ranked_search(self, text: str, *, filters: SearchFilters) -> list[Match]:
+        """Every published opportunity the search retrieves, best first (at most MAX_SEARCH_RESULTS).
+
+        Only the query is embedded; documents were embedded when indexed. Nothing here reveals who posted
+        an opportunity: the indexed text is its title, description and keywords, never the organisation.
+        """
         if not text.strip():
             raise ValidationFailed("Type what you are looking for.", problems=[FieldProblem("q", "is empty")])
         if len(text) > 2000:
             raise ValidationFailed(
                 "The search is too long.", problems=[FieldProblem("q", "over 2000 characters")]
             )
-        filters = SearchFilters(types=types, sectors=sectors, countries=countries)
         engine = self._search_engine()
-        matches = engine.search(text, filters=filters)[:limit]
-        return self._results(actor, matches)
+        return engine.search(text, filters=filters)[:MAX_SEARCH_RESULTS]
 
     def record_feedback(self, actor: Actor, source_id: int, target_id: int, verdict: Verdict | None) -> None:
         """Shortlist or dismiss a suggested counterpart (``None`` clears the verdict)."""

@@ -6,7 +6,7 @@ existence stays private); writing to another organisation is a 403.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import TypeVar
 
@@ -119,17 +119,26 @@ def list_organisations(
     sector: str | None = None,
     page: int = 1,
     page_size: int = 20,
+    concepts: Sequence[Sequence[str]] = (),
 ) -> Page[OrganisationView]:
+    """Organisations whose name or description contains ``q``, or mentions every one of ``concepts``
+    (each given by its forms in any language: how a Japanese query finds an Italian description)."""
     query = select(Organisation)
     if q:
         pattern = f"%{q.strip().lower()}%"
-        query = query.where(
-            or_(
-                func.lower(Organisation.name).like(pattern),
-                func.lower(Organisation.name_ja).like(pattern),
-                func.lower(Organisation.description).like(pattern),
-            )
+        by_text = or_(
+            func.lower(Organisation.name).like(pattern),
+            func.lower(Organisation.name_ja).like(pattern),
+            func.lower(Organisation.description).like(pattern),
         )
+        if concepts:
+            mentions = [
+                or_(*(func.lower(Organisation.description).like(f"%{form.lower()}%") for form in forms))
+                for forms in concepts
+                if forms
+            ]
+            by_text = or_(by_text, and_(*mentions))
+        query = query.where(by_text)
     if country:
         query = query.where(Organisation.country == country)
     if sector:
@@ -319,20 +328,84 @@ def list_opportunities(
     *,
     page: int = 1,
     page_size: int = 20,
+    sort: str = "newest",
 ) -> Page[OpportunityView]:
-    """Search and filter what the actor may read, newest first."""
+    """Search (by words) and filter what the actor may read, newest first or by ``sort="deadline"``."""
     query = _visible_to(select(Opportunity), actor)
     query = _filtered(query, filters, anonymous=not actor.is_staff)
     if filters.organisation_id is not None and not sees_identity(actor, filters.organisation_id):
         # Listing an organisation's opportunities would tell who posted the anonymised ones.
         query = query.where(false())
-    query = query.order_by(
-        func.coalesce(Opportunity.published_at, Opportunity.created_at).desc(), Opportunity.id.desc()
-    )
+    if sort == "deadline":
+        query = query.order_by(Opportunity.deadline.is_(None), Opportunity.deadline, Opportunity.id.desc())
+    else:
+        query = query.order_by(
+            func.coalesce(Opportunity.published_at, Opportunity.created_at).desc(), Opportunity.id.desc()
+        )
     total, rows = _paginate(session, query, page, page_size)
     return Page[OpportunityView](
         items=[opportunity_view(o, actor) for o in rows], total=total, page=page, page_size=page_size
     )
+
+
+def list_ranked_opportunities(
+    session: Session,
+    actor: Actor,
+    filters: OpportunityFilters,
+    ranked_ids: Sequence[int],
+    *,
+    sort: str = "relevance",
+    page: int = 1,
+    page_size: int = 20,
+) -> Page[OpportunityView]:
+    """The opportunities of ``ranked_ids`` (a search's answer, best first) that the actor may read and
+    that pass ``filters`` (its ``q`` is ignored: the ranking answered it), in ``sort`` order:
+    "relevance" (the ranking's), "newest" or "deadline" (soonest first, none last)."""
+    if not ranked_ids:
+        return Page[OpportunityView](items=[], total=0, page=page, page_size=page_size)
+    query = _filtered(
+        _visible_to(select(Opportunity), actor), filters.model_copy(update={"q": None}), anonymous=True
+    )
+    if filters.organisation_id is not None and not sees_identity(actor, filters.organisation_id):
+        query = query.where(false())
+    rows = list(session.scalars(query.where(Opportunity.id.in_(list(ranked_ids)))))
+    position = {doc_id: rank for rank, doc_id in enumerate(ranked_ids)}
+    rows.sort(key=_sort_key(sort, position))
+    start = (max(page, 1) - 1) * page_size
+    return Page[OpportunityView](
+        items=[opportunity_view(o, actor) for o in rows[start : start + page_size]],
+        total=len(rows),
+        page=page,
+        page_size=page_size,
+    )
+
+
+def opportunity_ids_named_after_organisation(session: Session, actor: Actor, q: str) -> list[int]:
+    """For the agencies only: opportunities whose organisation's name contains every word of ``q`` (a
+    search never matches hidden names for anyone else), newest first."""
+    if not actor.is_staff or not q.split():
+        return []
+    names = and_(*(func.lower(Organisation.name).like(f"%{word}%") for word in q.lower().split()))
+    return list(
+        session.scalars(
+            select(Opportunity.id)
+            .where(Opportunity.organisation_id.in_(select(Organisation.id).where(names)))
+            .order_by(Opportunity.id.desc())
+        )
+    )
+
+
+def _sort_key(sort: str, position: dict[int, int]) -> Callable[[Opportunity], tuple[object, ...]]:
+    def relevance(o: Opportunity) -> tuple[object, ...]:
+        return (position[o.id],)
+
+    def newest(o: Opportunity) -> tuple[object, ...]:
+        return (-(o.published_at or o.created_at).timestamp(), -o.id)
+
+    def deadline(o: Opportunity) -> tuple[object, ...]:
+        return (o.deadline is None, o.deadline or date.max, position[o.id])
+
+    return {"relevance": relevance, "newest": newest, "deadline": deadline}[sort]
 
 
 def review_queue(session: Session, actor: Actor) -> list[OpportunityView]:

@@ -4,17 +4,17 @@ and the partner search that accepts Italian, Japanese or English."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from kakehashi.accounts.roles import Actor
 from kakehashi.errors import N_, FieldProblem, ValidationFailed
-from kakehashi.labels import COUNTRIES, OPPORTUNITY_TYPES, SECTORS, Choices
 from kakehashi.matching.service import MatchingService
 from kakehashi.matching.worker import EmbeddingWorker
 from kakehashi.profiles.schemas import OpportunityView
-from kakehashi.web.deps import ActorDep, DatabaseDep, LocaleDep, SignedInDep, TranslationsDep, set_notice
+from kakehashi.web.deps import DatabaseDep, LocaleDep, SignedInDep, TranslationsDep, set_notice
 from kakehashi.web.templating import render
 
 router = APIRouter()
@@ -102,40 +102,10 @@ def organisation_matches(
     )
 
 
-@router.get("/search", response_class=HTMLResponse)
-def partner_search(request: Request, actor: ActorDep, locale: LocaleDep) -> HTMLResponse:
+@router.get("/search")
+def partner_search(request: Request) -> RedirectResponse:
+    """The partner search is the opportunity list's search (one engine): keep the old links working."""
     params = request.query_params
-    chosen = {name: params.get(name, "").strip() for name in ("q", "type", "sector", "country")}
-    problems = [
-        FieldProblem(
-            name, "Choose one of: %(allowed)s.", params={"allowed": Choices(vocabulary, tuple(allowed))}
-        )
-        for name, vocabulary, allowed in (
-            ("type", "type", OPPORTUNITY_TYPES),
-            ("sector", "sector", SECTORS),
-            ("country", "country", COUNTRIES),
-        )
-        if chosen[name] and chosen[name] not in allowed
-    ]
-    if problems:
-        raise ValidationFailed("The search filters are not valid.", problems=problems)
-    results = None
-    if chosen["q"]:
-        results = matching_of(request).search(
-            actor,
-            chosen["q"],
-            locale=locale,
-            types=frozenset({chosen["type"]} - {""}),
-            sectors=frozenset({chosen["sector"]} - {""}),
-            countries=frozenset({chosen["country"]} - {""}),
-            limit=SEARCH_SIZE,
-        )
-    return render(
-        request,
-        "matching/search.html",
-        {
-            "chosen": chosen,
-            "results": results,
-            "choices": {"type": list(OPPORTUNITY_TYPES), "sector": list(SECTORS), "country": list(COUNTRIES)},
-        },
-    )
+    kept = {name: params[name] for name in ("q", "type", "sector", "country", "language") if params.get(name)}
+    target = "/opportunities" + ("?" + urlencode(kept) if kept else "")
+    return RedirectResponse(target, status_code=307)

@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from kakehashi.accounts.roles import Actor
-from kakehashi.errors import N_, NotFound, ValidationFailed
+from kakehashi.errors import N_, FieldProblem, NotFound, ValidationFailed
 from kakehashi.labels import COUNTRIES, LANGUAGES, OPPORTUNITY_TYPES, SECTORS, STATUSES
+from kakehashi.matching import listing
 from kakehashi.profiles import service
 from kakehashi.profiles.lifecycle import Action, allowed_actions
 from kakehashi.profiles.schemas import (
@@ -35,7 +36,7 @@ from kakehashi.web.deps import (
 )
 from kakehashi.web.forms import form_errors, opportunity_data, opportunity_form_values, submitted_values
 from kakehashi.web.pages.language import local_path
-from kakehashi.web.pages.matching import matches_panel
+from kakehashi.web.pages.matching import matches_panel, matching_of
 from kakehashi.web.reading import reading_for
 from kakehashi.web.templating import render
 
@@ -47,6 +48,7 @@ class TranslationTarget(BaseModel):
 
 
 FILTER_NAMES = ("q", "type", "sector", "country", "language", "status")
+SORT_LABELS = {"relevance": N_("Relevance"), "newest": N_("Newest"), "deadline": N_("Deadline")}
 
 ACTION_NOTICES = {
     Action.SUBMIT: N_("The opportunity was sent to the agencies for review."),
@@ -61,7 +63,6 @@ ACTION_NOTICES = {
 def opportunity_list(
     request: Request,
     actor: ActorDep,
-    database: DatabaseDep,
     settings: SettingsDep,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
@@ -69,13 +70,29 @@ def opportunity_list(
     if not actor.is_staff:
         chosen["status"] = ""  # only the agencies see other statuses than published
     filters = validate_input(OpportunityFilters, {k: v or None for k, v in chosen.items()}, what="search")
-    with database.session() as session:
-        results = service.list_opportunities(session, actor, filters, page=page, page_size=settings.page_size)
+    sort = request.query_params.get("sort", "").strip()
+    if sort and sort not in listing.SORTS:
+        raise ValidationFailed(
+            "The search filters are not valid.", problems=[FieldProblem("sort", "unknown value")]
+        )
+    found = listing.list_opportunities(
+        matching_of(request),
+        actor,
+        filters,
+        sort=sort or None,
+        page=page,
+        page_size=settings.page_size,
+    )
+    chosen["sort"] = sort
     return render(
         request,
         "opportunities/list.html",
         {
-            "results": results,
+            "results": found.page,
+            "searched": found.searched,
+            "sort": found.sort,
+            "sorts": SORT_LABELS,
+            "index": found.index,
             "chosen": chosen,
             "choices": _filter_choices(actor),
             "page_link": lambda number: "/opportunities?" + urlencode(_query(chosen, number)),

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from kakehashi.labels import COUNTRIES, SECTORS
+from kakehashi.matching import listing
 from kakehashi.profiles import service
 from kakehashi.profiles.schemas import validate_input
 from kakehashi.profiles.vocab import Country, Sector
@@ -37,6 +38,7 @@ def organisation_list(
             session,
             actor,
             q=chosen["q"] or None,
+            concepts=listing.concept_forms(chosen["q"]),
             country=chosen["country"] or None,
             sector=chosen["sector"] or None,
             page=page,
