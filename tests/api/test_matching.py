@@ -85,6 +85,7 @@ def test_search_limit_is_honest_and_staff_and_owners_get_external_ids(
         assert org_a is not None
         for n in range(30):
             make_opportunity(session, org_a, external_id=f"A-{n:03d}")
+    client.app.state.matching.sync()  # type: ignore[attr-defined]  # what the indexer does after a write
     q = {"q": "silicon carbide wafers for power electronics", "limit": 25}
     as_officer = client.get(f"{API}/search", params=q, headers=world.auth("officer")).json()
     assert len(as_officer) == 25  # more than the 20 it used to cut to, silently

@@ -14,7 +14,7 @@ from kakehashi.config import Settings
 from kakehashi.profiles.models import Opportunity, Organisation
 from kakehashi.store import Database
 from tests.factories import PASSWORD, make_opportunity, make_organisation, make_user
-from tests.web.conftest import post_form, sign_in
+from tests.web.conftest import index_now, post_form, sign_in
 
 
 @pytest.fixture
@@ -217,6 +217,7 @@ def test_member_edits_the_organisation_and_bad_website_is_named(
 
 
 def test_search_and_filters(client: TestClient, world: dict[str, Any]) -> None:
+    index_now(client)
     by_words = client.get("/opportunities?q=carburo di silicio")  # a ranked search: the best answer first
     assert by_words.text.index("Wafer in carburo di silicio da 200 mm") < by_words.text.index(
         "炭化ケイ素ウェハー"

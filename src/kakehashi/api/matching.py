@@ -188,7 +188,7 @@ def search(
         languages=frozenset(lang.value for lang in language or ()),
         limit=limit,
     )
-    state = matching.index_state
+    state = matching.index_state()
     response.headers["X-Index-Complete"] = "true" if state.complete else "false"
     response.headers["X-Index-Pending"] = str(state.pending)
     return [MatchOut.of(result) for result in results]

@@ -129,7 +129,7 @@ def search(
     with _service() as service:
         service.sync()
         results = service.search(SYSTEM, text, locale="en", limit=limit)
-        state = service.index_state
+        state = service.index_state()
         if not state.complete:
             err_console.print(f"The index is incomplete: {state.pending} opportunities wait to be embedded.")
         _print(results, as_json)

@@ -61,7 +61,7 @@ def list_opportunities(
                 page=page,
                 page_size=page_size,
             )
-        return OpportunityListing(page=found, sort=chosen, searched=True, index=matching.index_state)
+        return OpportunityListing(page=found, sort=chosen, searched=True, index=matching.index_state())
     with matching.database.session() as session:
         found = profiles.list_opportunities(
             session,
@@ -71,7 +71,7 @@ def list_opportunities(
             page_size=page_size,
             sort="deadline" if chosen == "deadline" else "newest",
         )
-    return OpportunityListing(page=found, sort=chosen, searched=False, index=matching.index_state)
+    return OpportunityListing(page=found, sort=chosen, searched=False, index=matching.index_state())
 
 
 def _search_filters(filters: OpportunityFilters) -> SearchFilters:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from kakehashi.accounts.roles import Actor
@@ -121,7 +121,6 @@ class MatchingService:
         self.on_stale: Callable[[], None] | None = None
         self.last_match_report: MatchReport | None = None
         self._anonymous_views: OrderedDict[tuple[int, datetime, datetime], OpportunityView] = OrderedDict()
-        self._pending = 0  # published opportunities the engine could not load yet (no current vector)
 
     @property
     def model_id(self) -> str:
@@ -200,8 +199,6 @@ class MatchingService:
             for start in range(0, len(changed), 1000):
                 self._load(session, changed[start : start + 1000])
             self._generation = current
-            # Published but not loaded: no current vector yet (the indexer has not reached them).
-            self._pending = sum(1 for i, version in published.items() if self._loaded.get(i) != version)
 
     def _prune_shared_index(self) -> None:
         """Once per process: drop what an earlier run left in a database-side index (withdrawn since)."""
@@ -450,10 +447,24 @@ class MatchingService:
 
     # -- free-text search ------------------------------------------------------------------------------
 
-    @property
     def index_state(self) -> IndexState:
-        """How complete the last refresh left the index (searches and lists say so when it is not)."""
-        return IndexState(complete=self._pending == 0, pending=self._pending)
+        """Whether answers cover the whole catalogue: published opportunities not yet in this process's
+        engine (not indexed yet, or changed since) are pending. Two aggregates on the opportunities, no
+        join: a new opportunity counts one, an edited one at least one until the indexer has seen it."""
+        self._search_engine()  # loaded (once per process) from the stored vectors, as a search would
+        with self.database.session() as session:
+            count, newest = session.execute(
+                select(func.count(), func.max(Opportunity.updated_at)).where(
+                    Opportunity.status == Status.PUBLISHED.value
+                )
+            ).one()
+        with self._lock:
+            loaded = len(self._loaded)
+            loaded_newest = max(self._loaded.values(), default=None)
+        pending = max(int(count) - loaded, 0)
+        if pending == 0 and newest is not None and (loaded_newest is None or newest > loaded_newest):
+            pending = 1
+        return IndexState(complete=pending == 0, pending=pending)
 
     def search(
         self,
