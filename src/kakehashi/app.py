@@ -32,6 +32,7 @@ from kakehashi.matching.service import MatchingService
 from kakehashi.matching.worker import EmbeddingWorker, notify_on_opportunity_writes
 from kakehashi.store import Database
 from kakehashi.web import error_pages
+from kakehashi.web.body_limit import BodySizeLimitMiddleware
 from kakehashi.web.i18n import load_translations
 from kakehashi.web.security import SecurityHeadersMiddleware
 from kakehashi.web.templating import PageTemplates
@@ -60,6 +61,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.state.translations = load_translations()
     app.state.templates = PageTemplates(app.state.translations)
 
+    # Added first, so innermost: its 413 page is rendered with the session and the security headers.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, respond=_error_response)
     app.add_middleware(
         SessionMiddleware,
         secret_key=resolve_secret_key(settings),
@@ -130,12 +133,16 @@ def is_api_request(request: Request) -> bool:
     return path == api.API_PREFIX or path.startswith(api.API_PREFIX + "/") or path == "/openapi.json"
 
 
+def _error_response(request: Request, error: KakehashiError) -> Response:
+    if is_api_request(request):
+        return api_errors.kakehashi_error_response(error)
+    return error_pages.kakehashi_error_page(request, error)
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     async def on_kakehashi_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, KakehashiError)
-        if is_api_request(request):
-            return api_errors.kakehashi_error_response(error)
-        return error_pages.kakehashi_error_page(request, error)
+        return _error_response(request, error)
 
     async def on_validation_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestValidationError | ValidationError)

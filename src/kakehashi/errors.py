@@ -6,7 +6,8 @@ page or a CLI message. Every error names the offending field (and line, for impo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,10 +17,14 @@ class FieldProblem:
     field: str
     message: str
     line: int | None = None
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self) -> str:
+        return self.message % self.params if self.params else self.message
 
     def describe(self) -> str:
         where = f"line {self.line}, " if self.line is not None else ""
-        return f"{where}{self.field}: {self.message}"
+        return f"{where}{self.field}: {self.text()}"
 
 
 class KakehashiError(Exception):
@@ -28,9 +33,16 @@ class KakehashiError(Exception):
     code = "error"
     http_status = 400
 
-    def __init__(self, message: str, *, problems: list[FieldProblem] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: list[FieldProblem] | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        self.params: Mapping[str, object] = dict(params or {})
+        self.message = message % self.params if self.params else message
+        super().__init__(self.message)
         self.problems: list[FieldProblem] = list(problems or [])
 
     def __str__(self) -> str:
@@ -82,3 +94,23 @@ class Infeasible(KakehashiError):
 
     code = "infeasible"
     http_status = 422
+
+
+class StaleVersion(Conflict):
+    """The record changed since the caller read it: its version moved on, and nothing was written.
+
+    The edges attach the record as it is now (``current``) so that the client can merge and try again.
+    """
+
+    code = "stale_version"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: list[FieldProblem] | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(message, problems=problems, params=params)
+        self.current: dict[str, object] | None = None
+        self.current_version: int | None = None

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kakehashi.api.deps import ActorDep, SignedInDep
 from kakehashi.api.openapi import errors
+from kakehashi.limits import MAX_ID
 from kakehashi.matching.explain import Explanation
 from kakehashi.matching.service import MatchingService, MatchResult
 from kakehashi.matching.worker import EmbeddingWorker
@@ -20,7 +21,7 @@ from kakehashi.profiles.vocab import Country, OpportunityType, Sector
 router = APIRouter(tags=["matching"])
 
 Locale = Literal["it", "ja", "en"]
-OpportunityId = Annotated[int, Path(ge=1, description="The opportunity's id.")]
+OpportunityId = Annotated[int, Path(ge=1, le=MAX_ID, description="The opportunity's id.")]
 Limit = Annotated[int, Query(ge=1, le=100, description="How many results, at most.")]
 ExplainIn = Annotated[Locale, Query(description="Language of the explanations: it, ja or en.")]
 
@@ -117,7 +118,7 @@ def opportunity_matches(
 )
 def organisation_matches(
     request: Request,
-    organisation_id: Annotated[int, Path(ge=1)],
+    organisation_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     actor: SignedInDep,
     limit: Limit = 10,
     locale: ExplainIn = "en",
@@ -165,7 +166,7 @@ def search(
 def judge(
     request: Request,
     opportunity_id: OpportunityId,
-    target_id: Annotated[int, Path(ge=1)],
+    target_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     body: VerdictIn,
     actor: SignedInDep,
 ) -> None:

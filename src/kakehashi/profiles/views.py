@@ -53,6 +53,7 @@ def organisation_view(org: Organisation, actor: Actor) -> OrganisationView:
             "industry": org.industry,
             "source": org.source,
             "can_edit": can_edit_organisation(actor, org.id),
+            "version": org.version,
         }
     )
 
@@ -85,5 +86,6 @@ def opportunity_view(opp: Opportunity, actor: Actor) -> OpportunityView:
             "anonymised": not identified,
             "organisation": organisation_summary(opp.organisation) if identified else None,
             "can_edit": editable,
+            "version": opp.version,
         }
     )

@@ -84,6 +84,15 @@ _MESSAGE_PATTERNS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
         N_("Give a web address starting with https://"),
     ),
     (re.compile(r"^Extra inputs are not permitted$"), N_("This field is not expected here.")),
+    (re.compile(r"^(Value error, )?May not be null"), N_("This field is required.")),
+    (
+        re.compile(r"^(Value error, )?Control characters are not allowed\.$"),
+        N_("Control characters are not allowed."),
+    ),
+    (
+        re.compile(r"^The record was changed by someone else"),
+        N_("Someone else changed this meanwhile: here is the current version; make your changes again."),
+    ),
 )
 
 

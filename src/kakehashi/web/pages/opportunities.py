@@ -26,6 +26,7 @@ from kakehashi.web.deps import (
     set_notice,
 )
 from kakehashi.web.forms import form_errors, opportunity_data, opportunity_form_values, submitted_values
+from kakehashi.web.ids import RecordId
 from kakehashi.web.labels import COUNTRIES, LANGUAGES, N_, OPPORTUNITY_TYPES, SECTORS, STATUSES
 from kakehashi.web.pages.language import local_path
 from kakehashi.web.pages.matching import matches_panel
@@ -91,7 +92,7 @@ def _filter_choices(actor: Actor) -> dict[str, list[str]]:
 
 @router.get("/opportunities/{opportunity_id}", response_class=HTMLResponse)
 def opportunity_page(
-    request: Request, opportunity_id: int, actor: ActorDep, database: DatabaseDep, lang: str = ""
+    request: Request, opportunity_id: RecordId, actor: ActorDep, database: DatabaseDep, lang: str = ""
 ) -> HTMLResponse:
     with database.session() as session:
         view = service.get_opportunity(session, actor, opportunity_id)
@@ -122,7 +123,7 @@ def _actions_for(actor: Actor, view: OpportunityView) -> list[str]:
 @router.post("/opportunities/{opportunity_id}/actions/{action}")
 def opportunity_action(
     request: Request,
-    opportunity_id: int,
+    opportunity_id: RecordId,
     action: str,
     actor: SignedInDep,
     database: DatabaseDep,
@@ -143,7 +144,7 @@ def opportunity_action(
 
 @router.get("/opportunities/{opportunity_id}/edit", response_class=HTMLResponse)
 def edit_opportunity_page(
-    request: Request, opportunity_id: int, actor: SignedInDep, database: DatabaseDep
+    request: Request, opportunity_id: RecordId, actor: SignedInDep, database: DatabaseDep
 ) -> HTMLResponse:
     with database.session() as session:
         view = service.get_opportunity(session, actor, opportunity_id)
@@ -164,7 +165,7 @@ def edit_opportunity_page(
 @router.post("/opportunities/{opportunity_id}/edit")
 def edit_opportunity(
     request: Request,
-    opportunity_id: int,
+    opportunity_id: RecordId,
     actor: SignedInDep,
     database: DatabaseDep,
     form: FormDep,

@@ -14,6 +14,7 @@ from kakehashi.profiles import service
 from kakehashi.profiles.schemas import validate_input
 from kakehashi.profiles.vocab import Country, Sector
 from kakehashi.web.deps import ActorDep, DatabaseDep, SettingsDep
+from kakehashi.web.ids import RecordId
 from kakehashi.web.labels import COUNTRIES, SECTORS
 from kakehashi.web.templating import render
 
@@ -68,7 +69,7 @@ def _check_choices(chosen: dict[str, str]) -> None:
 
 @router.get("/organisations/{organisation_id}", response_class=HTMLResponse)
 def organisation_page(
-    request: Request, organisation_id: int, actor: ActorDep, database: DatabaseDep
+    request: Request, organisation_id: RecordId, actor: ActorDep, database: DatabaseDep
 ) -> HTMLResponse:
     with database.session() as session:
         organisation = service.get_organisation(session, actor, organisation_id)
