@@ -6,8 +6,9 @@ page or a CLI message. Every error names the offending field (and line, for impo
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +18,7 @@ class FieldProblem:
     field: str
     message: str
     line: int | None = None
-    params: Mapping[str, object] = field(default_factory=dict)
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict)
 
     def text(self) -> str:
         return self.message % self.params if self.params else self.message

@@ -11,7 +11,7 @@ from typing import Any, Final
 from babel.support import Translations
 from starlette.datastructures import FormData
 
-from kakehashi.errors import FieldProblem
+from kakehashi.errors import FieldProblem, StaleVersion
 from kakehashi.web.i18n import SUPPORTED_LOCALES
 from kakehashi.web.labels import LANGUAGES, N_
 
@@ -53,6 +53,7 @@ FIELD_LABELS: Final[Mapping[str, str]] = {
     "jsic_code": N_("JSIC code"),
     "email": N_("E-mail"),
     "password": N_("Password"),
+    "version": N_("Version"),
 }
 
 # Validation messages of the features and of pydantic, rewritten for people in their language.
@@ -91,7 +92,10 @@ _MESSAGE_PATTERNS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
     ),
     (
         re.compile(r"^The record was changed by someone else"),
-        N_("Someone else changed this meanwhile: here is the current version; make your changes again."),
+        N_(
+            "Someone else saved changes to this meanwhile, so yours were not saved. Your text is kept "
+            "below: check the current version and send the form again to replace it."
+        ),
     ),
 )
 
@@ -166,6 +170,16 @@ def split_keywords(text: str) -> list[str]:
     return [word.strip() for word in re.split(r"[,\n、，]", text) if word.strip()]
 
 
+def form_version(form: FormData) -> int | None:
+    """The version the form was read at (its hidden field); None when absent or not a number."""
+    text = _text(form, "version")
+    return int(text) if text.isdigit() and len(text) <= 18 else None
+
+
+def stale_problem(error: StaleVersion) -> list[FieldProblem]:
+    return [FieldProblem("version", error.message)]
+
+
 def opportunity_data(form: FormData) -> dict[str, Any]:
     """The opportunity form as the input model's fields (validation happens in the feature)."""
     data: dict[str, Any] = {name: _text(form, name) for name in OPPORTUNITY_TEXT_FIELDS}
@@ -198,6 +212,7 @@ def opportunity_form_values(view: Any) -> dict[str, Any]:
     values["keywords"] = ", ".join(view.keywords)
     values["trl"] = view.trl or ""
     values["deadline"] = view.deadline.isoformat() if view.deadline else ""
+    values["version"] = view.version
     values["translations"] = {
         language: {"title": t.title, "description": t.description}
         for language, t in view.translations.items()

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kakehashi.accounts.roles import Actor
-from kakehashi.errors import NotFound, ValidationFailed
+from kakehashi.errors import NotFound, StaleVersion, ValidationFailed
 from kakehashi.profiles import service
 from kakehashi.profiles.lifecycle import Action, allowed_actions
 from kakehashi.profiles.schemas import OpportunityFilters, OpportunityPatch, OpportunityView, validate_input
@@ -25,7 +25,14 @@ from kakehashi.web.deps import (
     get_locale,
     set_notice,
 )
-from kakehashi.web.forms import form_errors, opportunity_data, opportunity_form_values, submitted_values
+from kakehashi.web.forms import (
+    form_errors,
+    form_version,
+    opportunity_data,
+    opportunity_form_values,
+    stale_problem,
+    submitted_values,
+)
 from kakehashi.web.ids import RecordId
 from kakehashi.web.labels import COUNTRIES, LANGUAGES, N_, OPPORTUNITY_TYPES, SECTORS, STATUSES
 from kakehashi.web.pages.language import local_path
@@ -136,7 +143,9 @@ def opportunity_action(
         raise NotFound(f"There is no action {action!r} on opportunities.") from None
     note = str(form.get("note") or "").strip() or None
     with database.session() as session:
-        service.transition(session, actor, opportunity_id, chosen, note=note)
+        service.transition(
+            session, actor, opportunity_id, chosen, note=note, expected_version=form_version(form)
+        )
     set_notice(request, translations.gettext(ACTION_NOTICES[chosen]))
     target = local_path(str(form.get("next") or f"/opportunities/{opportunity_id}"))
     return RedirectResponse(target, status_code=303)
@@ -175,8 +184,10 @@ def edit_opportunity(
     try:
         patch = validate_input(OpportunityPatch, data, what="opportunity")
         with database.session() as session:
-            service.update_opportunity(session, actor, opportunity_id, patch)
-    except ValidationFailed as invalid:
+            service.update_opportunity(
+                session, actor, opportunity_id, patch, expected_version=form_version(form)
+            )
+    except (ValidationFailed, StaleVersion) as invalid:
         with database.session() as session:
             view = service.get_opportunity(session, actor, opportunity_id)
         return opportunity_form_again(request, data, invalid, translations, view=view)
@@ -196,21 +207,30 @@ def _not_editable(request: Request, view: OpportunityView) -> HTMLResponse:
 def opportunity_form_again(
     request: Request,
     data: dict[str, Any],
-    invalid: ValidationFailed,
+    invalid: ValidationFailed | StaleVersion,
     translations: Translations,
     *,
     view: OpportunityView | None,
 ) -> HTMLResponse:
-    """The form once more, with what was typed and a message next to each bad field."""
+    """The form once more, with what was typed and a message next to each bad field.
+
+    After a stale write (someone saved meanwhile) the form keeps the typed text but carries the current
+    version, so that sending it again knowingly replaces the other change.
+    """
     action = f"/opportunities/{view.id}/edit" if view is not None else "/my/opportunities/new"
+    values = submitted_values(data)
+    if view is not None:
+        values["version"] = view.version
+    stale = isinstance(invalid, StaleVersion)
+    problems = stale_problem(invalid) if isinstance(invalid, StaleVersion) else invalid.problems
     return render(
         request,
         "opportunities/form.html",
         {
             "opp": view,
-            "values": submitted_values(data),
-            "errors": form_errors(invalid.problems, translations),
+            "values": values,
+            "errors": form_errors(problems, translations),
             "action": action,
         },
-        status_code=422,
+        status_code=409 if stale else 422,
     )
