@@ -164,3 +164,16 @@ def test_concurrent_translation_writes_never_fail_with_a_server_error(
     final = client.get(url, headers=world.auth("member_b")).json()
     assert set(final["translations"]) == {"en"}
     assert final["version"] == 1 + sum(r.status_code == 200 for r in responses)
+
+
+def test_concurrent_verdicts_on_one_match_never_fail_with_a_server_error(
+    client: TestClient, world: World
+) -> None:
+    url = f"{API}/opportunities/{world.opps['b_published']}/matches/{world.opps['a_published']}/verdict"
+
+    def judge(verdict: str | None) -> Callable[[], Any]:
+        return lambda: client.put(url, json={"verdict": verdict}, headers=world.auth("member_b"))
+
+    responses = _at_once([judge("shortlisted"), judge("dismissed")] * 4)
+    assert all(r.status_code in (204, 409) for r in responses), [r.text for r in responses]
+    assert any(r.status_code == 204 for r in responses)

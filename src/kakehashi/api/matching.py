@@ -161,7 +161,7 @@ def search(
     "/opportunities/{opportunity_id}/matches/{target_id}/verdict",
     summary="Shortlist or dismiss a suggested counterpart (null clears)",
     status_code=204,
-    responses=errors(401, 403, 404, 422),
+    responses=errors(401, 403, 404, 409, 422),
 )
 def judge(
     request: Request,
