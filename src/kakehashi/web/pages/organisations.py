@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 
+from kakehashi.limits import SEARCH_MAX
 from kakehashi.profiles import service
 from kakehashi.profiles.schemas import validate_input
 from kakehashi.profiles.vocab import Country, Sector
@@ -57,13 +58,18 @@ def organisation_list(
 
 
 class OrganisationFilters(BaseModel):
+    q: Annotated[str, StringConstraints(max_length=SEARCH_MAX)] | None = None
     country: Country | None = None
     sector: Sector | None = None
 
 
 def _check_choices(chosen: dict[str, str]) -> None:
-    """Unknown filter values are a 422 naming the field, as on the opportunity list."""
-    values = {"country": chosen["country"] or None, "sector": chosen["sector"] or None}
+    """Unknown filter values and over-long searches are a 422 naming the field, as on the opportunity list."""
+    values = {
+        "q": chosen["q"] or None,
+        "country": chosen["country"] or None,
+        "sector": chosen["sector"] or None,
+    }
     validate_input(OrganisationFilters, values, what="search")
 
 
