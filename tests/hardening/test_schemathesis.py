@@ -37,7 +37,7 @@ CHECKS: list[Any] = [
     response_schema_conformance,
 ]
 # Examples per operation and role; raise it to search harder (KAKEHASHI_SCHEMATHESIS_EXAMPLES=200).
-EXAMPLES = int(os.environ.get("KAKEHASHI_SCHEMATHESIS_EXAMPLES", "10"))
+EXAMPLES = int(os.environ.get("KAKEHASHI_SCHEMATHESIS_EXAMPLES", "8"))
 
 
 def _openapi_document() -> dict[str, Any]:
