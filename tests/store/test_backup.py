@@ -24,13 +24,17 @@ runner = CliRunner()
 def _fill(database: Database) -> None:
     with database.session() as session:
         org = make_organisation(session, name="Silicio Etneo S.r.l.", name_ja="シリチオ・エトネオ")
-        other = make_organisation(session, country="JP", description_language="ja", description="量子技術の会社。")
+        other = make_organisation(
+            session, country="JP", description_language="ja", description="量子技術の会社。"
+        )
         make_user(session, organisation=org)
         make_user(session, role=Role.OFFICER, agency="JETRO")
         make_opportunity(
             session,
             org,
-            translations={"ja": {"title": "炭化ケイ素ウェハ", "description": "パワー半導体向けのウェハを提供します。"}},
+            translations={
+                "ja": {"title": "炭化ケイ素ウェハ", "description": "パワー半導体向けのウェハを提供します。"}
+            },
         )
         make_opportunity(session, other, status="draft", language="ja", title="量子アニーリング装置")
 
