@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from typing import Final
 
-# Ids are 64-bit signed integers in both stores; a larger number cannot name a row.
-MAX_ID: Final = 2**63 - 1
+# Ids are INTEGER columns: 32-bit signed on PostgreSQL (64-bit on SQLite); a larger number cannot name
+# a row, and sent to PostgreSQL it is an "out of range" error rather than "not found".
+MAX_ID: Final = 2**31 - 1
 MAX_PAGE: Final = 100_000
 
 NAME_MAX: Final = 300

@@ -13,7 +13,7 @@ from kakehashi.store import Database
 from tests.api.conftest import API, World, assert_error, field_names
 from tests.api.payloads import NEW_OPPORTUNITY, NEW_ORGANISATION
 
-TOO_BIG_ID = MAX_ID + 1  # 9223372036854775808
+TOO_BIG_ID = 2**63  # 9223372036854775808: past 64 bits (SQLite overflowed)
 
 OPPORTUNITY_NOT_NULL = ["type", "language", "title", "description", "sectors", "keywords", "partner_sought"]
 ORGANISATION_NOT_NULL = ["name", "kind", "description", "description_language", "sectors"]
@@ -59,6 +59,14 @@ def test_null_still_clears_an_optional_field(client: TestClient, world: World) -
 def test_ids_past_64_bits_are_a_422_on_the_api(client: TestClient, world: World, path: str) -> None:
     response = client.get(API + path, headers=world.auth("officer"))
     assert_error(response, 422, "validation_failed")
+
+
+@pytest.mark.parametrize("number", [MAX_ID + 1, 2**63 - 1])
+def test_ids_past_the_stores_integer_are_a_422(client: TestClient, world: World, number: int) -> None:
+    """PostgreSQL's ids are 32-bit: a larger one was an "integer out of range" 500 there."""
+    for path in (f"/opportunities/{number}", f"/organisations/{number}"):
+        assert_error(client.get(API + path, headers=world.auth("officer")), 422, "validation_failed")
+    assert client.get(f"{API}/organisations/{MAX_ID}").status_code == 404
 
 
 def test_an_organisation_id_past_64_bits_in_a_body_is_a_422(client: TestClient, world: World) -> None:

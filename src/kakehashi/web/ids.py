@@ -1,4 +1,4 @@
-"""Record ids in page paths: bounded like the API's, so a number past 64 bits is a 404 page, never SQL."""
+"""Record ids in page paths: bounded like the API's, so an id the store cannot hold is a 422 page, never SQL."""
 
 from __future__ import annotations
 
