@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Final
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, Response
@@ -34,6 +34,7 @@ from kakehashi.store import Database
 from kakehashi.web import error_pages
 from kakehashi.web.body_limit import BodySizeLimitMiddleware
 from kakehashi.web.i18n import load_translations
+from kakehashi.web.query_guard import no_control_characters_in_query
 from kakehashi.web.security import SecurityHeadersMiddleware
 from kakehashi.web.templating import PageTemplates
 
@@ -77,10 +78,11 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_api_docs(app)
+    guard = [Depends(no_control_characters_in_query)]
     for router in web.routers():
-        app.include_router(router, include_in_schema=False)
+        app.include_router(router, include_in_schema=False, dependencies=guard)
     for router in api.routers():
-        app.include_router(router, prefix=api.API_PREFIX)
+        app.include_router(router, prefix=api.API_PREFIX, dependencies=guard)
     return app
 
 

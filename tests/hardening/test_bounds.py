@@ -163,3 +163,20 @@ def test_nothing_of_a_refused_body_is_written(client: TestClient, world: World, 
 
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(Organisation)) == 2
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{API}/organisations?q=Sili%00cio",
+        f"{API}/opportunities?q=wafer%1b",
+        f"{API}/search?q=%00",
+        "/organisations?q=Sili%00cio",
+        "/opportunities?q=%00",
+    ],
+)
+def test_control_characters_in_a_query_are_a_422(client: TestClient, path: str) -> None:
+    """PostgreSQL refuses a NUL byte in a string: it was a 500 there."""
+    response = client.get(path)
+    assert response.status_code == 422, response.text
+    assert "q" in response.text
