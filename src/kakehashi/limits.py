@@ -42,3 +42,10 @@ NOT_NULL_MESSAGE: Final = "May not be null: leave the field out to keep its valu
 def has_control_characters(text: str, *, multi_line: bool) -> bool:
     pattern = _CONTROL_MULTI_LINE if multi_line else _CONTROL_SINGLE_LINE
     return pattern.search(text) is not None
+
+
+def single_line(text: str) -> str:
+    """A pydantic after-validator for one-line text: no control character at all."""
+    if has_control_characters(text, multi_line=False):
+        raise ValueError(CONTROL_CHARACTERS_MESSAGE)
+    return text

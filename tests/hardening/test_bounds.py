@@ -12,6 +12,7 @@ from kakehashi.limits import DESCRIPTION_MAX, MAX_ID
 from kakehashi.store import Database
 from tests.api.conftest import API, World, assert_error, field_names
 from tests.api.payloads import NEW_OPPORTUNITY, NEW_ORGANISATION
+from tests.web.conftest import csrf_token
 
 TOO_BIG_ID = 2**63  # 9223372036854775808: past 64 bits (SQLite overflowed)
 
@@ -180,3 +181,12 @@ def test_control_characters_in_a_query_are_a_422(client: TestClient, path: str) 
     response = client.get(path)
     assert response.status_code == 422, response.text
     assert "q" in response.text
+
+
+def test_a_nul_byte_in_a_sign_in_is_not_a_server_error(client: TestClient) -> None:
+    """PostgreSQL refuses a NUL byte in a query: the e-mail lookup was a 500 there."""
+    body = {"email": "a\x00b@example.org", "password": "x"}
+    assert_error(client.post(f"{API}/auth/token", json=body), 422, "validation_failed")
+    form = {"email": "a\x00b@example.org", "password": "x", "csrf_token": csrf_token(client)}
+    page = client.post("/signin", data=form, follow_redirects=False)
+    assert page.status_code in (401, 422), page.text
