@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Final
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, Response
@@ -32,7 +32,9 @@ from kakehashi.matching.service import MatchingService
 from kakehashi.matching.worker import EmbeddingWorker, notify_on_opportunity_writes
 from kakehashi.store import Database
 from kakehashi.web import error_pages
+from kakehashi.web.body_limit import BodySizeLimitMiddleware
 from kakehashi.web.i18n import load_translations
+from kakehashi.web.query_guard import no_control_characters_in_query
 from kakehashi.web.security import SecurityHeadersMiddleware
 from kakehashi.web.templating import PageTemplates
 
@@ -60,6 +62,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.state.translations = load_translations()
     app.state.templates = PageTemplates(app.state.translations)
 
+    # Added first, so innermost: its 413 page is rendered with the session and the security headers.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, respond=_error_response)
     app.add_middleware(
         SessionMiddleware,
         secret_key=resolve_secret_key(settings),
@@ -74,10 +78,11 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_api_docs(app)
+    guard = [Depends(no_control_characters_in_query)]
     for router in web.routers():
-        app.include_router(router, include_in_schema=False)
+        app.include_router(router, include_in_schema=False, dependencies=guard)
     for router in api.routers():
-        app.include_router(router, prefix=api.API_PREFIX)
+        app.include_router(router, prefix=api.API_PREFIX, dependencies=guard)
     return app
 
 
@@ -149,12 +154,16 @@ def is_api_request(request: Request) -> bool:
     return path == api.API_PREFIX or path.startswith(api.API_PREFIX + "/") or path == "/openapi.json"
 
 
+def _error_response(request: Request, error: KakehashiError) -> Response:
+    if is_api_request(request):
+        return api_errors.kakehashi_error_response(request, error)
+    return error_pages.kakehashi_error_page(request, error)
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     async def on_kakehashi_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, KakehashiError)
-        if is_api_request(request):
-            return api_errors.kakehashi_error_response(request, error)
-        return error_pages.kakehashi_error_page(request, error)
+        return _error_response(request, error)
 
     async def on_validation_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestValidationError | ValidationError)

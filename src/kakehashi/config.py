@@ -71,6 +71,11 @@ class Settings(BaseSettings):
             "(tests only). Vectors of different models are never mixed."
         ),
     )
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest request body accepted, in bytes; a larger one is refused with 413 before it is read.",
+    )
     cookie_secure: bool = Field(
         default=False, description="Mark session cookies Secure (set to true behind HTTPS)."
     )

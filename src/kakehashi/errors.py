@@ -153,3 +153,23 @@ class Infeasible(KakehashiError):
 
     code = "infeasible"
     http_status = 422
+
+
+class StaleVersion(Conflict):
+    """The record changed since the caller read it: its version moved on, and nothing was written.
+
+    The edges attach the record as it is now (``current``) so that the client can merge and try again.
+    """
+
+    code = "stale_version"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: list[FieldProblem] | None = None,
+        params: Params | None = None,
+    ) -> None:
+        super().__init__(message, problems=problems, params=params)
+        self.current: dict[str, object] | None = None
+        self.current_version: int | None = None

@@ -117,6 +117,8 @@ def _user_problems(
 
 
 def authenticate(session: Session, *, email: str, password: str) -> User:
+    if "\x00" in email:  # no account has one, and PostgreSQL refuses it in a query
+        raise AuthenticationRequired("Wrong e-mail or password.")
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     # Verify against a dummy hash when the user is unknown so that timing does not reveal accounts.
     stored = user.password_hash if user is not None else _dummy_hash()

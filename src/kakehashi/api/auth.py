@@ -6,13 +6,14 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from kakehashi.accounts.roles import Role
 from kakehashi.accounts.service import authenticate, get_user, issue_token, revoke_token, token_expiry
 from kakehashi.api.deps import AddressDep, DatabaseDep, SettingsDep, SignedInDep, ThrottleDep, TokenDep
 from kakehashi.api.openapi import errors
 from kakehashi.errors import AuthenticationRequired
+from kakehashi.limits import single_line
 
 router = APIRouter(tags=["auth"])
 
@@ -20,11 +21,15 @@ router = APIRouter(tags=["auth"])
 class TokenRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254)]
+    email: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=3, max_length=254),
+        AfterValidator(single_line),
+    ]
     password: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
-    label: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = Field(
-        default="", description="A name to recognise the token by (for example the client's name)."
-    )
+    label: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(single_line)
+    ] = Field(default="", description="A name to recognise the token by (for example the client's name).")
 
 
 class TokenOut(BaseModel):

@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kakehashi.errors import N_, FieldProblem, Gettext, KakehashiError, format_message
+from kakehashi.errors import N_, FieldProblem, Gettext, KakehashiError, StaleVersion, format_message
 from kakehashi.validation import field_name, problems_from_pydantic
 from kakehashi.web.i18n import negotiate_locale
 
@@ -119,11 +119,15 @@ def http_error_code(status_code: int) -> str:
 
 def kakehashi_error_response(request: Request, error: KakehashiError) -> JSONResponse:
     # A 401 says how to authenticate (RFC 9110): the API takes bearer tokens.
-    headers = {"WWW-Authenticate": "Bearer"} if error.http_status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if error.http_status == 401 else {}
     body = error_body(
         error.code, error.message, error.problems, params=error.params, gettext=request_gettext(request)
     )
-    return _respond(request, body, error.http_status, headers)
+    if isinstance(error, StaleVersion) and error.current is not None:
+        # The record as it is now, so that the client can merge and send again with its ETag.
+        body["current"] = error.current
+        headers["ETag"] = f'"{error.current_version}"'
+    return _respond(request, body, error.http_status, headers or None)
 
 
 def request_validation_response(

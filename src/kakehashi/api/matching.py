@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kakehashi.api.deps import ActorDep, SignedInDep
 from kakehashi.api.openapi import errors
+from kakehashi.limits import MAX_ID
 from kakehashi.matching.explain import Explanation
 from kakehashi.matching.service import MAX_SEARCH_RESULTS, MatchingService, MatchResult
 from kakehashi.matching.worker import EmbeddingWorker
@@ -20,7 +21,7 @@ from kakehashi.profiles.vocab import Country, Language, OpportunityType, Sector
 router = APIRouter(tags=["matching"])
 
 Locale = Literal["it", "ja", "en"]
-OpportunityId = Annotated[int, Path(ge=1, description="The opportunity's id.")]
+OpportunityId = Annotated[int, Path(ge=1, le=MAX_ID, description="The opportunity's id.")]
 Limit = Annotated[int, Query(ge=1, le=100, description="How many results, at most.")]
 ExplainIn = Annotated[Locale, Query(description="Language of the explanations: it, ja or en.")]
 
@@ -139,7 +140,7 @@ def opportunity_matches(
 )
 def organisation_matches(
     request: Request,
-    organisation_id: Annotated[int, Path(ge=1)],
+    organisation_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     actor: SignedInDep,
     limit: Limit = 10,
     locale: ExplainIn = "en",
@@ -198,12 +199,12 @@ def search(
     "/opportunities/{opportunity_id}/matches/{target_id}/verdict",
     summary="Shortlist or dismiss a suggested counterpart (null clears)",
     status_code=204,
-    responses=errors(401, 403, 404, 422),
+    responses=errors(401, 403, 404, 409, 422),
 )
 def judge(
     request: Request,
     opportunity_id: OpportunityId,
-    target_id: Annotated[int, Path(ge=1)],
+    target_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     body: VerdictIn,
     actor: SignedInDep,
 ) -> None:

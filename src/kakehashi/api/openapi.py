@@ -30,10 +30,15 @@ class ErrorResponse(BaseModel):
 
 
 _DESCRIPTIONS = {
+    400: "The body could not be read (not JSON, or not UTF-8).",
     401: "No, a malformed, unknown or expired token, or wrong credentials.",
     403: "Signed in, but this role or organisation may not do it.",
     404: "Does not exist, or is not visible to the caller.",
-    409: "Clashes with the current state (a duplicate, a transition not allowed from this status).",
+    409: (
+        "Clashes with the current state: a duplicate, a transition not allowed from this status, or a "
+        "stale `If-Match` / a concurrent write (`stale_version`: the body adds `current`, the record now)."
+    ),
+    413: "The request body is larger than the server accepts (`KAKEHASHI_MAX_BODY_BYTES`).",
     422: "Invalid input; `fields` names each bad field.",
     429: "Too many failed sign-ins for this e-mail or from this address; wait and try again.",
 }

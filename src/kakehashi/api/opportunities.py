@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi import APIRouter, Body, Path, Query, Request, Response
 from fastapi import status as http_status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -13,7 +13,9 @@ from kakehashi.accounts.roles import Actor
 from kakehashi.api.deps import ActorDep, DatabaseDep, SettingsDep, SignedInDep
 from kakehashi.api.openapi import errors
 from kakehashi.api.paging import OpportunityPage, PageNumber, PageSize, page_size_or_default
-from kakehashi.errors import FieldProblem, ValidationFailed
+from kakehashi.api.versions import IfMatchDep, with_current_state, with_etag
+from kakehashi.errors import FieldProblem, StaleVersion, ValidationFailed
+from kakehashi.limits import MAX_ID
 from kakehashi.matching import listing
 from kakehashi.matching.service import MatchingService
 from kakehashi.profiles import service
@@ -30,12 +32,15 @@ from kakehashi.profiles.vocab import Country, Language, OpportunityType, Sector,
 
 router = APIRouter(tags=["opportunities"])
 
-OpportunityId = Annotated[int, Path(ge=1, description="The opportunity's id.")]
+OpportunityId = Annotated[int, Path(ge=1, le=MAX_ID, description="The opportunity's id.")]
 
 
 class OpportunityCreate(OpportunityInput):
     organisation_id: int | None = Field(
-        default=None, ge=1, description="The owning organisation; defaults to the member's own organisation."
+        default=None,
+        ge=1,
+        le=MAX_ID,
+        description="The owning organisation; defaults to the member's own organisation.",
     )
 
 
@@ -81,7 +86,7 @@ def list_opportunities(
     country: Annotated[Country | None, Query(description="Country of the posting organisation.")] = None,
     language: Annotated[Language | None, Query(description="Original language.")] = None,
     status: Annotated[Status | None, Query()] = None,
-    organisation_id: Annotated[int | None, Query(ge=1)] = None,
+    organisation_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     sort: Annotated[
         listing.Sort | None, Query(description="relevance (the default with q), newest (without), deadline.")
     ] = None,
@@ -120,9 +125,11 @@ def list_opportunities(
     response_model=OpportunityView,
     responses=errors(401, 404, 422),
 )
-def get_opportunity(opportunity_id: OpportunityId, actor: ActorDep, database: DatabaseDep) -> OpportunityView:
+def get_opportunity(
+    opportunity_id: OpportunityId, actor: ActorDep, database: DatabaseDep, response: Response
+) -> OpportunityView:
     with database.session() as session:
-        return service.get_opportunity(session, actor, opportunity_id)
+        return with_etag(response, service.get_opportunity(session, actor, opportunity_id))
 
 
 @router.post(
@@ -132,12 +139,14 @@ def get_opportunity(opportunity_id: OpportunityId, actor: ActorDep, database: Da
     response_model=OpportunityView,
     responses=errors(401, 403, 404, 409, 422),
 )
-def create_opportunity(body: OpportunityCreate, actor: SignedInDep, database: DatabaseDep) -> OpportunityView:
+def create_opportunity(
+    body: OpportunityCreate, actor: SignedInDep, database: DatabaseDep, response: Response
+) -> OpportunityView:
     organisation_id = _owning_organisation(body, actor)
     data = OpportunityInput.model_validate(body.model_dump(exclude={"organisation_id"}))
     with database.session() as session:
         opp = service.create_opportunity(session, actor, organisation_id, data)
-        return opportunity_view(opp, actor)
+        return with_etag(response, opportunity_view(opp, actor))
 
 
 def _owning_organisation(body: OpportunityCreate, actor: Actor) -> int:
@@ -158,11 +167,27 @@ def _owning_organisation(body: OpportunityCreate, actor: Actor) -> int:
     responses=errors(401, 403, 404, 409, 422),
 )
 def update_opportunity(
-    opportunity_id: OpportunityId, body: OpportunityPatch, actor: SignedInDep, database: DatabaseDep
+    opportunity_id: OpportunityId,
+    body: OpportunityPatch,
+    actor: SignedInDep,
+    database: DatabaseDep,
+    expected_version: IfMatchDep,
+    response: Response,
 ) -> OpportunityView:
-    with database.session() as session:
-        opp = service.update_opportunity(session, actor, opportunity_id, body)
-        return opportunity_view(opp, actor)
+    try:
+        with database.session() as session:
+            opp = service.update_opportunity(
+                session, actor, opportunity_id, body, expected_version=expected_version
+            )
+            return with_etag(response, opportunity_view(opp, actor))
+    except StaleVersion as stale:
+        raise _current(stale, database, actor, opportunity_id) from None
+
+
+def _current(stale: StaleVersion, database: DatabaseDep, actor: Actor, opportunity_id: int) -> StaleVersion:
+    return with_current_state(
+        stale, database, lambda session: service.get_opportunity(session, actor, opportunity_id)
+    )
 
 
 @router.put(
@@ -201,12 +226,19 @@ def _transition_endpoint(action: Action) -> Callable[..., OpportunityView]:
         opportunity_id: OpportunityId,
         actor: SignedInDep,
         database: DatabaseDep,
+        expected_version: IfMatchDep,
+        response: Response,
         body: Annotated[TransitionNote | None, Body()] = None,
     ) -> OpportunityView:
         note = body.note if body is not None else None
-        with database.session() as session:
-            opp = service.transition(session, actor, opportunity_id, action, note=note)
-            return opportunity_view(opp, actor)
+        try:
+            with database.session() as session:
+                opp = service.transition(
+                    session, actor, opportunity_id, action, note=note, expected_version=expected_version
+                )
+                return with_etag(response, opportunity_view(opp, actor))
+        except StaleVersion as stale:
+            raise _current(stale, database, actor, opportunity_id) from None
 
     return move
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from kakehashi.api.deps import ActorDep, DatabaseDep, SettingsDep, SignedInDep
 from kakehashi.api.openapi import errors
 from kakehashi.api.paging import OrganisationPage, PageNumber, PageSize, page_size_or_default
+from kakehashi.api.versions import IfMatchDep, with_current_state, with_etag
+from kakehashi.errors import StaleVersion
+from kakehashi.limits import MAX_ID
 from kakehashi.matching import listing
 from kakehashi.profiles import service
 from kakehashi.profiles.schemas import OpportunityView, OrganisationInput, OrganisationPatch, OrganisationView
@@ -17,7 +20,7 @@ from kakehashi.profiles.vocab import Country, Sector
 
 router = APIRouter(prefix="/organisations", tags=["organisations"])
 
-OrganisationId = Annotated[int, Path(ge=1, description="The organisation's id.")]
+OrganisationId = Annotated[int, Path(ge=1, le=MAX_ID, description="The organisation's id.")]
 
 
 @router.get(
@@ -62,11 +65,11 @@ def list_organisations(
     responses=errors(401, 403, 409, 422),
 )
 def create_organisation(
-    body: OrganisationInput, actor: SignedInDep, database: DatabaseDep
+    body: OrganisationInput, actor: SignedInDep, database: DatabaseDep, response: Response
 ) -> OrganisationView:
     with database.session() as session:
         org = service.create_organisation(session, actor, body)
-        return organisation_view(org, actor)
+        return with_etag(response, organisation_view(org, actor))
 
 
 @router.get(
@@ -76,10 +79,10 @@ def create_organisation(
     responses=errors(401, 404, 422),
 )
 def get_organisation(
-    organisation_id: OrganisationId, actor: ActorDep, database: DatabaseDep
+    organisation_id: OrganisationId, actor: ActorDep, database: DatabaseDep, response: Response
 ) -> OrganisationView:
     with database.session() as session:
-        return service.get_organisation(session, actor, organisation_id)
+        return with_etag(response, service.get_organisation(session, actor, organisation_id))
 
 
 @router.patch(
@@ -89,11 +92,23 @@ def get_organisation(
     responses=errors(401, 403, 404, 409, 422),
 )
 def update_organisation(
-    organisation_id: OrganisationId, body: OrganisationPatch, actor: SignedInDep, database: DatabaseDep
+    organisation_id: OrganisationId,
+    body: OrganisationPatch,
+    actor: SignedInDep,
+    database: DatabaseDep,
+    expected_version: IfMatchDep,
+    response: Response,
 ) -> OrganisationView:
-    with database.session() as session:
-        org = service.update_organisation(session, actor, organisation_id, body)
-        return organisation_view(org, actor)
+    try:
+        with database.session() as session:
+            org = service.update_organisation(
+                session, actor, organisation_id, body, expected_version=expected_version
+            )
+            return with_etag(response, organisation_view(org, actor))
+    except StaleVersion as stale:
+        raise with_current_state(
+            stale, database, lambda session: service.get_organisation(session, actor, organisation_id)
+        ) from None
 
 
 @router.get(

@@ -17,7 +17,7 @@ import typer
 
 from kakehashi.errors import KakehashiError
 
-COMMAND_MODULES: tuple[str, ...] = ("db", "imports", "users", "serve", "matching", "schedule")
+COMMAND_MODULES: tuple[str, ...] = ("db", "imports", "users", "serve", "matching", "schedule", "backup")
 SOLE_MODULE: dict[str, str] = {"schedule": "schedule"}  # command name -> the only module it needs
 
 _built: dict[tuple[str, ...], typer.Typer] = {}

@@ -18,10 +18,12 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from kakehashi.accounts.roles import Actor
-from kakehashi.errors import FieldProblem, PermissionDenied, ValidationFailed
+from kakehashi.errors import Conflict, FieldProblem, PermissionDenied, ValidationFailed
 from kakehashi.matching.catalogue import to_document, unpack
 from kakehashi.matching.documents import Match, ScoreComponents
 from kakehashi.matching.engine import MatchingEngine
@@ -512,6 +514,17 @@ class MatchingService:
                 "Unknown verdict.", problems=[FieldProblem("verdict", "shortlisted or dismissed")]
             )
         owner = _owner_key(actor)
+        try:
+            self._write_feedback(actor, owner, source_id, target_id, verdict)
+        except (IntegrityError, StaleDataError):
+            # Another request of the same organisation judged the same pair at the same moment.
+            raise Conflict(
+                "This match was judged by someone else at the same moment; nothing was written. Try again."
+            ) from None
+
+    def _write_feedback(
+        self, actor: Actor, owner: str | None, source_id: int, target_id: int, verdict: Verdict | None
+    ) -> None:
         with self.database.session() as session:
             source = profiles.get_opportunity(session, actor, source_id)
             profiles.get_opportunity(session, actor, target_id)

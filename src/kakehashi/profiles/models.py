@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kakehashi.profiles.vocab import Sector
@@ -41,6 +41,10 @@ class Organisation(TimestampMixin, Base):
     # "wikipedia" for the imported real companies (their pages show the attribution); None for own entries.
     source: Mapped[str | None] = mapped_column(String(40))
     illustrative: Mapped[bool] = mapped_column(default=False)
+    # Optimistic concurrency: every UPDATE says "WHERE version = <the one read>" and bumps it.
+    version: Mapped[int] = mapped_column(server_default=text("1"))
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     sector_rows: Mapped[list[OrganisationSector]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="OrganisationSector.sector"
@@ -81,6 +85,11 @@ class Opportunity(TimestampMixin, Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     illustrative: Mapped[bool] = mapped_column(default=False)
+    # Optimistic concurrency: every UPDATE (edits and lifecycle transitions alike) says
+    # "WHERE version = <the one read>" and bumps it, so a 200 never hides a write made meanwhile.
+    version: Mapped[int] = mapped_column(server_default=text("1"))
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     sector_rows: Mapped[list[OpportunitySector]] = relationship(

@@ -4,12 +4,40 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 import ateco
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from kakehashi.errors import N_, FieldProblem, ValidationFailed
+from kakehashi.limits import (
+    CITY_MAX,
+    CODE_MAX,
+    CONTROL_CHARACTERS_MESSAGE,
+    DESCRIPTION_MAX,
+    EMPLOYEES_MAX,
+    EXTERNAL_ID_MAX,
+    INDUSTRY_MAX,
+    KEYWORD_MAX,
+    KEYWORDS_MAX,
+    MAX_ID,
+    NAME_MAX,
+    NOT_NULL_MESSAGE,
+    PARTNER_SOUGHT_MAX,
+    SEARCH_MAX,
+    SOURCE_MAX,
+    TITLE_MAX,
+    WEBSITE_MAX,
+    has_control_characters,
+)
 from kakehashi.profiles.vocab import (
     Country,
     Language,
@@ -21,9 +49,15 @@ from kakehashi.profiles.vocab import (
 )
 from kakehashi.validation import InvalidValue, problems_from_pydantic
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-Keyword = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=DESCRIPTION_MAX)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX)]
+OtherName = Annotated[str, StringConstraints(max_length=NAME_MAX)]
+ExternalId = Annotated[str, StringConstraints(max_length=EXTERNAL_ID_MAX)]
+City = Annotated[str, StringConstraints(max_length=CITY_MAX)]
+Code = Annotated[str, StringConstraints(max_length=CODE_MAX)]
+Website = Annotated[str, StringConstraints(max_length=WEBSITE_MAX)]
+Keyword = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=KEYWORD_MAX)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 TranslationProvider = Literal["organisation", "agency"]
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -33,6 +67,23 @@ _JSIC = re.compile(r"^[A-T]?\d{2,4}$")
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    # Fields whose text may span lines: line breaks and tabs are allowed there, no other control character.
+    multi_line: ClassVar[frozenset[str]] = frozenset({"description", "partner_sought"})
+    # Fields that a patch may leave out but never set to null: their column is NOT NULL.
+    not_null: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text(cls, value: Any, info: ValidationInfo) -> Any:
+        """No null where the store needs a value, no control character (a NUL byte, an escape) in text."""
+        if value is None and info.field_name in cls.not_null:
+            raise ValueError(NOT_NULL_MESSAGE)
+        multi_line = info.field_name in cls.multi_line
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and has_control_characters(t, multi_line=multi_line) for t in texts):
+            raise ValueError(CONTROL_CHARACTERS_MESSAGE)
+        return value
 
 
 def _unique_sectors(sectors: list[Sector]) -> list[Sector]:
@@ -66,23 +117,23 @@ def _check_jsic(code: str | None) -> str | None:
 
 
 class OrganisationInput(_Strict):
-    external_id: Annotated[str, StringConstraints(max_length=200)] | None = None
+    external_id: ExternalId | None = None
     name: Name
-    name_ja: Annotated[str, StringConstraints(max_length=300)] | None = None
-    name_en: Annotated[str, StringConstraints(max_length=300)] | None = None
+    name_ja: OtherName | None = None
+    name_en: OtherName | None = None
     country: Country
     kind: OrganisationKind
-    sectors: list[Sector]
-    ateco_code: str | None = None
-    jsic_code: str | None = None
+    sectors: list[Sector] = Field(max_length=len(Sector))
+    ateco_code: Code | None = None
+    jsic_code: Code | None = None
     size: OrganisationSize | None = None
-    employees: int | None = Field(default=None, ge=0)
-    city: Annotated[str, StringConstraints(max_length=200)] | None = None
-    website: str | None = None
+    employees: int | None = Field(default=None, ge=0, le=EMPLOYEES_MAX)
+    city: City | None = None
+    website: Website | None = None
     description: Text = ""
     description_language: Language
-    industry: Annotated[str, StringConstraints(max_length=200)] | None = None
-    source: Annotated[str, StringConstraints(max_length=40)] | None = None
+    industry: Annotated[str, StringConstraints(max_length=INDUSTRY_MAX)] | None = None
+    source: Annotated[str, StringConstraints(max_length=SOURCE_MAX)] | None = None
     illustrative: bool = False
 
     _sectors = field_validator("sectors")(_unique_sectors)
@@ -92,16 +143,20 @@ class OrganisationInput(_Strict):
 
 
 class OrganisationPatch(_Strict):
+    not_null: ClassVar[frozenset[str]] = frozenset(
+        {"name", "kind", "sectors", "description", "description_language"}
+    )
+
     name: Name | None = None
-    name_ja: Annotated[str, StringConstraints(max_length=300)] | None = None
-    name_en: Annotated[str, StringConstraints(max_length=300)] | None = None
+    name_ja: OtherName | None = None
+    name_en: OtherName | None = None
     kind: OrganisationKind | None = None
-    sectors: list[Sector] | None = None
-    ateco_code: str | None = None
-    jsic_code: str | None = None
+    sectors: list[Sector] | None = Field(default=None, max_length=len(Sector))
+    ateco_code: Code | None = None
+    jsic_code: Code | None = None
     size: OrganisationSize | None = None
-    city: Annotated[str, StringConstraints(max_length=200)] | None = None
-    website: str | None = None
+    city: City | None = None
+    website: Website | None = None
     description: Text | None = None
     description_language: Language | None = None
 
@@ -112,25 +167,30 @@ class OrganisationPatch(_Strict):
 
 
 class TranslationInput(_Strict):
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=300)]
-    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10)]
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=TITLE_MAX)]
+    description: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=10, max_length=DESCRIPTION_MAX)
+    ]
 
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=300)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, max_length=20000)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=TITLE_MAX)]
+Description = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=20, max_length=DESCRIPTION_MAX)
+]
+PartnerSought = Annotated[str, StringConstraints(strip_whitespace=True, max_length=PARTNER_SOUGHT_MAX)]
 
 
 class OpportunityInput(_Strict):
-    external_id: Annotated[str, StringConstraints(max_length=200)] | None = None
+    external_id: ExternalId | None = None
     type: OpportunityType
     language: Language
     title: Title
     description: Description
     translations: dict[Language, TranslationInput] = Field(default_factory=dict)
-    sectors: list[Sector]
-    keywords: list[Keyword] = Field(default_factory=list, max_length=20)
+    sectors: list[Sector] = Field(max_length=len(Sector))
+    keywords: list[Keyword] = Field(default_factory=list, max_length=KEYWORDS_MAX)
     trl: int | None = Field(default=None, ge=1, le=9)
-    partner_sought: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+    partner_sought: PartnerSought = ""
     deadline: date | None = None
     illustrative: bool = False
 
@@ -138,28 +198,32 @@ class OpportunityInput(_Strict):
 
 
 class OpportunityPatch(_Strict):
+    not_null: ClassVar[frozenset[str]] = frozenset(
+        {"type", "language", "title", "description", "translations", "sectors", "keywords", "partner_sought"}
+    )
+
     type: OpportunityType | None = None
     language: Language | None = None
     title: Title | None = None
     description: Description | None = None
     translations: dict[Language, TranslationInput] | None = None
-    sectors: list[Sector] | None = None
-    keywords: list[Keyword] | None = Field(default=None, max_length=20)
+    sectors: list[Sector] | None = Field(default=None, max_length=len(Sector))
+    keywords: list[Keyword] | None = Field(default=None, max_length=KEYWORDS_MAX)
     trl: int | None = Field(default=None, ge=1, le=9)
-    partner_sought: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+    partner_sought: PartnerSought | None = None
     deadline: date | None = None
 
     _sectors = field_validator("sectors")(lambda v: None if v is None else _unique_sectors(v))
 
 
 class OpportunityFilters(_Strict):
-    q: str | None = None
+    q: Annotated[str, StringConstraints(max_length=SEARCH_MAX)] | None = None
     type: OpportunityType | None = None
     sector: Sector | None = None
     country: Country | None = None
     language: Language | None = None
     status: Status | None = None
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
 
 
 class OrganisationSummary(BaseModel):
@@ -187,6 +251,12 @@ class OrganisationView(OrganisationSummary):
     industry: str | None
     source: str | None
     can_edit: bool = False
+    version: int = Field(description="Bumped by every write; send it back as `If-Match` to edit safely.")
+
+
+class TranslationView(BaseModel):
+    title: str
+    description: str
 
 
 class AnonymityWarning(BaseModel):
@@ -204,7 +274,7 @@ class OpportunityView(BaseModel):
     language: Language
     title: str
     description: str
-    translations: dict[Language, TranslationInput]
+    translations: dict[Language, TranslationView]
     translation_providers: dict[Language, TranslationProvider] = Field(
         default_factory=dict, description="Who gave each translation: its organisation or an agency."
     )
@@ -229,6 +299,7 @@ class OpportunityView(BaseModel):
         default_factory=list,
         description="Where the text names its own organisation (shown to the organisation and the agencies only).",
     )
+    version: int = Field(description="Bumped by every write; send it back as `If-Match` to edit safely.")
 
 
 class Page(BaseModel, Generic[T]):

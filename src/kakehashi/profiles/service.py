@@ -11,7 +11,9 @@ from datetime import date
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Select, Text, and_, cast, false, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from kakehashi.accounts.roles import Actor
 from kakehashi.errors import (
@@ -20,6 +22,7 @@ from kakehashi.errors import (
     InvalidTransition,
     NotFound,
     PermissionDenied,
+    StaleVersion,
     ValidationFailed,
 )
 from kakehashi.labels import Label
@@ -68,20 +71,55 @@ def create_organisation(session: Session, actor: Actor, data: OrganisationInput)
     org = Organisation()
     apply_organisation(org, data.model_dump(exclude={"sectors"}), data.sectors)
     session.add(org)
-    session.flush()
+    write(session)
     return org
 
 
 def update_organisation(
-    session: Session, actor: Actor, organisation_id: int, patch: OrganisationPatch
+    session: Session,
+    actor: Actor,
+    organisation_id: int,
+    patch: OrganisationPatch,
+    *,
+    expected_version: int | None = None,
 ) -> Organisation:
+    """Apply ``patch``; with ``expected_version`` (If-Match, a form's hidden field) only if still current."""
     org = _organisation(session, organisation_id)
     if not can_edit_organisation(actor, org.id):
         raise PermissionDenied("You can only edit your own organisation.")
+    require_version(org.version, expected_version)
     changes = patch.model_dump(exclude_unset=True, exclude={"sectors"})
     apply_organisation(org, changes, patch.sectors)
-    session.flush()
+    org.updated_at = utcnow()  # always an UPDATE, so the version is checked and bumped even for sectors alone
+    write(session)
     return org
+
+
+def require_version(current: int, expected: int | None) -> None:
+    if expected is not None and expected != current:
+        raise StaleVersion(
+            "The record was changed by someone else: it is at version %(current)s, not %(expected)s.",
+            params={"current": current, "expected": expected},
+        )
+
+
+def write(session: Session) -> None:
+    """Flush, turning the store's verdicts on a race into the errors the edges map to a 409.
+
+    A version that moved on between our read and our UPDATE (the WHERE found no row) is a stale write;
+    a unique value inserted by a concurrent request after our check is a duplicate.
+    """
+    try:
+        session.flush()
+    except StaleDataError:
+        raise StaleVersion(
+            "The record was changed by someone else meanwhile; nothing was written. Read it and try again."
+        ) from None
+    except IntegrityError:
+        raise Conflict(
+            "A record with the same unique value was written meanwhile; nothing was written.",
+            problems=[FieldProblem("external_id", "already used by another record")],
+        ) from None
 
 
 def apply_organisation(org: Organisation, values: dict[str, object], sectors: list[Sector] | None) -> None:
@@ -176,21 +214,28 @@ def create_opportunity(
     apply_opportunity(opp, data.model_dump(exclude={"sectors", "translations"}), data.sectors)
     set_translations(opp, data.translations)
     session.add(opp)
-    session.flush()
+    write(session)
     return opp
 
 
 def update_opportunity(
-    session: Session, actor: Actor, opportunity_id: int, patch: OpportunityPatch
+    session: Session,
+    actor: Actor,
+    opportunity_id: int,
+    patch: OpportunityPatch,
+    *,
+    expected_version: int | None = None,
 ) -> Opportunity:
     opp = _readable_opportunity(session, actor, opportunity_id)
     _require_editable(actor, opp)
+    require_version(opp.version, expected_version)
     apply_opportunity(
         opp, patch.model_dump(exclude_unset=True, exclude={"sectors", "translations"}), patch.sectors
     )
     if patch.translations is not None:
         set_translations(opp, patch.translations, provided_by=_provider(actor, opp))
-    session.flush()
+    opp.updated_at = utcnow()  # always an UPDATE: translations or sectors alone are checked and bumped too
+    write(session)
     return opp
 
 
@@ -268,9 +313,20 @@ def save_translation(
 
 
 def transition(
-    session: Session, actor: Actor, opportunity_id: int, action: Action, *, note: str | None = None
+    session: Session,
+    actor: Actor,
+    opportunity_id: int,
+    action: Action,
+    *,
+    note: str | None = None,
+    expected_version: int | None = None,
 ) -> Opportunity:
-    """Move an opportunity along its lifecycle, if the actor may and the current status allows it."""
+    """Move an opportunity along its lifecycle, if the actor may and the current status allows it.
+
+    The move is one conditional UPDATE (``WHERE id = ? AND version = ?``, the version read with the
+    status): if anyone moved or edited the opportunity in between, no row matches and nothing is written,
+    so the caller is never told "withdrawn" about an opportunity that ends up published.
+    """
     opp = _readable_opportunity(session, actor, opportunity_id)
     rule = RULES[action]
     is_owner = actor.belongs_to(opp.organisation_id)
@@ -279,17 +335,19 @@ def transition(
             "You may not do this to the opportunity: %(action)s.",
             params={"action": Label("action", action.value)},
         )
+    require_version(opp.version, expected_version)
     if Status(opp.status) not in rule.sources:
         raise InvalidTransition(
             "%(action)s is not possible for an opportunity that is %(status)s.",
             params={"action": Label("action", action.value), "status": Label("status", opp.status)},
         )
     opp.status = rule.target.value
+    opp.updated_at = utcnow()
     if rule.target == Status.PUBLISHED:
         opp.published_at = utcnow()
     if action in (Action.SEND_BACK, Action.PUBLISH):
         opp.review_note = note or None
-    session.flush()
+    write(session)
     return opp
 
 
@@ -302,7 +360,7 @@ def expire_due(session: Session, actor: Actor, *, today: date) -> int:
     ).all()
     for opp in due:
         opp.status = Status.EXPIRED.value
-    session.flush()
+    write(session)
     return len(due)
 
 

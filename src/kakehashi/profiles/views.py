@@ -66,6 +66,7 @@ def organisation_view(org: Organisation, actor: Actor) -> OrganisationView:
             "industry": org.industry,
             "source": org.source,
             "can_edit": can_edit_organisation(actor, org.id),
+            "version": org.version,
         }
     )
 
@@ -139,5 +140,6 @@ def opportunity_view(opp: Opportunity, actor: Actor) -> OpportunityView:
             "can_edit": editable,
             "can_translate": can_translate(actor, opp),
             "anonymity_warnings": [_warning(w, opp.organisation) for w in warnings],
+            "version": opp.version,
         }
     )

@@ -11,7 +11,7 @@ from typing import Any, Final
 from babel.support import Translations
 from starlette.datastructures import FormData
 
-from kakehashi.errors import N_, FieldProblem
+from kakehashi.errors import N_, FieldProblem, StaleVersion
 from kakehashi.labels import LANGUAGES
 from kakehashi.web.i18n import SUPPORTED_LOCALES
 
@@ -65,6 +65,7 @@ FIELD_LABELS: Final[Mapping[str, str]] = {
     "external_id": N_("External id"),
     "page": N_("Page"),
     "status": N_("Status"),
+    "version": N_("Version"),
 }
 
 
@@ -131,6 +132,16 @@ def split_keywords(text: str) -> list[str]:
     return [word.strip() for word in re.split(r"[,\n、，]", text) if word.strip()]
 
 
+def form_version(form: FormData) -> int | None:
+    """The version the form was read at (its hidden field); None when absent or not a number."""
+    text = _text(form, "version")
+    return int(text) if text.isdigit() and len(text) <= 18 else None
+
+
+def stale_problem(error: StaleVersion) -> list[FieldProblem]:
+    return [FieldProblem("version", error.message, params=error.params)]
+
+
 def opportunity_data(form: FormData) -> dict[str, Any]:
     """The opportunity form as the input model's fields (validation happens in the feature)."""
     data: dict[str, Any] = {name: _text(form, name) for name in OPPORTUNITY_TEXT_FIELDS}
@@ -163,6 +174,7 @@ def opportunity_form_values(view: Any) -> dict[str, Any]:
     values["keywords"] = ", ".join(view.keywords)
     values["trl"] = view.trl or ""
     values["deadline"] = view.deadline.isoformat() if view.deadline else ""
+    values["version"] = view.version
     values["translations"] = {
         language: {"title": t.title, "description": t.description}
         for language, t in view.translations.items()

@@ -15,6 +15,7 @@ from kakehashi.matching.service import MatchingService
 from kakehashi.matching.worker import EmbeddingWorker
 from kakehashi.profiles.schemas import OpportunityView
 from kakehashi.web.deps import DatabaseDep, LocaleDep, SignedInDep, TranslationsDep, set_notice
+from kakehashi.web.ids import RecordId
 from kakehashi.web.templating import render
 
 router = APIRouter()
@@ -62,8 +63,8 @@ def matches_panel(request: Request, actor: Actor, view: OpportunityView, locale:
 @router.post("/opportunities/{opportunity_id}/matches/{target_id}/{verdict}")
 def judge_match(
     request: Request,
-    opportunity_id: int,
-    target_id: int,
+    opportunity_id: RecordId,
+    target_id: RecordId,
     verdict: str,
     actor: SignedInDep,
     translations: TranslationsDep,
@@ -84,7 +85,7 @@ def judge_match(
 
 @router.get("/organisations/{organisation_id}/matches", response_class=HTMLResponse)
 def organisation_matches(
-    request: Request, organisation_id: int, actor: SignedInDep, locale: LocaleDep, database: DatabaseDep
+    request: Request, organisation_id: RecordId, actor: SignedInDep, locale: LocaleDep, database: DatabaseDep
 ) -> HTMLResponse:
     from kakehashi.profiles import service as profiles
 

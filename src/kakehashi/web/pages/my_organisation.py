@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kakehashi.errors import ValidationFailed
+from kakehashi.errors import StaleVersion, ValidationFailed
 from kakehashi.profiles import service
 from kakehashi.profiles.schemas import OpportunityInput, OrganisationPatch, validate_input
 from kakehashi.web.deps import (
@@ -17,7 +17,7 @@ from kakehashi.web.deps import (
     require_member,
     set_notice,
 )
-from kakehashi.web.forms import form_errors, opportunity_data, organisation_data
+from kakehashi.web.forms import form_errors, form_version, opportunity_data, organisation_data, stale_problem
 from kakehashi.web.pages.opportunities import opportunity_form_again
 from kakehashi.web.templating import render
 
@@ -47,18 +47,23 @@ def update_my_organisation(
     try:
         patch = validate_input(OrganisationPatch, data, what="organisation")
         with database.session() as session:
-            service.update_organisation(session, actor, actor.organisation_id, patch)
-    except ValidationFailed as invalid:
+            service.update_organisation(
+                session, actor, actor.organisation_id, patch, expected_version=form_version(form)
+            )
+    except (ValidationFailed, StaleVersion) as invalid:
         with database.session() as session:
             organisation = service.get_organisation(session, actor, actor.organisation_id)
             opportunities = service.organisation_opportunities(session, actor, actor.organisation_id)
+        stale = isinstance(invalid, StaleVersion)
+        problems = stale_problem(invalid) if isinstance(invalid, StaleVersion) else invalid.problems
         context = {
             "org": organisation,
             "opportunities": opportunities,
-            "values": data,
-            "errors": form_errors(invalid.problems, translations),
+            # After a stale write the typed text stays, at the current version (sending again replaces).
+            "values": {**data, "version": organisation.version},
+            "errors": form_errors(problems, translations),
         }
-        return render(request, "my/organisation.html", context, status_code=422)
+        return render(request, "my/organisation.html", context, status_code=409 if stale else 422)
     set_notice(request, translations.gettext("Your changes are saved."))
     return RedirectResponse("/my/organisation", status_code=303)
 

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from kakehashi.accounts.roles import Actor
-from kakehashi.errors import N_, FieldProblem, NotFound, ValidationFailed
+from kakehashi.errors import N_, FieldProblem, NotFound, StaleVersion, ValidationFailed
 from kakehashi.labels import COUNTRIES, LANGUAGES, OPPORTUNITY_TYPES, SECTORS, STATUSES
 from kakehashi.matching import listing
 from kakehashi.profiles import service
@@ -34,7 +34,15 @@ from kakehashi.web.deps import (
     get_locale,
     set_notice,
 )
-from kakehashi.web.forms import form_errors, opportunity_data, opportunity_form_values, submitted_values
+from kakehashi.web.forms import (
+    form_errors,
+    form_version,
+    opportunity_data,
+    opportunity_form_values,
+    stale_problem,
+    submitted_values,
+)
+from kakehashi.web.ids import RecordId
 from kakehashi.web.pages.language import local_path
 from kakehashi.web.pages.matching import matches_panel, matching_of
 from kakehashi.web.reading import reading_for
@@ -122,7 +130,7 @@ def _filter_choices(actor: Actor) -> dict[str, list[str]]:
 @router.get("/opportunities/{opportunity_id}", response_class=HTMLResponse)
 def opportunity_page(
     request: Request,
-    opportunity_id: int,
+    opportunity_id: RecordId,
     actor: ActorDep,
     database: DatabaseDep,
     lang: Annotated[str, Query(max_length=2)] = "",
@@ -194,7 +202,7 @@ def _actions_for(actor: Actor, view: OpportunityView) -> list[str]:
 @router.post("/opportunities/{opportunity_id}/actions/{action}")
 def opportunity_action(
     request: Request,
-    opportunity_id: int,
+    opportunity_id: RecordId,
     action: str,
     actor: SignedInDep,
     database: DatabaseDep,
@@ -213,8 +221,12 @@ def opportunity_action(
             view = service.get_opportunity(session, actor, opportunity_id)
             if view.anonymity_warnings:
                 # Before it goes to the agencies: the author sees where the text gives the organisation away.
-                return render(request, "opportunities/confirm_submit.html", {"opp": view})
-        service.transition(session, actor, opportunity_id, chosen, note=note)
+                return render(
+                    request, "opportunities/confirm_submit.html", {"opp": view, "version": form_version(form)}
+                )
+        service.transition(
+            session, actor, opportunity_id, chosen, note=note, expected_version=form_version(form)
+        )
     set_notice(request, translations.gettext(ACTION_NOTICES[chosen]))
     target = local_path(str(form.get("next") or f"/opportunities/{opportunity_id}"))
     return RedirectResponse(target, status_code=303)
@@ -222,7 +234,7 @@ def opportunity_action(
 
 @router.get("/opportunities/{opportunity_id}/edit", response_class=HTMLResponse)
 def edit_opportunity_page(
-    request: Request, opportunity_id: int, actor: SignedInDep, database: DatabaseDep
+    request: Request, opportunity_id: RecordId, actor: SignedInDep, database: DatabaseDep
 ) -> HTMLResponse:
     with database.session() as session:
         view = service.get_opportunity(session, actor, opportunity_id)
@@ -243,7 +255,7 @@ def edit_opportunity_page(
 @router.post("/opportunities/{opportunity_id}/edit")
 def edit_opportunity(
     request: Request,
-    opportunity_id: int,
+    opportunity_id: RecordId,
     actor: SignedInDep,
     database: DatabaseDep,
     form: FormDep,
@@ -253,8 +265,10 @@ def edit_opportunity(
     try:
         patch = validate_input(OpportunityPatch, data, what="opportunity")
         with database.session() as session:
-            service.update_opportunity(session, actor, opportunity_id, patch)
-    except ValidationFailed as invalid:
+            service.update_opportunity(
+                session, actor, opportunity_id, patch, expected_version=form_version(form)
+            )
+    except (ValidationFailed, StaleVersion) as invalid:
         with database.session() as session:
             view = service.get_opportunity(session, actor, opportunity_id)
         return opportunity_form_again(request, data, invalid, translations, view=view)
@@ -274,21 +288,30 @@ def _not_editable(request: Request, view: OpportunityView) -> HTMLResponse:
 def opportunity_form_again(
     request: Request,
     data: dict[str, Any],
-    invalid: ValidationFailed,
+    invalid: ValidationFailed | StaleVersion,
     translations: Translations,
     *,
     view: OpportunityView | None,
 ) -> HTMLResponse:
-    """The form once more, with what was typed and a message next to each bad field."""
+    """The form once more, with what was typed and a message next to each bad field.
+
+    After a stale write (someone saved meanwhile) the form keeps the typed text but carries the current
+    version, so that sending it again knowingly replaces the other change.
+    """
     action = f"/opportunities/{view.id}/edit" if view is not None else "/my/opportunities/new"
+    values = submitted_values(data)
+    if view is not None:
+        values["version"] = view.version
+    stale = isinstance(invalid, StaleVersion)
+    problems = stale_problem(invalid) if isinstance(invalid, StaleVersion) else invalid.problems
     return render(
         request,
         "opportunities/form.html",
         {
             "opp": view,
-            "values": submitted_values(data),
-            "errors": form_errors(invalid.problems, translations),
+            "values": values,
+            "errors": form_errors(problems, translations),
             "action": action,
         },
-        status_code=422,
+        status_code=409 if stale else 422,
     )

@@ -8,14 +8,16 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 
 from kakehashi.labels import COUNTRIES, SECTORS
+from kakehashi.limits import SEARCH_MAX
 from kakehashi.matching import listing
 from kakehashi.profiles import service
 from kakehashi.profiles.schemas import validate_input
 from kakehashi.profiles.vocab import Country, Sector
 from kakehashi.web.deps import ActorDep, DatabaseDep, SettingsDep
+from kakehashi.web.ids import RecordId
 from kakehashi.web.templating import render
 
 router = APIRouter()
@@ -58,19 +60,24 @@ def organisation_list(
 
 
 class OrganisationFilters(BaseModel):
+    q: Annotated[str, StringConstraints(max_length=SEARCH_MAX)] | None = None
     country: Country | None = None
     sector: Sector | None = None
 
 
 def _check_choices(chosen: dict[str, str]) -> None:
-    """Unknown filter values are a 422 naming the field, as on the opportunity list."""
-    values = {"country": chosen["country"] or None, "sector": chosen["sector"] or None}
+    """Unknown filter values and over-long searches are a 422 naming the field, as on the opportunity list."""
+    values = {
+        "q": chosen["q"] or None,
+        "country": chosen["country"] or None,
+        "sector": chosen["sector"] or None,
+    }
     validate_input(OrganisationFilters, values, what="search")
 
 
 @router.get("/organisations/{organisation_id}", response_class=HTMLResponse)
 def organisation_page(
-    request: Request, organisation_id: int, actor: ActorDep, database: DatabaseDep
+    request: Request, organisation_id: RecordId, actor: ActorDep, database: DatabaseDep
 ) -> HTMLResponse:
     with database.session() as session:
         organisation = service.get_organisation(session, actor, organisation_id)
