@@ -6,6 +6,8 @@ page or a CLI message. Every error names the offending field (and line, for impo
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -16,10 +18,16 @@ class FieldProblem:
     field: str
     message: str
     line: int | None = None
+    # Values of the message's ``%(name)s`` placeholders (the message itself is a gettext msgid).
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.message % dict(self.params) if self.params else self.message
 
     def describe(self) -> str:
         where = f"line {self.line}, " if self.line is not None else ""
-        return f"{where}{self.field}: {self.message}"
+        return f"{where}{self.field}: {self.text}"
 
 
 class KakehashiError(Exception):
@@ -28,9 +36,17 @@ class KakehashiError(Exception):
     code = "error"
     http_status = 400
 
-    def __init__(self, message: str, *, problems: list[FieldProblem] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: list[FieldProblem] | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        self.params: Mapping[str, object] = dict(params or {})
+        self.message = message % dict(self.params) if self.params else message
+        self.message_id = message
+        super().__init__(self.message)
         self.problems: list[FieldProblem] = list(problems or [])
 
     def __str__(self) -> str:
@@ -57,8 +73,16 @@ class AuthenticationRequired(KakehashiError):
 
 
 class TooManyAttempts(KakehashiError):
+    """Slow down: ``retry_after_s`` says when to try again (sent as ``Retry-After``)."""
+
     code = "too_many_attempts"
     http_status = 429
+
+    def __init__(
+        self, message: str, *, retry_after_s: int = 1, params: Mapping[str, object] | None = None
+    ) -> None:
+        super().__init__(message, params=params)
+        self.retry_after_s = max(1, retry_after_s)
 
 
 class PermissionDenied(KakehashiError):

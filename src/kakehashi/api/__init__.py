@@ -19,9 +19,11 @@ BASE_PATH: Final = f"{API_PREFIX}/{API_VERSION}"
 
 def routers() -> list[APIRouter]:
     """The API's routers, in the order they are mounted."""
-    from kakehashi.api import auth, matching, opportunities, organisations
+    from kakehashi.api import account, auth, matching, opportunities, organisations
+    from kakehashi.api.openapi import errors
 
-    version = APIRouter(prefix=f"/{API_VERSION}")
-    for router in (auth.router, organisations.router, opportunities.router, matching.router):
+    # Any route may answer 429 (kakehashi.api.limits), with Retry-After.
+    version = APIRouter(prefix=f"/{API_VERSION}", responses=errors(429))
+    for router in (auth.router, account.router, organisations.router, opportunities.router, matching.router):
         version.include_router(router)
     return [version]

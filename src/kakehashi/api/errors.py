@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kakehashi.errors import FieldProblem, KakehashiError
+from kakehashi.errors import FieldProblem, KakehashiError, TooManyAttempts
 
 # Where a validation error was found is not part of the field's name.
 _LOCATION_PARTS = frozenset({"body", "query", "path", "header", "cookie"})
@@ -43,7 +43,7 @@ def error_body(code: str, message: str, problems: Sequence[FieldProblem] = ()) -
             "code": code,
             "message": message,
             "fields": [
-                {"field": problem.field, "message": problem.message, "line": problem.line}
+                {"field": problem.field, "message": problem.text, "line": problem.line}
                 for problem in problems
             ],
         }
@@ -73,6 +73,8 @@ def http_error_code(status_code: int) -> str:
 def kakehashi_error_response(error: KakehashiError) -> JSONResponse:
     # A 401 says how to authenticate (RFC 9110): the API takes bearer tokens.
     headers = {"WWW-Authenticate": "Bearer"} if error.http_status == 401 else None
+    if isinstance(error, TooManyAttempts):
+        headers = {"Retry-After": str(error.retry_after_s)}
     return JSONResponse(
         error_body(error.code, error.message, error.problems), status_code=error.http_status, headers=headers
     )

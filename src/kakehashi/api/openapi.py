@@ -29,7 +29,8 @@ _DESCRIPTIONS = {
     404: "Does not exist, or is not visible to the caller.",
     409: "Clashes with the current state (a duplicate, a transition not allowed from this status).",
     422: "Invalid input; `fields` names each bad field.",
-    429: "Too many failed sign-ins for this e-mail or from this address; wait and try again.",
+    429: "Too many failed sign-ins for this e-mail or from this address, or too many requests: wait the "
+    "seconds of `Retry-After` and try again.",
 }
 
 

@@ -14,6 +14,8 @@ from sqlalchemy import ColumnElement, Select, Text, and_, cast, false, func, or_
 from sqlalchemy.orm import Session
 
 from kakehashi.accounts.roles import Actor
+from kakehashi.audit import service as audit
+from kakehashi.audit.service import AuditKind
 from kakehashi.errors import Conflict, FieldProblem, InvalidTransition, NotFound, PermissionDenied
 from kakehashi.profiles.lifecycle import (
     EDITABLE_BY_OWNER,
@@ -223,12 +225,20 @@ def transition(
         raise InvalidTransition(
             f"Cannot {action.value.replace('_', ' ')} an opportunity that is {opp.status}."
         )
+    before = opp.status
     opp.status = rule.target.value
     if rule.target == Status.PUBLISHED:
         opp.published_at = utcnow()
     if action in (Action.SEND_BACK, Action.PUBLISH):
         opp.review_note = note or None
     session.flush()
+    audit.record(
+        session,
+        AuditKind.OPPORTUNITY_TRANSITION,
+        actor_user_id=actor.user_id,
+        target=f"opportunity:{opp.id}",
+        detail={"action": action.value, "from": before, "to": opp.status},
+    )
     return opp
 
 

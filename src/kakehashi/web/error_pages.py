@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kakehashi.api.errors import http_error_code, problems_from_pydantic
-from kakehashi.errors import AuthenticationRequired, FieldProblem, KakehashiError
+from kakehashi.errors import AuthenticationRequired, FieldProblem, KakehashiError, TooManyAttempts
 from kakehashi.web.templating import render
 
 SIGN_IN_PATH = "/signin"
@@ -39,9 +39,12 @@ def kakehashi_error_page(request: Request, error: KakehashiError) -> Response:
     if isinstance(error, AuthenticationRequired) and request.method == "GET":
         # A page that needs a signed-in user sends a visitor to sign in, then back.
         return RedirectResponse(f"{SIGN_IN_PATH}?next={quote(_path_with_query(request))}", status_code=303)
-    return error_page(
+    response = error_page(
         request, status_code=error.http_status, code=error.code, detail=error.message, problems=error.problems
     )
+    if isinstance(error, TooManyAttempts):
+        response.headers["Retry-After"] = str(error.retry_after_s)
+    return response
 
 
 def validation_error_page(request: Request, error: RequestValidationError | ValidationError) -> Response:

@@ -31,6 +31,8 @@ ORGANISATION_TEXT_FIELDS: Final = (
 )
 
 FIELD_LABELS: Final[Mapping[str, str]] = {
+    "current_password": N_("Current password"),
+    "new_password": N_("New password"),
     "type": N_("Type"),
     "language": N_("Original language"),
     "title": N_("Title"),
@@ -96,6 +98,13 @@ def translate_problem_message(message: str, translations: Translations) -> str:
     return message.removeprefix("Value error, ")
 
 
+def _shown_message(problem: FieldProblem, translations: Translations) -> str:
+    if problem.params:
+        return translations.gettext(problem.message) % dict(problem.params)
+    translated = translations.gettext(problem.message) if problem.message else problem.message
+    return translate_problem_message(translated, translations)
+
+
 def field_label(field_path: str, translations: Translations) -> str:
     """``translations.en.title`` → ``Title (English)``, in the interface language."""
     parts = field_path.split(".")
@@ -132,7 +141,7 @@ def form_errors(problems: Sequence[FieldProblem], translations: Translations) ->
             ShownProblem(
                 field=problem.field,
                 label=field_label(problem.field, translations),
-                message=translate_problem_message(problem.message, translations),
+                message=_shown_message(problem, translations),
             )
             for problem in problems
         ]

@@ -19,7 +19,7 @@ def switch_language(locale: str, settings: SettingsDep, next: str = "/") -> Redi
     if locale not in SUPPORTED_LOCALES:
         raise NotFound(f"There is no interface language {locale!r}; choose one of it, ja, en.")
     response = RedirectResponse(local_path(next), status_code=303)
-    remember_locale(response, locale, secure=settings.cookie_secure)
+    remember_locale(response, locale, secure=settings.secure_cookies)
     return response
 
 
