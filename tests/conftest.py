@@ -17,6 +17,7 @@ from sqlalchemy import text
 from kakehashi.accounts import passwords
 from kakehashi.config import Settings
 from kakehashi.store import Base, Database
+from tests.mailbox import Mailbox, running_mailbox
 
 PG_URL = os.environ.get("KAKEHASHI_TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
@@ -96,3 +97,9 @@ def cli_env(empty_database: Database, tmp_path: Path) -> dict[str, str]:
         "KAKEHASHI_SECRET_KEY": "test-secret-key",
         "KAKEHASHI_EMBEDDER": "fake",
     }
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """A real SMTP server on 127.0.0.1 whose received messages the test reads."""
+    yield from running_mailbox()

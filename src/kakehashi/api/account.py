@@ -71,7 +71,7 @@ def put_password(
 @router.post(
     "/auth/password-reset",
     summary="E-mail a one-time password reset link (the answer is the same for unknown e-mails)",
-    status_code=status.HTTP_202_ACCEPTED,
+    status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     responses=errors(422),
 )
@@ -99,7 +99,7 @@ def post_reset(
         )
         mailer: MailSender = request.app.state.mailer
         background.add_task(mailer.send_quietly, mail)
-    return Response(status_code=status.HTTP_202_ACCEPTED)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post(
