@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kakehashi.accounts.models import PasswordReset, User
@@ -23,6 +23,8 @@ from kakehashi.audit import service as audit
 from kakehashi.audit.service import AuditKind
 from kakehashi.errors import AuthenticationRequired, FieldProblem, NotFound, ValidationFailed
 from kakehashi.store.base import utcnow
+
+MAX_LIVE_RESET_LINKS = 3
 
 
 def _hash(token: str) -> str:
@@ -102,8 +104,23 @@ def request_reset(
     )
     if user is None or not user.is_active:
         return None
-    token = secrets.token_urlsafe(32)
     now = utcnow()
+    live = session.scalar(
+        select(func.count())
+        .select_from(PasswordReset)
+        .where(
+            PasswordReset.user_id == user.id,
+            PasswordReset.used_at.is_(None),
+            PasswordReset.expires_at > now,
+        )
+    )
+    if (live or 0) >= MAX_LIVE_RESET_LINKS:
+        # Nobody can flood an inbox through this form: the links already sent still work.
+        return None
+    session.execute(
+        delete(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.expires_at <= now)
+    )
+    token = secrets.token_urlsafe(32)
     session.add(
         PasswordReset(
             token_hash=_hash(token),

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from kakehashi.accounts.models import User, UserSession
@@ -35,6 +35,13 @@ def _hash(session_id: str) -> str:
 def start_session(session: Session, user: User, *, limits: SessionLimits, now: datetime | None = None) -> str:
     """A new session for ``user``; returns the random id for the cookie (never stored as is)."""
     now = now or utcnow()
+    # The user's ended sessions are of no further use (the audit log keeps the sign-ins and sign-outs).
+    session.execute(
+        delete(UserSession).where(
+            UserSession.user_id == user.id,
+            or_(UserSession.revoked_at.is_not(None), UserSession.expires_at <= now),
+        )
+    )
     session_id = secrets.token_urlsafe(32)
     session.add(
         UserSession(

@@ -14,6 +14,7 @@ statement on SQLite and PostgreSQL, so concurrent failures from many processes a
 from __future__ import annotations
 
 import math
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from sqlalchemy.orm import Session
 
 from kakehashi.accounts.models import SignInAttempts
 from kakehashi.errors import TooManyAttempts
+
+_PRUNE_SHARE = 0.02  # of failures that also delete long-quiet counters
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,14 @@ class SignInThrottle:
     def failed(self, session: Session, email: str, address: str | None) -> None:
         """Count one failure for the account and the address; start their waits when due."""
         now = self._clock()
+        if random.random() < _PRUNE_SHARE:
+            # Keys sprayed by a guesser (random e-mails) must not pile up: forget the quiet ones.
+            session.execute(
+                delete(SignInAttempts).where(
+                    SignInAttempts.last_failure_at < now - self.policy.window_s,
+                    SignInAttempts.blocked_until < now,
+                )
+            )
         for key, free in self._keys(email, address):
             failures = self._count_failure(session, key, now)
             delay = self.policy.delay_after(failures, free)
