@@ -116,7 +116,9 @@ def test_serve_does_not_let_uvicorn_believe_x_forwarded_for(
         secret_key="test-secret-key",
         embedder="fake",
     )
-    Database(config.resolved_database_url()).upgrade()
+    store = Database(config.resolved_database_url())
+    store.upgrade()
+    store.dispose()
     serve._serve(config, None, None)
     # uvicorn's default trusts X-Forwarded-For from 127.0.0.1: any local client could pick its address.
     assert seen["proxy_headers"] is False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from math import ceil
 from typing import Literal
 
@@ -117,11 +117,14 @@ def _when(raw: str | None) -> datetime | None:
 
 
 def _filter(kind: str | None, user: int | None, since: str | None, until: str | None) -> AuditFilter:
+    end = _when(until)
+    if end is not None and until is not None and len(until) == 10:
+        end += timedelta(days=1)  # "until 30 November" includes that day
     return AuditFilter(
         kind=kind if kind in {k.value for k in AuditKind} else None,
         user_id=user,
         since=_when(since),
-        until=_when(until),
+        until=end,
     )
 
 
@@ -140,7 +143,7 @@ def audit_page(
     page = max(1, min(page, 1_000_000))
     with database.session() as session:
         events, total = audit.list_events(session, actor, where, page=page, page_size=AUDIT_PAGE_SIZE)
-        rows = [audit.as_dict(event) for event in events]
+        rows = [{**audit.as_dict(event), "when": event.at} for event in events]
     context = {
         "events": rows,
         "total": total,
