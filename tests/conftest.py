@@ -17,6 +17,7 @@ from sqlalchemy import text
 from kakehashi.accounts import passwords
 from kakehashi.config import Settings
 from kakehashi.store import Base, Database
+from tests.mailbox import Mailbox, running_mailbox
 
 PG_URL = os.environ.get("KAKEHASHI_TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
@@ -113,3 +114,9 @@ def embedded_demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     sync_vectors(database, get_embedder(DEFAULT_EMBEDDER))
     database.dispose()
     return settings
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """A real SMTP server on 127.0.0.1 whose received messages the test reads."""
+    yield from running_mailbox()

@@ -23,13 +23,16 @@ from starlette.middleware.sessions import SessionMiddleware
 from swagger_ui_bundle import swagger_ui_path
 
 from kakehashi import __version__, api, web
-from kakehashi.accounts.throttle import SignInThrottle
+from kakehashi.accounts.throttle import SignInThrottle, ThrottlePolicy
 from kakehashi.api import errors as api_errors
+from kakehashi.api.clients import parse_networks
+from kakehashi.api.limits import RateLimits, enforce_rate_limits
 from kakehashi.config import Settings
 from kakehashi.errors import KakehashiError
 from kakehashi.matching.embed import get_embedder
 from kakehashi.matching.service import MatchingService
 from kakehashi.matching.worker import EmbeddingWorker, notify_on_opportunity_writes
+from kakehashi.notifications.mail import MailSender
 from kakehashi.store import Database
 from kakehashi.web import error_pages
 from kakehashi.web.body_limit import BodySizeLimitMiddleware
@@ -52,10 +55,23 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         docs_url=None,  # served below from the packaged Swagger UI: no CDN, works offline
         redoc_url=None,
         lifespan=_lifespan,
+        # Every route (API and pages) passes the rate limits; static files do not.
+        dependencies=[Depends(enforce_rate_limits)],
     )
     app.state.settings = settings
     app.state.database = database if database is not None else Database(settings.resolved_database_url())
-    app.state.sign_in_throttle = SignInThrottle()
+    app.state.sign_in_throttle = SignInThrottle(
+        ThrottlePolicy(
+            free_failures_per_account=settings.sign_in_free_failures,
+            free_failures_per_address=settings.sign_in_free_failures_per_address,
+            max_delay_s=settings.sign_in_max_delay_s,
+            window_s=settings.sign_in_window_s,
+        )
+    )
+    app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
+    app.state.rate_limits = RateLimits.from_settings(settings)
+    app.state.mailer = MailSender(settings)
+    app.state.secret_key = resolve_secret_key(settings)
     app.state.matching = MatchingService(app.state.database, get_embedder(settings.embedder))
     app.state.embedding_worker = _indexing_worker(settings, app.state.matching)
     notify_on_opportunity_writes(app.state.database, app.state.embedding_worker.notify)
@@ -66,13 +82,15 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, respond=_error_response)
     app.add_middleware(
         SessionMiddleware,
-        secret_key=resolve_secret_key(settings),
+        secret_key=app.state.secret_key,
         session_cookie=SESSION_COOKIE,
         max_age=settings.session_max_age_s,
         same_site="lax",
-        https_only=settings.cookie_secure,
+        https_only=settings.secure_cookies,
     )
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(
+        SecurityHeadersMiddleware, hsts_max_age_s=settings.hsts_max_age_s if settings.https else None
+    )
     _install_error_handlers(app)
 
     app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_path)), name="swagger")

@@ -57,7 +57,14 @@ class Settings(BaseSettings):
         description="Interface language when neither the user nor the browser asks for one of it, ja, en.",
     )
     session_max_age_s: int = Field(
-        default=14 * 24 * 3600, ge=60, description="Lifetime of a sign-in session cookie, in seconds."
+        default=7 * 24 * 3600,
+        ge=60,
+        description="Absolute lifetime of a sign-in session, in seconds: then the user signs in again.",
+    )
+    session_idle_timeout_s: int = Field(
+        default=12 * 3600,
+        ge=60,
+        description="A sign-in session ends after this many seconds without a request.",
     )
     api_token_max_age_s: int = Field(
         default=30 * 24 * 3600, ge=60, description="Lifetime of an API token, in seconds."
@@ -79,6 +86,81 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(
         default=False, description="Mark session cookies Secure (set to true behind HTTPS)."
     )
+    https: bool = Field(
+        default=False,
+        description=(
+            "The platform is served over HTTPS (directly or behind a proxy): cookies are marked Secure and "
+            "every response carries Strict-Transport-Security. Off for the local demo on http://127.0.0.1."
+        ),
+    )
+    hsts_max_age_s: int = Field(
+        default=365 * 24 * 3600,
+        ge=0,
+        description="The max-age of Strict-Transport-Security when `https` is on.",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description=(
+            "Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For is believed "
+            "(for example `127.0.0.1,10.0.0.0/8`). Empty: the header is ignored and the peer address counts."
+        ),
+    )
+    sign_in_free_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins for one account before each further try must wait."
+    )
+    sign_in_free_failures_per_address: int = Field(
+        default=20,
+        ge=1,
+        description="Failed sign-ins from one address (any account) before each further try must wait.",
+    )
+    sign_in_max_delay_s: int = Field(
+        default=60,
+        ge=1,
+        description="Longest wait imposed after failed sign-ins (the wait doubles from 1 s up to this).",
+    )
+    sign_in_window_s: int = Field(
+        default=900, ge=60, description="Failed sign-ins are forgotten after this many seconds without one."
+    )
+    api_rate_per_minute: int = Field(
+        default=600, ge=0, description="Requests per minute per API client (token or address); 0: no limit."
+    )
+    api_burst: int = Field(default=120, ge=1, description="Requests an API client may send at once.")
+    search_rate_per_minute: int = Field(
+        default=20,
+        ge=0,
+        description="Text searches per minute per client (API and pages), the costly requests; 0: no limit.",
+    )
+    search_burst: int = Field(default=20, ge=1, description="Text searches a client may send at once.")
+    password_reset_max_age_s: int = Field(
+        default=3600, ge=60, description="How long an e-mailed password reset link works, in seconds."
+    )
+    public_url: str | None = Field(
+        default=None,
+        description=(
+            "The address users reach the platform at, for links in e-mails (for example "
+            "`https://kakehashi.example.org`). Empty: `http://<host>:<port>`."
+        ),
+    )
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server that sends e-mail. Empty: e-mails are written to the server log instead.",
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_username: str | None = Field(default=None, description="SMTP user name, if the server wants one.")
+    smtp_password: str | None = Field(default=None, description="SMTP password, if the server wants one.")
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")
+    smtp_from: str = Field(
+        default="kakehashi@localhost", description="Sender address of the e-mails the platform sends."
+    )
+    smtp_timeout_s: float = Field(default=10.0, gt=0, description="Timeout of one SMTP conversation.")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.https or self.cookie_secure
+
+    def base_url(self) -> str:
+        """Where users reach the platform (links in e-mails never come from a request's Host header)."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def resolved_database_url(self) -> str:
         """The store URL, defaulting to the SQLite file inside ``data_dir``."""

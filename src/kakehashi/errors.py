@@ -128,8 +128,14 @@ class AuthenticationRequired(KakehashiError):
 
 
 class TooManyAttempts(KakehashiError):
+    """Slow down: ``retry_after_s`` says when to try again (sent as ``Retry-After``)."""
+
     code = "too_many_attempts"
     http_status = 429
+
+    def __init__(self, message: str, *, retry_after_s: int = 1, params: Params | None = None) -> None:
+        super().__init__(message, params=params)
+        self.retry_after_s = max(1, retry_after_s)
 
 
 class PermissionDenied(KakehashiError):

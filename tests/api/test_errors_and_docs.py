@@ -64,9 +64,10 @@ def test_every_operation_is_documented(client: TestClient) -> None:
         if path.startswith(API)
         for method, op in ops.items()
     ]
-    assert len(operations) == 24
+    assert len(operations) == 30
     assert {tag for _, _, op in operations for tag in op["tags"]} == {
         "auth",
+        "accounts",
         "organisations",
         "opportunities",
         "matching",

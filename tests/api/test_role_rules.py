@@ -45,7 +45,15 @@ WRITES: list[tuple[str, str, Any]] = [
 ]
 WRITE_IDS = [f"{method} {path}" for method, path, _ in WRITES]
 # Endpoints that write only the caller's own things, so that nothing of B can be reached through them.
-OWN_WRITES = {("POST", "/auth/token"), ("DELETE", "/auth/token")}
+OWN_WRITES = {
+    ("POST", "/auth/token"),
+    ("DELETE", "/auth/token"),
+    ("PUT", "/me/password"),
+    ("POST", "/auth/password-reset"),
+    ("POST", "/auth/password-reset/confirm"),
+}
+# Administrators only (tests/api/test_accounts_admin.py checks members, officers and visitors are refused).
+ADMIN_WRITES = {("PATCH", "/users/{user_id}")}
 
 
 def _fill(template: Any, world: World) -> Any:
@@ -90,7 +98,7 @@ def test_the_table_covers_every_write_endpoint(client: TestClient) -> None:
         for method, path, _ in WRITES
         if "{b_in_review}" not in path and "{b_published}" not in path
     }
-    assert routes - OWN_WRITES == generic
+    assert routes - OWN_WRITES - ADMIN_WRITES == generic
 
 
 @pytest.mark.parametrize(("method", "path", "body"), WRITES, ids=WRITE_IDS)

@@ -57,41 +57,24 @@ def test_bad_csv_is_rejected_with_line_and_field(cli_env: dict[str, str], tmp_pa
 
 
 def test_users_create_validates_and_creates(cli_env: dict[str, str]) -> None:
+    base = [
+        "users",
+        "create",
+        "--name",
+        "Officer",
+        "--role",
+        "officer",
+        "--agency",
+        "ICE",
+        "--password-stdin",
+    ]
     bad = runner.invoke(
-        app,
-        [
-            "users",
-            "create",
-            "--email",
-            "not-an-email",
-            "--name",
-            "X",
-            "--role",
-            "admin",
-            "--password",
-            "longenough",
-        ],
-        env=cli_env,
+        app, [*base, "--email", "not-an-email"], input="a fine long passphrase\n", env=cli_env
     )
     assert bad.exit_code != 0
     assert "email" in str(bad.exception) + bad.output
     good = runner.invoke(
-        app,
-        [
-            "users",
-            "create",
-            "--email",
-            "o@ice.example",
-            "--name",
-            "Officer",
-            "--role",
-            "officer",
-            "--agency",
-            "ICE",
-            "--password",
-            "longenough",
-        ],
-        env=cli_env,
+        app, [*base, "--email", "o@ice.example"], input="a fine long passphrase\n", env=cli_env
     )
     assert good.exit_code == 0, good.output
     listed = runner.invoke(app, ["users", "list"], env=cli_env)

@@ -8,12 +8,14 @@ import secrets
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from kakehashi.accounts.models import Agency, ApiToken, User
-from kakehashi.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from kakehashi.accounts.passwords import hash_password, password_problems, verify_password
 from kakehashi.accounts.roles import Actor, Role
+from kakehashi.audit import service as audit
+from kakehashi.audit.service import AuditKind
 from kakehashi.errors import (
     AuthenticationRequired,
     Conflict,
@@ -87,6 +89,13 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    audit.record(
+        session,
+        AuditKind.USER_CREATED,
+        actor_user_id=actor.user_id,
+        target=f"user:{user.id}",
+        detail={"email": user.email, "role": user.role},
+    )
     return user
 
 
@@ -101,10 +110,7 @@ def _user_problems(
     problems = []
     if not _EMAIL.match(email):
         problems.append(FieldProblem("email", "is not an e-mail address"))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(
-            FieldProblem("password", "must have at least %(n)s characters", params={"n": MIN_PASSWORD_LENGTH})
-        )
+    problems.extend(password_problems(password, email=email, display_name=display_name))
     if not display_name.strip():
         problems.append(FieldProblem("display_name", "must not be empty"))
     if role == Role.VISITOR:
@@ -164,6 +170,14 @@ def issue_token(session: Session, user: User, *, max_age_s: int, label: str = ""
         )
     )
     session.flush()
+    audit.record(
+        session,
+        AuditKind.TOKEN_ISSUED,
+        actor_user_id=user.id,
+        actor_email=user.email,
+        target=f"user:{user.id}",
+        detail={"label": label},
+    )
     return token
 
 
@@ -183,4 +197,19 @@ def token_expiry(session: Session, token: str) -> datetime | None:
 def revoke_token(session: Session, token: str) -> None:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
     if row is not None:
+        audit.record(
+            session,
+            AuditKind.TOKEN_REVOKED,
+            actor_user_id=row.user_id,
+            target=f"user:{row.user_id}",
+            detail={"label": row.label},
+        )
         session.delete(row)
+
+
+def revoke_all_tokens(session: Session, user_id: int, *, keep: str | None = None) -> None:
+    """Revoke every API token of a user (but ``keep``, the token of the request that asked)."""
+    query = delete(ApiToken).where(ApiToken.user_id == user_id)
+    if keep is not None:
+        query = query.where(ApiToken.token_hash != _token_hash(keep))
+    session.execute(query)

@@ -7,9 +7,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Response, status
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from sqlalchemy.orm import Session
 
+from kakehashi.accounts.models import User
 from kakehashi.accounts.roles import Role
-from kakehashi.accounts.service import authenticate, get_user, issue_token, revoke_token, token_expiry
+from kakehashi.accounts.service import get_user, issue_token, revoke_token, token_expiry
+from kakehashi.accounts.signin import sign_in
 from kakehashi.api.deps import AddressDep, DatabaseDep, SettingsDep, SignedInDep, ThrottleDep, TokenDep
 from kakehashi.api.openapi import errors
 from kakehashi.errors import AuthenticationRequired
@@ -62,16 +65,19 @@ def create_token(
     throttle: ThrottleDep,
     address: AddressDep,
 ) -> TokenOut:
-    throttle.check(body.email, address)
-    try:
-        with database.session() as session:
-            user = authenticate(session, email=body.email, password=body.password)
-            token = issue_token(session, user, max_age_s=settings.api_token_max_age_s, label=body.label)
-            expires_at = token_expiry(session, token)
-    except AuthenticationRequired:
-        throttle.failed(body.email, address)
-        raise
-    throttle.succeeded(body.email)
+    def issue(session: Session, user: User) -> tuple[str, datetime | None]:
+        token = issue_token(session, user, max_age_s=settings.api_token_max_age_s, label=body.label)
+        return token, token_expiry(session, token)
+
+    token, expires_at = sign_in(
+        database,
+        throttle,
+        email=body.email,
+        password=body.password,
+        address=address,
+        then=issue,
+        channel="api",
+    )
     assert expires_at is not None
     return TokenOut(token=token, expires_at=expires_at)
 

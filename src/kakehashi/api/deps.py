@@ -14,6 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from kakehashi.accounts.roles import VISITOR, Actor
 from kakehashi.accounts.service import actor_for_token
 from kakehashi.accounts.throttle import SignInThrottle
+from kakehashi.api.clients import client_address
 from kakehashi.config import Settings
 from kakehashi.errors import AuthenticationRequired
 from kakehashi.store import Database
@@ -43,10 +44,6 @@ def get_sign_in_throttle(request: Request) -> SignInThrottle:
     throttle = request.app.state.sign_in_throttle
     assert isinstance(throttle, SignInThrottle)
     return throttle
-
-
-def client_address(request: Request) -> str | None:
-    return request.client.host if request.client else None
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

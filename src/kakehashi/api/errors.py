@@ -22,7 +22,15 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kakehashi.errors import N_, FieldProblem, Gettext, KakehashiError, StaleVersion, format_message
+from kakehashi.errors import (
+    N_,
+    FieldProblem,
+    Gettext,
+    KakehashiError,
+    StaleVersion,
+    TooManyAttempts,
+    format_message,
+)
 from kakehashi.validation import field_name, problems_from_pydantic
 from kakehashi.web.i18n import negotiate_locale
 
@@ -127,6 +135,8 @@ def kakehashi_error_response(request: Request, error: KakehashiError) -> JSONRes
         # The record as it is now, so that the client can merge and send again with its ETag.
         body["current"] = error.current
         headers["ETag"] = f'"{error.current_version}"'
+    if isinstance(error, TooManyAttempts):
+        headers["Retry-After"] = str(error.retry_after_s)
     return _respond(request, body, error.http_status, headers or None)
 
 

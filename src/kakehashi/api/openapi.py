@@ -40,7 +40,8 @@ _DESCRIPTIONS = {
     ),
     413: "The request body is larger than the server accepts (`KAKEHASHI_MAX_BODY_BYTES`).",
     422: "Invalid input; `fields` names each bad field.",
-    429: "Too many failed sign-ins for this e-mail or from this address; wait and try again.",
+    429: "Too many failed sign-ins for this e-mail or from this address, or too many requests: wait the "
+    "seconds of `Retry-After` and try again.",
 }
 
 

@@ -17,7 +17,16 @@ import typer
 
 from kakehashi.errors import KakehashiError
 
-COMMAND_MODULES: tuple[str, ...] = ("db", "imports", "users", "serve", "matching", "schedule", "backup")
+COMMAND_MODULES: tuple[str, ...] = (
+    "db",
+    "imports",
+    "users",
+    "audit",
+    "serve",
+    "matching",
+    "schedule",
+    "backup",
+)
 SOLE_MODULE: dict[str, str] = {"schedule": "schedule"}  # command name -> the only module it needs
 
 _built: dict[tuple[str, ...], typer.Typer] = {}

@@ -30,7 +30,16 @@ def _serve(config: Settings, host: str | None, port: int | None, workers: int | 
         return
     with open_database(config) as database:
         app = create_app(config, database=database)
-        uvicorn.run(app, host=host or config.host, port=port or config.port, log_level="info")
+        # uvicorn's own X-Forwarded-For handling (on by default, trusting 127.0.0.1) is off: a local client
+        # could otherwise claim any address. The app reads the header itself, from trusted proxies only.
+        uvicorn.run(
+            app,
+            host=host or config.host,
+            port=port or config.port,
+            log_level="info",
+            proxy_headers=False,
+            server_header=False,
+        )
 
 
 def serve(

@@ -24,7 +24,7 @@ DATA = Path(__file__).parent / "data"
 COMPANIES_CSV = DATA / "companies-wikipedia" / "companies_it_jp.csv"
 ORGANISATIONS = DATA / "organisations.jsonl"
 OPPORTUNITIES = DATA / "opportunities.jsonl"
-DEMO_PASSWORD = "kakehashi-demo"
+DEMO_PASSWORD = "ponte-italia-giappone"
 
 
 @dataclass(frozen=True, slots=True)

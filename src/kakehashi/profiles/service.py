@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from kakehashi.accounts.roles import Actor
+from kakehashi.audit import service as audit
+from kakehashi.audit.service import AuditKind
 from kakehashi.errors import (
     Conflict,
     FieldProblem,
@@ -341,6 +343,7 @@ def transition(
             "%(action)s is not possible for an opportunity that is %(status)s.",
             params={"action": Label("action", action.value), "status": Label("status", opp.status)},
         )
+    before = opp.status
     opp.status = rule.target.value
     opp.updated_at = utcnow()
     if rule.target == Status.PUBLISHED:
@@ -348,6 +351,13 @@ def transition(
     if action in (Action.SEND_BACK, Action.PUBLISH):
         opp.review_note = note or None
     write(session)
+    audit.record(
+        session,
+        AuditKind.OPPORTUNITY_TRANSITION,
+        actor_user_id=actor.user_id,
+        target=f"opportunity:{opp.id}",
+        detail={"action": action.value, "from": before, "to": opp.status},
+    )
     return opp
 
 

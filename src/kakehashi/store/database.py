@@ -83,5 +83,6 @@ class Database:
 def import_all_models() -> None:
     """Import every feature's models so that ``Base.metadata`` knows all tables."""
     import kakehashi.accounts.models
+    import kakehashi.audit.models
     import kakehashi.matching.tables
     import kakehashi.profiles.models  # noqa: F401

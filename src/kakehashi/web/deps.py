@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import unquote
 
 from babel.support import Translations
@@ -11,10 +11,12 @@ from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
 from kakehashi.accounts.roles import VISITOR, Actor, Role
-from kakehashi.accounts.service import actor_for, get_user
+from kakehashi.accounts.service import actor_for
+from kakehashi.accounts.sessions import SessionLimits, user_of_session
 from kakehashi.config import Settings
 from kakehashi.errors import AuthenticationRequired, PermissionDenied
 from kakehashi.store import Database
+from kakehashi.web.csrf import SESSION_ID_KEY
 from kakehashi.web.i18n import (
     DEFAULT_ZONE_OF_LOCALE,
     LOCALE_COOKIE,
@@ -25,7 +27,6 @@ from kakehashi.web.i18n import (
     valid_zone,
 )
 
-_SESSION_USER_KEY = "user"
 _NOTICE_KEY = "notice"
 
 
@@ -71,57 +72,77 @@ async def get_form(request: Request) -> FormData:
 
 @dataclass(frozen=True, slots=True)
 class SessionUser:
-    """What the session remembers of whoever signed in: enough to show the sign-in state."""
+    """Whoever signed in, as read from the store for this request: enough to show the sign-in state."""
 
     user_id: int
     display_name: str
     role: str
     organisation_id: int | None
 
-    def to_session(self) -> dict[str, Any]:
-        return {
-            "id": self.user_id,
-            "name": self.display_name,
-            "role": self.role,
-            "organisation_id": self.organisation_id,
-        }
+
+@dataclass(frozen=True, slots=True)
+class _SignedIn:
+    shown: SessionUser
+    actor: Actor
+
+
+_RESOLVED = "kakehashi.signed_in"
+
+
+def session_limits(settings: Settings) -> SessionLimits:
+    return SessionLimits(idle_s=settings.session_idle_timeout_s, absolute_s=settings.session_max_age_s)
+
+
+def _signed_in(request: Request) -> _SignedIn | None:
+    """The live server-side session of this request's cookie (looked up once per request)."""
+    if _RESOLVED in request.scope:
+        resolved: _SignedIn | None = request.scope[_RESOLVED]
+        return resolved
+    resolved = None
+    session_id = request.session.get(SESSION_ID_KEY)
+    if isinstance(session_id, str) and session_id:
+        with get_database(request).session() as session:
+            user = user_of_session(session, session_id, limits=session_limits(get_settings(request)))
+            if user is not None:
+                shown = SessionUser(
+                    user_id=user.id,
+                    display_name=user.display_name,
+                    role=user.role,
+                    organisation_id=user.organisation_id,
+                )
+                resolved = _SignedIn(shown=shown, actor=actor_for(user))
+        if resolved is None:
+            # Signed out elsewhere, timed out, or deactivated: this browser is a visitor again.
+            request.session.clear()
+    request.scope[_RESOLVED] = resolved
+    return resolved
 
 
 def session_user(request: Request) -> SessionUser | None:
-    """Whoever signed in with this session, or None for a visitor (a malformed value counts as none)."""
-    raw = request.session.get(_SESSION_USER_KEY)
-    if not isinstance(raw, dict):
-        return None
-    user_id, name, role = raw.get("id"), raw.get("name"), raw.get("role")
-    organisation_id = raw.get("organisation_id")
-    if not isinstance(user_id, int) or not isinstance(name, str) or not isinstance(role, str):
-        return None
-    return SessionUser(
-        user_id=user_id,
-        display_name=name,
-        role=role,
-        organisation_id=organisation_id if isinstance(organisation_id, int) else None,
-    )
+    """Whoever signed in with this session, or None for a visitor."""
+    signed_in = _signed_in(request)
+    return signed_in.shown if signed_in is not None else None
 
 
-def remember_session_user(request: Request, user: SessionUser | None) -> None:
-    """Start (or, with None, end) a signed-in session; the old session's contents are dropped."""
+def begin_browser_session(request: Request, session_id: str) -> None:
+    """After sign-in: the cookie gets the new session's id; nothing from before carries over."""
     request.session.clear()
-    if user is not None:
-        request.session[_SESSION_USER_KEY] = user.to_session()
+    request.session[SESSION_ID_KEY] = session_id
+    request.scope.pop(_RESOLVED, None)
+
+
+def end_browser_session(request: Request) -> str | None:
+    """Forget this browser's session; returns its id so that the caller revokes it in the store."""
+    session_id = request.session.get(SESSION_ID_KEY)
+    request.session.clear()
+    request.scope.pop(_RESOLVED, None)
+    return session_id if isinstance(session_id, str) and session_id else None
 
 
 def get_actor(request: Request) -> Actor:
     """Who is acting, read fresh from the store (a role change or a deactivation applies at once)."""
-    remembered = session_user(request)
-    if remembered is None:
-        return VISITOR
-    with get_database(request).session() as session:
-        user = get_user(session, remembered.user_id)
-        if user is None:
-            remember_session_user(request, None)
-            return VISITOR
-        return actor_for(user)
+    signed_in = _signed_in(request)
+    return signed_in.actor if signed_in is not None else VISITOR
 
 
 def require_signed_in(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
@@ -140,6 +161,12 @@ def require_member(actor: Annotated[Actor, Depends(require_signed_in)]) -> Actor
 def require_staff(actor: Annotated[Actor, Depends(require_signed_in)]) -> Actor:
     if not actor.is_staff:
         raise PermissionDenied("This page is for agency officers.")
+    return actor
+
+
+def require_admin(actor: Annotated[Actor, Depends(require_signed_in)]) -> Actor:
+    if actor.role != Role.ADMIN:
+        raise PermissionDenied("This page is for administrators.")
     return actor
 
 
@@ -163,3 +190,4 @@ ActorDep = Annotated[Actor, Depends(get_actor)]
 SignedInDep = Annotated[Actor, Depends(require_signed_in)]
 MemberDep = Annotated[Actor, Depends(require_member)]
 StaffDep = Annotated[Actor, Depends(require_staff)]
+AdminDep = Annotated[Actor, Depends(require_admin)]

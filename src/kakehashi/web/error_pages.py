@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kakehashi.api.errors import http_error_code
-from kakehashi.errors import AuthenticationRequired, FieldProblem, KakehashiError
+from kakehashi.errors import AuthenticationRequired, FieldProblem, KakehashiError, TooManyAttempts
 from kakehashi.validation import problems_from_pydantic
 from kakehashi.web.deps import get_translations
 from kakehashi.web.forms import form_errors
@@ -46,13 +46,16 @@ def kakehashi_error_page(request: Request, error: KakehashiError) -> Response:
     if isinstance(error, AuthenticationRequired) and request.method == "GET":
         # A page that needs a signed-in user sends a visitor to sign in, then back.
         return RedirectResponse(f"{SIGN_IN_PATH}?next={quote(_path_with_query(request))}", status_code=303)
-    return error_page(
+    response = error_page(
         request,
         status_code=error.http_status,
         code=error.code,
         detail=error.localised(get_translations(request).gettext),
         problems=error.problems,
     )
+    if isinstance(error, TooManyAttempts):
+        response.headers["Retry-After"] = str(error.retry_after_s)
+    return response
 
 
 def validation_error_page(request: Request, error: RequestValidationError | ValidationError) -> Response:

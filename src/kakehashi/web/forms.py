@@ -31,6 +31,8 @@ ORGANISATION_TEXT_FIELDS: Final = (
 )
 
 FIELD_LABELS: Final[Mapping[str, str]] = {
+    "current_password": N_("Current password"),
+    "new_password": N_("New password"),
     "type": N_("Type"),
     "language": N_("Original language"),
     "title": N_("Title"),

@@ -30,8 +30,12 @@ _COMMON_HEADERS: Final = (
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    """``hsts_max_age_s`` (None: no HSTS) is set when the platform is served over HTTPS: a browser that
+    has seen it then refuses plain HTTP to this host, so a cookie can never travel unencrypted."""
+
+    def __init__(self, app: ASGIApp, *, hsts_max_age_s: int | None = None) -> None:
         self.app = app
+        self.hsts = f"max-age={hsts_max_age_s}; includeSubDomains" if hsts_max_age_s is not None else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -45,6 +49,8 @@ class SecurityHeadersMiddleware:
                 for name, value in _COMMON_HEADERS:
                     headers.setdefault(name, value)
                 headers.setdefault("content-security-policy", _DOCS_POLICY if is_docs else _PAGE_POLICY)
+                if self.hsts is not None:
+                    headers.setdefault("strict-transport-security", self.hsts)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from kakehashi.web.pages import (
+    account,
+    admin,
     auth,
     home,
     language,
@@ -24,4 +26,6 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     organisations.router,
     my_organisation.router,
     review.router,
+    account.router,
+    admin.router,
 )

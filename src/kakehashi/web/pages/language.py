@@ -22,7 +22,7 @@ def switch_language(locale: str, settings: SettingsDep, next: str = "/") -> Redi
             params={"locale": repr(locale)},
         )
     response = RedirectResponse(local_path(next), status_code=303)
-    remember_locale(response, locale, secure=settings.cookie_secure)
+    remember_locale(response, locale, secure=settings.secure_cookies)
     return response
 
 

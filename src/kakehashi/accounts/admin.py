@@ -1,0 +1,137 @@
+"""What an administrator does to accounts: list them, change a role, deactivate and reactivate.
+
+Deactivation ends the user's sessions and API tokens at once. An administrator cannot demote or
+deactivate the last active administrator, so the installation always keeps one.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kakehashi.accounts.models import Agency, User
+from kakehashi.accounts.roles import Actor, Role
+from kakehashi.accounts.service import AGENCIES, ensure_agencies, revoke_all_tokens
+from kakehashi.accounts.sessions import end_all_sessions
+from kakehashi.audit import service as audit
+from kakehashi.audit.service import AuditKind
+from kakehashi.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
+
+
+def _require_admin(actor: Actor) -> None:
+    if actor.role != Role.ADMIN:
+        raise PermissionDenied("Only an administrator can manage users.")
+
+
+def _user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("User %(id)s does not exist.", params={"id": user_id})
+    return user
+
+
+def user_for_admin(session: Session, actor: Actor, user_id: int) -> User:
+    _require_admin(actor)
+    return _user(session, user_id)
+
+
+def user_by_email(session: Session, email: str) -> User:
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise NotFound("No user has the e-mail %(email)s.", params={"email": email})
+    return user
+
+
+def list_users(session: Session, actor: Actor) -> list[User]:
+    _require_admin(actor)
+    return list(session.scalars(select(User).order_by(User.id)))
+
+
+def _other_active_admins(session: Session, user_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.role == Role.ADMIN.value, User.is_active.is_(True), User.id != user_id)
+        )
+        or 0
+    )
+
+
+def _keep_one_admin(session: Session, user: User) -> None:
+    if user.role == Role.ADMIN.value and user.is_active and _other_active_admins(session, user.id) == 0:
+        raise Conflict("The last active administrator cannot be demoted or deactivated.")
+
+
+def set_role(
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    *,
+    role: Role,
+    organisation_id: int | None = None,
+    agency_code: str | None = None,
+) -> User:
+    """Give a user another role (a member needs an organisation, an officer ICE or JETRO)."""
+    _require_admin(actor)
+    user = _user(session, user_id)
+    if role == Role.VISITOR:
+        raise ValidationFailed(
+            "The role is not valid.", problems=[FieldProblem("role", "Visitors have no account.")]
+        )
+    if role == Role.MEMBER and organisation_id is None and user.organisation_id is None:
+        raise ValidationFailed(
+            "The role is not valid.",
+            problems=[FieldProblem("organisation", "A member belongs to an organisation.")],
+        )
+    agency_id = None
+    if role == Role.OFFICER:
+        code = (agency_code or (user.agency.code if user.agency else "")).upper()
+        if code not in {known for known, _, _ in AGENCIES}:
+            raise ValidationFailed(
+                "The role is not valid.",
+                problems=[FieldProblem("agency", "An officer belongs to ICE or JETRO.")],
+            )
+        ensure_agencies(session)
+        agency_id = session.scalar(select(Agency.id).where(Agency.code == code))
+    if role != Role.ADMIN:
+        _keep_one_admin(session, user)
+    before = user.role
+    user.role = role.value
+    user.agency_id = agency_id
+    if role == Role.MEMBER:
+        user.organisation_id = organisation_id if organisation_id is not None else user.organisation_id
+    else:
+        user.organisation_id = None
+    session.flush()
+    session.expire(user, ["agency"])
+    audit.record(
+        session,
+        AuditKind.ROLE_CHANGED,
+        actor_user_id=actor.user_id,
+        target=f"user:{user.id}",
+        detail={"from": before, "to": user.role, "organisation_id": user.organisation_id},
+    )
+    return user
+
+
+def set_active(session: Session, actor: Actor, user_id: int, *, active: bool) -> User:
+    """Deactivate (ending every session and token) or reactivate a user."""
+    _require_admin(actor)
+    user = _user(session, user_id)
+    if user.is_active == active:
+        return user
+    if not active:
+        _keep_one_admin(session, user)
+        end_all_sessions(session, user.id)
+        revoke_all_tokens(session, user.id)
+    user.is_active = active
+    session.flush()
+    audit.record(
+        session,
+        AuditKind.USER_ACTIVATED if active else AuditKind.USER_DEACTIVATED,
+        actor_user_id=actor.user_id,
+        target=f"user:{user.id}",
+        detail={"email": user.email},
+    )
+    return user

@@ -1,0 +1,178 @@
+"""Administrators' pages: users (role, deactivation) and the audit log (filters, pages, export)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from math import ceil
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
+
+from kakehashi.accounts import admin
+from kakehashi.accounts.roles import Role
+from kakehashi.audit import service as audit
+from kakehashi.audit.service import AuditFilter, AuditKind
+from kakehashi.errors import FieldProblem, ValidationFailed
+from kakehashi.web.deps import AdminDep, DatabaseDep, FormDep, TranslationsDep, set_notice
+from kakehashi.web.templating import render
+
+router = APIRouter()
+
+AUDIT_PAGE_SIZE = 50
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def users_page(request: Request, actor: AdminDep, database: DatabaseDep) -> HTMLResponse:
+    with database.session() as session:
+        users = admin.list_users(session, actor)
+        rows = [
+            {
+                "id": u.id,
+                "email": u.email,
+                "name": u.display_name,
+                "role": u.role,
+                "agency": u.agency.code if u.agency else "",
+                "organisation_id": u.organisation_id,
+                "active": u.is_active,
+            }
+            for u in users
+        ]
+    return render(
+        request, "admin/users.html", {"users": rows, "roles": [r.value for r in Role if r != Role.VISITOR]}
+    )
+
+
+def _optional_int(form: FormDep, name: str) -> int | None:
+    raw = str(form.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        raise ValidationFailed(
+            "The role is not valid.", problems=[FieldProblem(name, "Give a whole number.")]
+        )
+    return int(raw)
+
+
+@router.post("/admin/users/{user_id}/role")
+def change_role(
+    user_id: int,
+    actor: AdminDep,
+    form: FormDep,
+    database: DatabaseDep,
+    request: Request,
+    translations: TranslationsDep,
+) -> RedirectResponse:
+    try:
+        role = Role(str(form.get("role") or ""))
+    except ValueError as bad:
+        raise ValidationFailed(
+            "The role is not valid.", problems=[FieldProblem("role", "Choose one of the values offered.")]
+        ) from bad
+    with database.session() as session:
+        admin.set_role(
+            session,
+            actor,
+            user_id,
+            role=role,
+            organisation_id=_optional_int(form, "organisation_id"),
+            agency_code=str(form.get("agency") or "").strip() or None,
+        )
+    set_notice(request, translations.gettext("The user's role has been changed."))
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{user_id}/{change}")
+def change_active(
+    user_id: int,
+    change: Literal["deactivate", "activate"],
+    actor: AdminDep,
+    database: DatabaseDep,
+    request: Request,
+    translations: TranslationsDep,
+) -> RedirectResponse:
+    with database.session() as session:
+        admin.set_active(session, actor, user_id, active=change == "activate")
+    if change == "activate":
+        set_notice(request, translations.gettext("The user has been reactivated."))
+    else:
+        set_notice(
+            request,
+            translations.gettext("The user has been deactivated; their sessions and tokens have ended."),
+        )
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+def _when(raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw[:32])
+    except ValueError as bad:
+        raise ValidationFailed(
+            "The filter is not valid.", problems=[FieldProblem("since", "Give a date like 2026-11-30.")]
+        ) from bad
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _filter(kind: str | None, user: int | None, since: str | None, until: str | None) -> AuditFilter:
+    end = _when(until)
+    if end is not None and until is not None and len(until) == 10:
+        end += timedelta(days=1)  # "until 30 November" includes that day
+    return AuditFilter(
+        kind=kind if kind in {k.value for k in AuditKind} else None,
+        user_id=user,
+        since=_when(since),
+        until=end,
+    )
+
+
+@router.get("/admin/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request,
+    actor: AdminDep,
+    database: DatabaseDep,
+    kind: str | None = None,
+    user: int | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    page: int = 1,
+) -> HTMLResponse:
+    where = _filter(kind, user, since, until)
+    page = max(1, min(page, 1_000_000))
+    with database.session() as session:
+        events, total = audit.list_events(session, actor, where, page=page, page_size=AUDIT_PAGE_SIZE)
+        rows = [{**audit.as_dict(event), "when": event.at} for event in events]
+    context = {
+        "events": rows,
+        "total": total,
+        "page": page,
+        "pages": max(1, ceil(total / AUDIT_PAGE_SIZE)),
+        "kinds": [k.value for k in AuditKind],
+        "filters": {"kind": where.kind or "", "user": user or "", "since": since or "", "until": until or ""},
+        "query": request.url.query,
+    }
+    return render(request, "admin/audit.html", context)
+
+
+@router.get("/admin/audit/export")
+def audit_export(
+    actor: AdminDep,
+    database: DatabaseDep,
+    format: Literal["csv", "jsonl"] = "csv",
+    kind: str | None = None,
+    user: int | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> StreamingResponse:
+    where = _filter(kind, user, since, until)
+
+    def lines() -> Iterator[str]:
+        with database.session() as session:
+            events = audit.iter_events(session, actor, where)
+            yield from audit.to_csv(events) if format == "csv" else audit.to_jsonl(events)
+
+    media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson; charset=utf-8"
+    headers = {"content-disposition": f'attachment; filename="kakehashi-audit.{format}"'}
+    return StreamingResponse(lines(), media_type=media, headers=headers)
