@@ -159,6 +159,24 @@ INDUSTRIES: Final[Mapping[str, str]] = {
     "wholesale distribution": N_("Wholesale distribution"),
 }
 
+# Events of the security audit log (kakehashi.audit.AuditKind).
+AUDIT_KINDS: Final[Mapping[str, str]] = {
+    "sign_in": N_("Sign-in"),
+    "sign_in_failed": N_("Failed sign-in"),
+    "sign_in_throttled": N_("Sign-in slowed down"),
+    "sign_out": N_("Sign-out"),
+    "password_changed": N_("Password changed"),
+    "password_reset_requested": N_("Password reset requested"),
+    "password_reset": N_("Password reset"),
+    "user_created": N_("User created"),
+    "role_changed": N_("Role changed"),
+    "user_deactivated": N_("User deactivated"),
+    "user_activated": N_("User activated"),
+    "token_issued": N_("API token issued"),
+    "token_revoked": N_("API token revoked"),
+    "opportunity_transition": N_("Opportunity status changed"),
+}
+
 VOCABULARIES: Final[Mapping[str, Mapping[str, str]]] = {
     "sector": SECTORS,
     "type": OPPORTUNITY_TYPES,
@@ -171,6 +189,7 @@ VOCABULARIES: Final[Mapping[str, Mapping[str, str]]] = {
     "agency": AGENCIES,
     "industry": INDUSTRIES,
     "action": ACTIONS,
+    "audit_kind": AUDIT_KINDS,
 }
 
 

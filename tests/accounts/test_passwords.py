@@ -66,4 +66,4 @@ def test_a_problem_names_the_field_and_its_bound() -> None:
     (problem,) = password_problems("short", email=EMAIL)
     assert problem.field == "password"
     assert problem.params == {"min": 12}
-    assert "12" in problem.text
+    assert "12" in problem.text()

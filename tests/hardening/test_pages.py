@@ -86,7 +86,7 @@ def test_a_stale_organisation_form_is_shown_again_with_a_message(
         service.update_organisation(session, SYSTEM, org_id, OrganisationPatch(city="Catania"))
     response = post_form(client, "/my/organisation", _organisation_form(version="1", city="Palermo"))
     assert response.status_code == 409
-    assert "Someone else saved changes to this meanwhile" in response.text
+    assert "The record was changed by someone else" in response.text
     assert 'value="Palermo"' in response.text  # what was typed is kept
     assert 'name="version" value="2"' in response.text  # sending again knowingly replaces
     with database.session() as session:

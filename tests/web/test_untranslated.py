@@ -54,9 +54,19 @@ PAGES: dict[str, list[str]] = {
     "/review": ["/review"],
     "/my/organisation": ["/my/organisation"],
     "/my/opportunities/new": ["/my/opportunities/new"],
+    "/password/forgot": ["/password/forgot"],
+    "/password/reset": ["/password/reset?token=unknown-token"],
+    "/account/password": ["/account/password"],
+    "/admin/users": ["/admin/users"],
+    "/admin/audit": ["/admin/audit"],
 }
 # GET routes that are not pages (a redirect; the error of a bad value is among ERRORS).
-NOT_PAGES = {"/language/{locale}", "/probe/error/{name}", "/probe/crash"}
+NOT_PAGES = {
+    "/language/{locale}",
+    "/probe/error/{name}",
+    "/probe/crash",
+    "/admin/audit/export",
+}  # export: a file
 # Addresses that end in an error page (each as every role).
 ERRORS = [
     "/opportunities/999999",  # NotFound with a parameter
