@@ -55,7 +55,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.state.database = database if database is not None else Database(settings.resolved_database_url())
     app.state.sign_in_throttle = SignInThrottle()
     app.state.matching = MatchingService(app.state.database, get_embedder(settings.embedder))
-    app.state.embedding_worker = EmbeddingWorker(app.state.matching)
+    app.state.embedding_worker = _indexing_worker(settings, app.state.matching)
     notify_on_opportunity_writes(app.state.database, app.state.embedding_worker.notify)
     app.state.translations = load_translations()
     app.state.templates = PageTemplates(app.state.translations)
@@ -79,6 +79,22 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     for router in api.routers():
         app.include_router(router, prefix=api.API_PREFIX)
     return app
+
+
+def _indexing_worker(settings: Settings, matching: MatchingService) -> EmbeddingWorker:
+    """One indexing thread per process; with several server processes, one of them indexes (the lock file
+    elects it) and looks often for what the others wrote, since their writes do not wake it."""
+    if settings.workers == 1:
+        return EmbeddingWorker(matching)
+    return EmbeddingWorker(matching, poll_s=2.0, lock_path=settings.data_dir / "indexer.lock")
+
+
+def create_app_from_environment() -> FastAPI:
+    """The app built from the environment's settings: the factory that ``uvicorn --workers`` imports in
+    every server process (``kakehashi serve --workers N``)."""
+    from kakehashi.config import load_settings
+
+    return create_app(load_settings())
 
 
 def _install_api_docs(app: FastAPI) -> None:

@@ -43,6 +43,15 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address the web server listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port the web server listens on.")
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description=(
+            "Server processes of `kakehashi serve`. With more than one, one process indexes (it holds "
+            "`data_dir/indexer.lock`) and the others reload their search engine when the index moves."
+        ),
+    )
     default_locale: Locale = Field(
         default="en",
         description="Interface language when neither the user nor the browser asks for one of it, ja, en.",

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from kakehashi.store import Database
 from tests.api.conftest import API, B_NAME, World, assert_error
 from tests.factories import make_opportunity
+from tests.web.conftest import index_now
 
 NEED = {
     "type": "technology_request",
@@ -30,6 +31,7 @@ def test_matches_of_an_opportunity_hide_who_posted(
     client: TestClient, world: World, database: Database
 ) -> None:
     need = _need_of_a(database, world)
+    index_now(client)
     response = client.get(f"{API}/opportunities/{need}/matches", params={"locale": "ja", "limit": 5})
     assert response.status_code == 200
     matches = response.json()
@@ -45,6 +47,7 @@ def test_matches_of_an_opportunity_hide_who_posted(
 
 def test_verdicts_change_what_is_shown(client: TestClient, world: World, database: Database) -> None:
     need = _need_of_a(database, world)
+    index_now(client)
     target = world.opps["b_published"]
     url = f"{API}/opportunities/{need}/matches/{target}/verdict"
     member_a = world.auth("member_a")
@@ -62,6 +65,7 @@ def test_verdicts_change_what_is_shown(client: TestClient, world: World, databas
 
 
 def test_search_with_filters_and_validation(client: TestClient, world: World) -> None:
+    index_now(client)
     found = client.get(f"{API}/search", params={"q": "量子アニーリング", "sector": "quantum"})
     assert found.status_code == 200
     assert world.opps["b_published"] in [m["opportunity"]["id"] for m in found.json()]
@@ -74,10 +78,14 @@ def test_search_with_filters_and_validation(client: TestClient, world: World) ->
 def test_organisation_matches_are_for_its_members(
     client: TestClient, world: World, database: Database
 ) -> None:
-    _need_of_a(database, world)
+    need = _need_of_a(database, world)
+    index_now(client)
     mine = client.get(f"{API}/organisations/{world.org_a}/matches", headers=world.auth("member_a"))
     assert mine.status_code == 200
     assert world.opps["b_published"] in [m["opportunity"]["id"] for m in mine.json()]
+    answer = next(m for m in mine.json() if m["opportunity"]["id"] == world.opps["b_published"])
+    assert answer["source_opportunity_id"] == need  # which of our opportunities it answers
+    assert answer["explanation"] is not None
     theirs = client.get(f"{API}/organisations/{world.org_b}/matches", headers=world.auth("member_a"))
     assert_error(theirs, 403, "permission_denied")
     assert_error(client.get(f"{API}/organisations/{world.org_a}/matches"), 401)

@@ -35,7 +35,9 @@ def take(out_dir: Path) -> list[Path]:
         settings = Settings(data_dir=Path(folder), secret_key="screenshots", page_size=6)
         database = Database(settings.resolved_database_url())
         load_demo(database)
-        with serve_in_thread(create_app(settings, database=database)) as base_url, sync_playwright() as pw:
+        app = create_app(settings, database=database)
+        app.state.matching.sync()  # index first: the matches panel shows stored matches, not "being computed"
+        with serve_in_thread(app) as base_url, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for name, locale, path in SHOTS:
                 context = browser.new_context(

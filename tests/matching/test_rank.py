@@ -144,13 +144,21 @@ def test_mmr_spreads_near_duplicates_apart() -> None:
     vectors = {2: base, 3: base, 4: other}
     candidates = [cand(twins[0], 0.80), cand(twins[1], 0.80), cand(distinct, 0.75)]
     plain = rank_for_document(
-        NEED, candidates, now=NOW, config=RankingConfig(mmr_lambda=1.0), vectors=vectors
+        NEED, candidates, now=NOW, config=RankingConfig(mmr_lambda=1.0, top_k=2), vectors=vectors
     )
-    assert ids(plain) == [2, 3, 4]
+    assert ids(plain) == [2, 3]
+    # MMR chooses which matches are shown (the distinct one instead of a twin)...
     diverse = rank_for_document(
+        NEED, candidates, now=NOW, config=RankingConfig(mmr_lambda=0.7, top_k=2), vectors=vectors
+    )
+    assert ids(diverse) == [2, 4]
+    # ...and what is shown stays in score order
+    everything = rank_for_document(
         NEED, candidates, now=NOW, config=RankingConfig(mmr_lambda=0.7), vectors=vectors
     )
-    assert ids(diverse) == [2, 4, 3]
+    assert ids(everything) == [2, 3, 4]
+    scores = [m.score for m in everything]
+    assert scores == sorted(scores, reverse=True)
 
 
 def test_dismissed_pairs_disappear_and_shortlisted_pairs_rise() -> None:

@@ -96,6 +96,7 @@ def test_matches_are_published_complementary_and_anonymised(
     database: Database, matching: MatchingService
 ) -> None:
     ids = _catalogue(database)
+    matching.sync()  # indexing: the worker's (or `kakehashi index rebuild`'s) work
     results = matching.matches_for_opportunity(VISITOR, ids["need"], locale="en")
     assert results[0].opportunity.id == ids["offer"]
     assert ids["draft"] not in [r.opportunity.id for r in results]
@@ -110,11 +111,17 @@ def test_matches_are_published_complementary_and_anonymised(
 
 def test_withdrawn_counterpart_disappears(database: Database, matching: MatchingService) -> None:
     ids = _catalogue(database)
+    matching.sync()  # indexing: the worker's (or `kakehashi index rebuild`'s) work
     assert (
         matching.matches_for_opportunity(SYSTEM, ids["need"], locale="en")[0].opportunity.id == ids["offer"]
     )
     with database.session() as session:
         profiles.transition(session, SYSTEM, ids["offer"], Action.WITHDRAW)
+    # read before the indexer ran: the withdrawn offer is filtered out of the stored list at once
+    assert ids["offer"] not in [
+        r.opportunity.id for r in matching.matches_for_opportunity(SYSTEM, ids["need"], locale="en")
+    ]
+    matching.sync()
     after = matching.matches_for_opportunity(SYSTEM, ids["need"], locale="en")
     assert ids["offer"] not in [r.opportunity.id for r in after]
 
@@ -127,6 +134,7 @@ def test_drafts_are_not_readable_by_others(database: Database, matching: Matchin
 
 def test_dismiss_hides_and_shortlist_marks(database: Database, matching: MatchingService) -> None:
     ids = _catalogue(database)
+    matching.sync()  # indexing: the worker's (or `kakehashi index rebuild`'s) work
     member_jp = _actor(database, ids["member_jp"])
     matching.record_feedback(member_jp, ids["need"], ids["offer"], "dismissed")
     shown = [r.opportunity.id for r in matching.matches_for_opportunity(member_jp, ids["need"], locale="en")]
@@ -154,6 +162,7 @@ def test_only_the_source_organisation_judges_its_matches(
 
 def test_organisation_matches_are_for_its_members(database: Database, matching: MatchingService) -> None:
     ids = _catalogue(database)
+    matching.sync()  # indexing: the worker's (or `kakehashi index rebuild`'s) work
     member_jp = _actor(database, ids["member_jp"])
     results = matching.matches_for_organisation(member_jp, ids["jp"], locale="en")
     assert results[0].opportunity.id == ids["offer"]
@@ -163,6 +172,7 @@ def test_organisation_matches_are_for_its_members(database: Database, matching: 
 
 def test_search_finds_the_offer(database: Database, matching: MatchingService) -> None:
     ids = _catalogue(database)
+    matching.sync()  # indexing: the worker's (or `kakehashi index rebuild`'s) work
     results = [r.opportunity.id for r in matching.search(VISITOR, "silicon carbide wafers", locale="en")]
     assert results.index(ids["offer"]) < results.index(ids["unrelated"])
     offers = matching.search(
@@ -176,28 +186,25 @@ def test_search_finds_the_offer(database: Database, matching: MatchingService) -
     assert [r.opportunity.id for r in only_biotech] == [ids["unrelated"]]
 
 
-def test_a_large_backlog_is_left_to_the_background_worker(
-    database: Database, matching: MatchingService, monkeypatch: pytest.MonkeyPatch
+def test_until_indexed_matches_are_pending_and_the_worker_computes_them(
+    database: Database, matching: MatchingService
 ) -> None:
     import time
 
-    from kakehashi.matching import service as service_module
     from kakehashi.matching.worker import EmbeddingWorker
 
     ids = _catalogue(database)
-    monkeypatch.setattr(service_module, "INLINE_EMBED_LIMIT", 2)
+    pending = matching.opportunity_matches(SYSTEM, ids["need"], locale="en")
+    assert (pending.ready, pending.results) == (False, [])
     worker = EmbeddingWorker(matching, poll_s=0.05)
-    matching.background = True  # as while a server runs its worker; 4 stale texts > the limit of 2
-    assert matching.matches_for_opportunity(SYSTEM, ids["need"], locale="en") == []
     worker.start()
     try:
         deadline = time.monotonic() + 30
-        while matching.matches_for_opportunity(SYSTEM, ids["need"], locale="en") == []:
-            assert time.monotonic() < deadline, "the worker did not embed the backlog"
+        while not matching.opportunity_matches(SYSTEM, ids["need"], locale="en").ready:
+            assert time.monotonic() < deadline, "the worker did not index the backlog"
             time.sleep(0.05)
     finally:
         worker.stop()
     assert worker.status().last_error is None
-    assert matching.background is False
     first = matching.matches_for_opportunity(SYSTEM, ids["need"], locale="en")[0]
     assert first.opportunity.id == ids["offer"]

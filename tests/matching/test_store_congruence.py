@@ -156,8 +156,11 @@ def run_everything(database: Database, *, through_graph: bool = False) -> tuple[
         else None  # the service chooses
     )
     service = MatchingService(database, embedder, config=CONFIG, clock=lambda: NOW, index=index)
+    service.sync()  # indexing: embeddings and stored matches
     before = collect(service, published)
-    after = collect(service, change_catalogue(database, published))
+    changed = change_catalogue(database, published)
+    service.sync()
+    after = collect(service, changed)
     return service.index_kind, before, after
 
 

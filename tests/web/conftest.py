@@ -48,3 +48,8 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
 def post_form(client: TestClient, path: str, data: dict[str, Any]) -> Any:
     """Send a form the way the pages do, with this session's CSRF token."""
     return client.post(path, data={**data, "csrf_token": csrf_token(client)}, follow_redirects=False)
+
+
+def index_now(client: TestClient) -> None:
+    """Run the indexing the background worker would run after a write (embed, store the matches)."""
+    client.app.state.matching.sync()  # type: ignore[attr-defined]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from kakehashi.api.deps import ActorDep, SignedInDep
@@ -57,6 +57,13 @@ class MatchOut(BaseModel):
     score: float = Field(description="Reciprocal match score in [0, 1]: good for both sides.")
     components: dict[str, float] = Field(description="Every ingredient of the score.")
     shortlisted: bool
+    shortlist_boost: float = Field(
+        default=0.0, description="Added to the score for ranking when the caller shortlisted this match."
+    )
+    ranking_score: float = Field(description="What the list is sorted by: `score + shortlist_boost`.")
+    source_opportunity_id: int | None = Field(
+        default=None, description="The opportunity this match answers (organisation matches)."
+    )
     explanation: ExplanationOut | None
 
     @classmethod
@@ -66,6 +73,9 @@ class MatchOut(BaseModel):
             score=result.score,
             components={key: float(value) for key, value in asdict(result.components).items()},
             shortlisted=result.shortlisted,
+            shortlist_boost=result.shortlist_boost,
+            ranking_score=result.ranking_score,
+            source_opportunity_id=result.source_id,
             explanation=None if result.explanation is None else ExplanationOut.of(result.explanation),
         )
 
@@ -80,6 +90,7 @@ class VerdictIn(BaseModel):
 
 class IndexStatus(BaseModel):
     model_id: str
+    ready: bool = Field(description="False until this server process has loaded the index after start.")
     running: bool
     done: int
     total: int
@@ -95,23 +106,34 @@ def _matching(request: Request) -> MatchingService:
 @router.get(
     "/opportunities/{opportunity_id}/matches",
     summary="The best counterparts of an opportunity, explained",
+    description=(
+        "Stored matches, computed when the opportunity was indexed. While they are being computed (a new "
+        "or changed opportunity), the answer is `202` with what is stored so far, `X-Matches-Status: "
+        "pending` and `Retry-After`; once ready, `200` and `X-Matches-Status: ready`."
+    ),
     response_model=list[MatchOut],
     responses=errors(401, 404, 422),
 )
 def opportunity_matches(
     request: Request,
+    response: Response,
     opportunity_id: OpportunityId,
     actor: ActorDep,
     limit: Limit = 10,
     locale: ExplainIn = "en",
 ) -> list[MatchOut]:
-    results = _matching(request).matches_for_opportunity(actor, opportunity_id, locale=locale, limit=limit)
-    return [MatchOut.of(result) for result in results]
+    stored = _matching(request).opportunity_matches(actor, opportunity_id, locale=locale, limit=limit)
+    response.headers["X-Matches-Status"] = "ready" if stored.ready else "pending"
+    if not stored.ready:
+        response.status_code = 202
+        response.headers["Retry-After"] = "5"
+    return [MatchOut.of(result) for result in stored.results]
 
 
 @router.get(
     "/organisations/{organisation_id}/matches",
     summary="The best counterparts over an organisation's published opportunities (its members, staff)",
+    description="Each counterpart once, with the opportunity of ours it answers best and why.",
     response_model=list[MatchOut],
     responses=errors(401, 403, 422),
 )
@@ -179,6 +201,7 @@ def index_status(request: Request, actor: ActorDep) -> IndexStatus:
     status = worker.status()
     return IndexStatus(
         model_id=_matching(request).model_id,
+        ready=status.ready,
         running=status.running,
         done=status.done,
         total=status.total,

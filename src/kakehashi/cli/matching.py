@@ -41,15 +41,27 @@ def _progress_bar(description: str) -> Iterator[Progress]:
 
 @index_app.command("rebuild")
 def rebuild(
-    full: bool = typer.Option(False, "--full", help="Re-embed everything, not only what changed."),
+    full: bool = typer.Option(
+        False, "--full", help="Re-embed and re-match everything, not only what changed."
+    ),
+    rematch: bool = typer.Option(
+        False, "--rematch", help="Re-match everything (no re-embedding): realigns freshness and deadlines."
+    ),
 ) -> None:
-    """Embed every opportunity that is new or changed (all with --full), with a progress bar."""
-    with _service() as service, _progress_bar("Embedding") as bar:
+    """Embed every opportunity that is new or changed and store the match lists that changed (all with
+    --full), with a progress bar."""
+    with _service() as service, _progress_bar("Embedding, then matching") as bar:
         task = bar.add_task("embed", total=None)
         report = service.sync(
-            progress=lambda done, total: bar.update(task, completed=done, total=total), rebuild=full
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            match_progress=lambda done, total: bar.update(task, completed=done, total=total),
+            rebuild=full,
+            rematch=rematch,
         )
+    matched = service.last_match_report
     console.print(f"{report.embedded} embedded, {report.checked} checked, model {report.model_id}.")
+    if matched is not None:
+        console.print(f"{matched.recomputed} match lists stored ({matched.due} opportunities were due).")
 
 
 def _as_json(result: MatchResult) -> dict[str, object]:
@@ -103,6 +115,7 @@ def match(
 ) -> None:
     """The best counterparts of an opportunity, explained."""
     with _service() as service:
+        service.sync()  # a command may wait for the index; a request never does
         _print(service.matches_for_opportunity(SYSTEM, opportunity_id, locale=locale, limit=limit), as_json)
 
 
@@ -113,6 +126,7 @@ def search(
 ) -> None:
     """Free-text partner search across the three languages."""
     with _service() as service:
+        service.sync()
         _print(service.search(SYSTEM, text, locale="en", limit=limit), as_json)
 
 

@@ -8,11 +8,26 @@ from kakehashi.cli.common import console, open_database, settings
 from kakehashi.config import Settings
 
 
-def _serve(config: Settings, host: str | None, port: int | None) -> None:
+def _serve(config: Settings, host: str | None, port: int | None, workers: int | None = None) -> None:
+    import os
+
     import uvicorn
 
     from kakehashi.app import create_app
 
+    processes = workers or config.workers
+    if processes > 1:
+        # Each process builds its app from the environment: pass on what the options chose.
+        os.environ["KAKEHASHI_WORKERS"] = str(processes)
+        uvicorn.run(
+            "kakehashi.app:create_app_from_environment",
+            factory=True,
+            workers=processes,
+            host=host or config.host,
+            port=port or config.port,
+            log_level="warning",
+        )
+        return
     with open_database(config) as database:
         app = create_app(config, database=database)
         uvicorn.run(app, host=host or config.host, port=port or config.port, log_level="info")
@@ -21,12 +36,15 @@ def _serve(config: Settings, host: str | None, port: int | None) -> None:
 def serve(
     host: str | None = typer.Option(None, help="Listen address (default: the host setting)."),
     port: int | None = typer.Option(None, help="Port (default: the port setting)."),
+    workers: int | None = typer.Option(
+        None, min=1, max=64, help="Server processes (default: the workers setting); one of them indexes."
+    ),
 ) -> None:
     """Serve the platform (the database must exist: `kakehashi db upgrade`)."""
     config = settings()
     with open_database(config) as database:
         database.upgrade()
-    _serve(config, host, port)
+    _serve(config, host, port, workers)
 
 
 def demo(

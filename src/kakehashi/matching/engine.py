@@ -40,6 +40,7 @@ from kakehashi.matching.rank import (
 )
 
 Tokenizer = Callable[[str, str], list[str]]
+QUERY_VECTOR_CACHE = 512  # query embeddings kept: each costs a model call of several milliseconds
 LanguageDetector = Callable[[str], str]
 
 
@@ -138,6 +139,7 @@ class MatchingEngine:
         self._query_tokens_of: dict[int, list[str]] = {}  # tokenising is the costly part of BM25
         self._by_org: dict[int, set[int]] = {}
         self._cache: OrderedDict[Hashable, list[Match]] = OrderedDict()
+        self._query_vectors: OrderedDict[tuple[str, str], NDArray[np.float32]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.RLock()
 
@@ -154,6 +156,10 @@ class MatchingEngine:
 
     def __len__(self) -> int:
         return len(self._docs)
+
+    @_locked
+    def ids(self) -> list[int]:
+        return sorted(self._docs)
 
     def document(self, doc_id: int) -> MatchDocument:
         doc = self._docs.get(doc_id)
@@ -246,7 +252,7 @@ class MatchingEngine:
 
         def compute() -> list[Match]:
             language = check_language(self._detect(text))
-            vector = self.embedder.embed([text], role="query", languages=[language])[0]
+            vector = self._query_vector(text, language)
             tokens = self._query_tokens(text, language)
             candidates = self._retrieve(vector, tokens, keep=flt.accepts)
             return rank_search(
@@ -258,6 +264,39 @@ class MatchingEngine:
             )
 
         return self._cached(key, compute)
+
+    def neighbours(self, doc_id: int, *, now: datetime | None = None) -> set[int]:
+        """The documents whose lists ``doc_id`` may enter: those its own retrieval finds and for which it
+        is an eligible counterpart (retrieval is symmetric but for the lexical part, so this is the set an
+        incremental re-match recomputes, with the lists that already hold ``doc_id``)."""
+        source = self.document(doc_id)
+        when = now or self._now()
+        vector = self._table.vectors_of([doc_id])[0]
+
+        def keep(doc: MatchDocument) -> bool:
+            return is_eligible(doc, source, when, self.config)
+
+        with self._lock:
+            candidates = self._retrieve(vector, self._query_tokens_of[doc_id], keep=keep)
+        return {c.doc.id for c in candidates}
+
+    def _query_vector(self, text: str, language: Language) -> NDArray[np.float32]:
+        """The query's embedding; the last few hundred are kept (they do not change with the catalogue,
+        unlike the answers cached by ``_cached``), so a repeated query costs no model call."""
+        key = (text, language)
+        with self._lock:
+            vector = self._query_vectors.get(key)
+            if vector is not None:
+                self._query_vectors.move_to_end(key)
+                return vector
+        vector = np.asarray(
+            self.embedder.embed([text], role="query", languages=[language])[0], dtype=np.float32
+        )
+        with self._lock:
+            self._query_vectors[key] = vector
+            if len(self._query_vectors) > QUERY_VECTOR_CACHE:
+                self._query_vectors.popitem(last=False)
+        return vector
 
     def explain(self, source_id: int, target_id: int, *, locale: str) -> Explanation:
         return explain_match(

@@ -9,9 +9,9 @@ sentences, one from each text, that the embedder finds closest. Pure given an em
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -107,19 +107,106 @@ def _contains(text: str, form: str) -> bool:
     return re.search(rf"(?<![a-z0-9]){re.escape(form)}(?![a-z0-9])", text) is not None
 
 
-def align_terms(
-    source_terms: Sequence[str],
-    target_terms: Sequence[str],
-    *,
-    embedder: SupportsEmbed,
-    config: ExplainConfig,
-) -> list[TermPair]:
+@dataclass(frozen=True, slots=True)
+class ExplainMaterial:
+    """What explanations need from the model about one opportunity, computed once when it is indexed:
+    its key terms and sentences with their embeddings (terms as queries, sentences as passages)."""
+
+    terms: tuple[str, ...]
+    term_vectors: NDArray[np.float32]
+    sentences: tuple[str, ...]
+    sentence_vectors: NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class ExplanationData:
+    """Why two opportunities match, language-neutral (type and sector codes, the texts' own words):
+    stored with a match and rendered in the reader's language at read time."""
+
+    source_type: str
+    target_type: str
+    shared_sectors: tuple[str, ...]
+    term_pairs: tuple[TermPair, ...]
+    sentence_pair: SentencePair | None
+
+    def to_json(self) -> dict[str, object]:
+        pair = self.sentence_pair
+        return {
+            "source_type": self.source_type,
+            "target_type": self.target_type,
+            "shared_sectors": list(self.shared_sectors),
+            "term_pairs": [
+                [p.source_term, p.target_term, round(p.similarity, 6), p.via_glossary]
+                for p in self.term_pairs
+            ],
+            "sentence_pair": None
+            if pair is None
+            else [pair.source_sentence, pair.target_sentence, round(pair.similarity, 6)],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ExplanationData:
+        pair = data.get("sentence_pair")
+        return cls(
+            source_type=str(data["source_type"]),
+            target_type=str(data["target_type"]),
+            shared_sectors=tuple(data.get("shared_sectors") or ()),
+            term_pairs=tuple(
+                TermPair(str(a), str(b), float(sim), bool(glossary))
+                for a, b, sim, glossary in data.get("term_pairs") or ()
+            ),
+            sentence_pair=None if not pair else SentencePair(str(pair[0]), str(pair[1]), float(pair[2])),
+        )
+
+
+def document_sentences(doc: MatchDocument, config: ExplainConfig) -> list[str]:
+    return [
+        s
+        for s in split_sentences(f"{doc.title}\n{doc.description}", doc.language)
+        if len(s) >= config.min_sentence_chars
+    ]
+
+
+def explain_materials(
+    docs: Sequence[MatchDocument], *, embedder: SupportsEmbed, config: ExplainConfig | None = None
+) -> list[ExplainMaterial]:
+    """The material of many documents, with one model call per role for the whole batch."""
+    cfg = config or ExplainConfig()
+    terms = [key_terms(d) for d in docs]
+    sentences = [document_sentences(d, cfg) for d in docs]
+    term_vectors = _embed_groups(embedder, terms, role="query")
+    sentence_vectors = _embed_groups(embedder, sentences, role="passage")
+    return [
+        ExplainMaterial(tuple(t), tv, tuple(s), sv)
+        for t, tv, s, sv in zip(terms, term_vectors, sentences, sentence_vectors, strict=True)
+    ]
+
+
+def explain_material(
+    doc: MatchDocument, *, embedder: SupportsEmbed, config: ExplainConfig | None = None
+) -> ExplainMaterial:
+    return explain_materials([doc], embedder=embedder, config=config)[0]
+
+
+def _embed_groups(
+    embedder: SupportsEmbed, groups: Sequence[Sequence[str]], *, role: Role
+) -> list[NDArray[np.float32]]:
+    flat = [text for group in groups for text in group]
+    vectors = embedder.embed(flat, role=role) if flat else np.zeros((0, embedder.dim), dtype=np.float32)
+    out: list[NDArray[np.float32]] = []
+    start = 0
+    for group in groups:
+        out.append(vectors[start : start + len(group)])
+        start += len(group)
+    return out
+
+
+def align_terms(source: ExplainMaterial, target: ExplainMaterial, *, config: ExplainConfig) -> list[TermPair]:
     """One-to-one term pairs, best first: cosine of the terms plus a boost for shared glossary concepts."""
+    source_terms, target_terms = source.terms, target.terms
     if not source_terms or not target_terms:
         return []
-    a = embedder.embed(list(source_terms), role="query")
-    b = embedder.embed(list(target_terms), role="query")
-    cosine = a @ b.T
+    cosine = source.term_vectors @ target.term_vectors.T
     concepts_a = [concepts_of(t) for t in source_terms]
     concepts_b = [concepts_of(t) for t in target_terms]
     candidates: list[tuple[float, int, int, bool]] = []
@@ -144,25 +231,53 @@ def align_terms(
     return pairs
 
 
-def best_sentence_pair(
-    source: MatchDocument, target: MatchDocument, *, embedder: SupportsEmbed, config: ExplainConfig
-) -> SentencePair | None:
+def best_sentence_pair(source: ExplainMaterial, target: ExplainMaterial) -> SentencePair | None:
     """The sentence of each text whose embeddings are closest (max cosine over all pairs)."""
-    a = [
-        s
-        for s in split_sentences(f"{source.title}\n{source.description}", source.language)
-        if len(s) >= config.min_sentence_chars
-    ]
-    b = [
-        s
-        for s in split_sentences(f"{target.title}\n{target.description}", target.language)
-        if len(s) >= config.min_sentence_chars
-    ]
-    if not a or not b:
+    if not source.sentences or not target.sentences:
         return None
-    cosine = embedder.embed(a, role="passage") @ embedder.embed(b, role="passage").T
+    cosine = source.sentence_vectors @ target.sentence_vectors.T
     i, j = np.unravel_index(int(np.argmax(cosine)), cosine.shape)
-    return SentencePair(a[int(i)], b[int(j)], float(cosine[i, j]))
+    return SentencePair(source.sentences[int(i)], target.sentences[int(j)], float(cosine[i, j]))
+
+
+def explanation_data(
+    source: MatchDocument,
+    source_material: ExplainMaterial,
+    target: MatchDocument,
+    target_material: ExplainMaterial,
+    *,
+    config: ExplainConfig | None = None,
+) -> ExplanationData:
+    """Why ``target`` fits ``source``, from the two documents' stored material (no model call)."""
+    cfg = config or ExplainConfig()
+    return ExplanationData(
+        source_type=source.type,
+        target_type=target.type,
+        shared_sectors=tuple(s for s in source.sectors if s in target.sectors),
+        term_pairs=tuple(align_terms(source_material, target_material, config=cfg)),
+        sentence_pair=best_sentence_pair(source_material, target_material),
+    )
+
+
+def render_explanation(data: ExplanationData, *, locale: str) -> Explanation:
+    """The explanation for a reader whose interface language is ``locale``."""
+    if locale not in LOCALES:
+        raise ValidationFailed(
+            "Unknown interface language",
+            problems=[FieldProblem("locale", f"must be one of {', '.join(LOCALES)}")],
+        )
+    shared = tuple(label(SECTOR_LABELS, s, locale) for s in data.shared_sectors)
+    source_type = label(TYPE_LABELS, data.source_type, locale)
+    target_type = label(TYPE_LABELS, data.target_type, locale)
+    return Explanation(
+        locale=locale,
+        source_type=source_type,
+        target_type=target_type,
+        shared_sectors=shared,
+        term_pairs=data.term_pairs,
+        sentence_pair=data.sentence_pair,
+        summary=_summary(locale, source_type, target_type, shared, data.term_pairs),
+    )
 
 
 def explain_match(
@@ -181,21 +296,9 @@ def explain_match(
                 FieldProblem("locale", "must be one of %(allowed)s", params={"allowed": ", ".join(LOCALES)})
             ],
         )
-    cfg = config or ExplainConfig()
-    shared = tuple(label(SECTOR_LABELS, s, locale) for s in source.sectors if s in target.sectors)
-    pairs = tuple(align_terms(key_terms(source), key_terms(target), embedder=embedder, config=cfg))
-    sentences = best_sentence_pair(source, target, embedder=embedder, config=cfg)
-    source_type = label(TYPE_LABELS, source.type, locale)
-    target_type = label(TYPE_LABELS, target.type, locale)
-    return Explanation(
-        locale=locale,
-        source_type=source_type,
-        target_type=target_type,
-        shared_sectors=shared,
-        term_pairs=pairs,
-        sentence_pair=sentences,
-        summary=_summary(locale, source_type, target_type, shared, pairs),
-    )
+    source_material, target_material = explain_materials([source, target], embedder=embedder, config=config)
+    data = explanation_data(source, source_material, target, target_material, config=config)
+    return render_explanation(data, locale=locale)
 
 
 _SUMMARY = {

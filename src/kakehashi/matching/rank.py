@@ -310,7 +310,9 @@ def diversify_order(
         per_org[organisation] = per_org.get(organisation, 0) + 1
         if matrix is not None:
             redundancy = np.maximum(redundancy, matrix @ matrix[pick])
-    return chosen
+    # MMR and the caps choose *which* matches are shown; they are shown in score order (the pool is
+    # sorted best first, so ascending positions are descending scores).
+    return sorted(chosen)
 
 
 def _vectors_of(pool: Sequence[Match], vectors: VectorLookup) -> NDArray[np.float32]:

@@ -1,56 +1,87 @@
-"""Matching as the platform offers it: the engine kept in step with the store, answers filtered by role.
+"""Matching as the platform offers it: stored matches kept in step with the store, answers filtered by role.
 
-The engine holds the published opportunities of one model. Before answering, the service brings it up to
-date (embedding what changed, adding and removing what was published or withdrawn), which costs two small
-queries when nothing changed. Counterparts are returned as the reader may see them: anonymised for
-visitors and for other organisations, exactly as the profiles feature shows them.
+Indexing (the background worker, ``kakehashi index rebuild``) embeds what changed, with the material that
+explanations need, brings the in-memory engine up to date and stores the matches, explained, of every
+opportunity whose list changed. Readers (pages, API) only read those rows: no model call, no ranking on
+a request. Free-text search embeds the query (one short text) and asks the engine, which each server
+process reloads when the index generation (one stored counter) moves. Counterparts are returned as the
+reader may see them: anonymised for visitors and other organisations, exactly as profiles shows them.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Literal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from kakehashi.accounts.roles import Actor
 from kakehashi.errors import FieldProblem, PermissionDenied, ValidationFailed
 from kakehashi.matching.catalogue import to_document, unpack
-from kakehashi.matching.documents import Feedback, Match, ScoreComponents
+from kakehashi.matching.documents import Match, ScoreComponents
 from kakehashi.matching.engine import MatchingEngine
-from kakehashi.matching.explain import Explanation, SupportsEmbed
+from kakehashi.matching.explain import Explanation, ExplanationData, SupportsEmbed, render_explanation
 from kakehashi.matching.index import VectorIndex
 from kakehashi.matching.pgvector import PgVectorIndex, choose_index
 from kakehashi.matching.rank import RankingConfig, SearchFilters
-from kakehashi.matching.tables import MatchFeedback, OpportunityVector
-from kakehashi.matching.vectors import Progress, SyncReport, stale_ids, sync_vectors
+from kakehashi.matching.stored import MatchIndexer, MatchReport, generation
+from kakehashi.matching.tables import MatchFeedback, OpportunityMatch, OpportunityVector
+from kakehashi.matching.vectors import Progress, SyncReport, sync_vectors
 from kakehashi.profiles import service as profiles
-from kakehashi.profiles.models import Opportunity
+from kakehashi.profiles.models import Opportunity, Organisation
 from kakehashi.profiles.schemas import OpportunityView
-from kakehashi.profiles.views import opportunity_view
+from kakehashi.profiles.views import opportunity_view, sees_identity
 from kakehashi.profiles.vocab import Status
 from kakehashi.store import Database
 
 Verdict = Literal["shortlisted", "dismissed"]
-# Stale texts embedded within a request; a larger backlog is left to the background worker.
-INLINE_EMBED_LIMIT = 64
 VERDICTS: tuple[Verdict, ...] = ("shortlisted", "dismissed")
+# Anonymised counterpart views kept in memory (a few KB each).
+ANONYMOUS_VIEW_CACHE = 4096
 
 
 @dataclass(frozen=True, slots=True)
 class MatchResult:
-    """One counterpart as the reader may see it, with the reasons."""
+    """One counterpart as the reader may see it, with the reasons.
+
+    ``score`` is the match score; a shortlisted counterpart is ranked by ``score + shortlist_boost``
+    (``ranking_score``), and pages show the boost as such.
+    """
 
     opportunity: OpportunityView
     score: float
     components: ScoreComponents
     explanation: Explanation | None
     shortlisted: bool
+    source_id: int | None = None
+    shortlist_boost: float = 0.0
+
+    @property
+    def ranking_score(self) -> float:
+        return self.score + self.shortlist_boost
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMatches:
+    """The stored matches of one opportunity; ``ready`` is False while they are being computed."""
+
+    opportunity_id: int
+    results: list[MatchResult]
+    ready: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OpportunityMatches:
+    """One of an organisation's opportunities with its explained matches."""
+
+    opportunity: OpportunityView
+    results: list[MatchResult] = field(default_factory=list)
+    ready: bool = True
 
 
 class MatchingService:
@@ -68,17 +99,18 @@ class MatchingService:
         self.database = database
         self.embedder = embedder
         self._index = index
-        self._config = config
-        self._clock = clock
+        self._config = config or RankingConfig()
+        self._clock = clock or (lambda: datetime.now(UTC))
         self._engine_instance: MatchingEngine | None = None
         self._pruned = False
         self._loaded: dict[int, datetime] = {}
-        self._fingerprint: tuple[object, ...] | None = None
+        self._generation: int | None = None  # of the index, when the engine was last brought up to date
         self._lock = threading.RLock()
-        self._sync_lock = threading.Lock()  # one embedding run at a time (their writes would collide)
-        # Set while a background worker embeds on write (see kakehashi.matching.worker).
-        self.background = False
-        self._explanations: OrderedDict[tuple[int, int, str], Explanation] = OrderedDict()
+        self._sync_lock = threading.Lock()  # one indexing run at a time (their writes would collide)
+        # Called when a search finds the engine behind a large change (the worker reloads it).
+        self.on_stale: Callable[[], None] | None = None
+        self.last_match_report: MatchReport | None = None
+        self._anonymous_views: OrderedDict[tuple[int, datetime, datetime], OpportunityView] = OrderedDict()
 
     @property
     def model_id(self) -> str:
@@ -103,41 +135,44 @@ class MatchingService:
                 )
             return self._engine_instance
 
-    # -- keeping up with the store -----------------------------------------------------------------
+    # -- indexing (worker, CLI; never a request) ------------------------------------------------------
 
-    def sync(self, *, progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
-        """Embed what is missing or stale (everything with ``rebuild``), then refresh the engine.
+    def sync(
+        self,
+        *,
+        progress: Progress | None = None,
+        rebuild: bool = False,
+        rematch: bool = False,
+        match_progress: Progress | None = None,
+    ) -> SyncReport:
+        """Embed what is missing or stale (everything with ``rebuild``), refresh the engine, and store the
+        matches of every opportunity whose list changed (all of them with ``rebuild`` or ``rematch``; the
+        latter without re-embedding: it realigns scores that drift with time, freshness and deadlines).
 
-        Embedding holds only the sync lock, so questions keep being answered (from the stored vectors)
-        while a long backlog is embedded.
+        Embedding holds only the sync lock, so searches keep being answered while a backlog is embedded.
         """
         with self._sync_lock:
             report = sync_vectors(self.database, self.embedder, progress=progress, rebuild=rebuild)
-        with self._lock:
-            if rebuild:
-                self._fingerprint = None
-            self._refresh_engine()
+            with self._lock:
+                self._refresh_engine(force=True)
+            self.last_match_report = MatchIndexer(self.database, self._engine).update(
+                full=rebuild or rematch, progress=match_progress
+            )
+            with self.database.session() as session:
+                self._generation = generation(session, self.model_id)
         return report
 
-    def refresh(self) -> None:
-        """Bring the engine up to date before answering.
-
-        A few new or changed texts are embedded on the spot (a new opportunity shows in matches at once).
-        When a background worker runs and the backlog is large (a bulk import), the answer comes from
-        what is stored and the worker embeds the rest, reporting its progress.
-        """
-        with self.database.session() as session:
-            stale = len(stale_ids(session, self.model_id))
-        if stale and (not self.background or stale <= INLINE_EMBED_LIMIT):
-            with self._sync_lock:
-                sync_vectors(self.database, self.embedder)
+    def refresh_engine(self) -> None:
+        """Bring this process's engine up to date with the stored vectors (the worker of a server process
+        that does not index calls this when the index generation moves)."""
         with self._lock:
-            self._refresh_engine()
+            self._refresh_engine(force=False)
 
-    def _refresh_engine(self) -> None:
+    def _refresh_engine(self, *, force: bool) -> None:
+        """Load what changed since the last look (nothing to do when the index generation is the same)."""
         with self.database.session() as session:
-            fingerprint = self._current_fingerprint(session)
-            if fingerprint == self._fingerprint:
+            current = generation(session, self.model_id)
+            if not force and self._engine_instance is not None and current == self._generation:
                 return
             rows = session.execute(
                 select(Opportunity.id, Opportunity.updated_at).where(
@@ -145,16 +180,15 @@ class MatchingService:
                 )
             )
             published: dict[int, datetime] = {row.id: row.updated_at for row in rows}
-            self._prune_shared_index()
             gone = [i for i in self._loaded if i not in published]
             changed = [i for i, version in published.items() if self._loaded.get(i) != version]
+            self._prune_shared_index()
             self._engine.remove(gone)
             for i in gone:
                 self._loaded.pop(i)
             for start in range(0, len(changed), 1000):
                 self._load(session, changed[start : start + 1000])
-            self._fingerprint = fingerprint
-            self._explanations.clear()
+            self._generation = current
 
     def _prune_shared_index(self) -> None:
         """Once per process: drop what an earlier run left in a database-side index (withdrawn since)."""
@@ -168,63 +202,240 @@ class MatchingService:
         )
         self._pruned = True
 
-    def _current_fingerprint(self, session: Session) -> tuple[object, ...]:
-        opportunities = session.execute(
-            select(func.count(), func.max(Opportunity.updated_at)).where(
-                Opportunity.status == Status.PUBLISHED.value
-            )
-        ).one()
-        vectors = session.execute(
-            select(func.count(), func.max(OpportunityVector.updated_at)).where(
-                OpportunityVector.model_id == self.model_id
-            )
-        ).one()
-        return (*opportunities, *vectors)
-
     def _load(self, session: Session, ids: list[int]) -> None:
         rows = session.execute(
-            select(Opportunity, OpportunityVector)
+            select(Opportunity, OpportunityVector.vector, OpportunityVector.dim)
             .join(OpportunityVector, OpportunityVector.opportunity_id == Opportunity.id)
-            .where(Opportunity.id.in_(ids), OpportunityVector.model_id == self.model_id)
+            .where(
+                Opportunity.id.in_(ids),
+                OpportunityVector.model_id == self.model_id,
+                OpportunityVector.updated_at == Opportunity.updated_at,  # only current vectors
+            )
         ).all()
         if not rows:
             return
         import numpy as np
 
-        docs = [to_document(opp) for opp, _ in rows]
-        vectors = np.stack([unpack(vec.vector, vec.dim) for _, vec in rows])
+        docs = [to_document(opp) for opp, _, _ in rows]
+        vectors = np.stack([unpack(vector, dim) for _, vector, dim in rows])
         self._engine.add(docs, vectors)
-        for opp, _ in rows:
+        for opp, _, _ in rows:
             self._loaded[opp.id] = opp.updated_at
 
-    # -- questions -----------------------------------------------------------------------------------
+    def _search_engine(self) -> MatchingEngine:
+        """The engine for a search. When the index moved (one primary-key read tells), a server process
+        asks its worker to reload and answers from what the engine has meanwhile (counterparts that are
+        no longer published are dropped from the answer anyway); without a worker (a command, a test)
+        changes are loaded here. The very first load, with no worker to do it, happens here too."""
+        with self._lock:
+            if self._engine_instance is not None and self.on_stale is not None:
+                with self.database.session() as session:
+                    moved = generation(session, self.model_id) != self._generation
+                if moved:
+                    self.on_stale()
+                return self._engine
+            self._refresh_engine(force=False)
+            return self._engine
+
+    # -- reading stored matches (requests) -------------------------------------------------------------
+
+    def opportunity_matches(
+        self,
+        actor: Actor,
+        opportunity_id: int,
+        *,
+        locale: str,
+        limit: int = 10,
+        explain: bool = True,
+        view: OpportunityView | None = None,
+    ) -> StoredMatches:
+        """The stored counterparts of an opportunity the actor may read, feedback applied.
+
+        ``view`` is the opportunity as this actor already read it (a page has it): saves reading it again.
+        """
+        with self.database.session() as session:
+            if view is None:
+                view = profiles.get_opportunity(session, actor, opportunity_id)  # 404 when not readable
+            if view.status != Status.PUBLISHED.value:
+                return StoredMatches(opportunity_id, [], ready=True)
+            ready = self._matched(session, [(view.id, view.updated_at)])
+            lists = self._stored(session, actor, [view.id], locale=locale if explain else None, limit=limit)
+        return StoredMatches(opportunity_id, lists.get(view.id, []), ready=bool(ready))
 
     def matches_for_opportunity(
         self, actor: Actor, opportunity_id: int, *, locale: str, limit: int = 10, explain: bool = True
     ) -> list[MatchResult]:
-        """The best counterparts of an opportunity the actor may read ([] until it is published)."""
+        """The best counterparts of an opportunity ([] until it is published and matched)."""
+        return self.opportunity_matches(
+            actor, opportunity_id, locale=locale, limit=limit, explain=explain
+        ).results
+
+    def organisation_matches(
+        self, actor: Actor, organisation_id: int, *, locale: str, per_opportunity: int = 5
+    ) -> list[OpportunityMatches]:
+        """Each published opportunity of an organisation with its explained matches (members, staff)."""
+        if not (actor.is_staff or actor.belongs_to(organisation_id)):
+            raise PermissionDenied("Only the organisation's members and the agencies see its matches.")
         with self.database.session() as session:
-            profiles.get_opportunity(session, actor, opportunity_id)  # 404 when not readable
-            feedback = self._feedback(session, actor)
-        self.refresh()
-        with self._lock:
-            if opportunity_id not in self._loaded:
-                return []
-            matches = self._engine.matches_for(opportunity_id, feedback=feedback)[:limit]
-        return self._results(actor, matches, source_id=opportunity_id, locale=locale, explain=explain)
+            ours = session.scalars(
+                select(Opportunity)
+                .where(
+                    Opportunity.organisation_id == organisation_id,
+                    Opportunity.status == Status.PUBLISHED.value,
+                )
+                .order_by(Opportunity.id)
+            ).all()
+            ready = self._matched(session, [(o.id, o.updated_at) for o in ours])
+            lists = self._stored(session, actor, [o.id for o in ours], locale=locale, limit=per_opportunity)
+            return [
+                OpportunityMatches(
+                    opportunity=opportunity_view(o, actor),
+                    results=lists.get(o.id, []),
+                    ready=o.id in ready,
+                )
+                for o in ours
+            ]
 
     def matches_for_organisation(
         self, actor: Actor, organisation_id: int, *, locale: str, limit: int = 10
     ) -> list[MatchResult]:
-        """The best counterparts over an organisation's published opportunities (its members, staff)."""
-        if not (actor.is_staff or actor.belongs_to(organisation_id)):
-            raise PermissionDenied("Only the organisation's members and the agencies see its matches.")
-        with self.database.session() as session:
-            feedback = self._feedback(session, actor)
-        self.refresh()
-        with self._lock:
-            matches = self._engine.matches_for_organisation(organisation_id, feedback=feedback)[:limit]
-        return self._results(actor, matches, source_id=None, locale=locale, explain=False)
+        """The best counterparts over an organisation's opportunities: each counterpart once, with the
+        opportunity of ours it answers best (``source_id``), in ranking order."""
+        best: dict[int, MatchResult] = {}
+        for group in self.organisation_matches(actor, organisation_id, locale=locale, per_opportunity=10**6):
+            for result in group.results:
+                current = best.get(result.opportunity.id)
+                if current is None or result.ranking_score > current.ranking_score:
+                    best[result.opportunity.id] = result
+        ordered = sorted(best.values(), key=lambda r: (-r.ranking_score, r.opportunity.id))
+        return ordered[:limit]
+
+    def _matched(self, session: Session, versions: Sequence[tuple[int, datetime]]) -> set[int]:
+        """Which of the (opportunity id, version) pairs have their stored matches up to date."""
+        if not versions:
+            return set()
+        rows = session.execute(
+            select(
+                OpportunityVector.opportunity_id,
+                OpportunityVector.updated_at,
+                OpportunityVector.matched_version,
+            ).where(
+                OpportunityVector.model_id == self.model_id,
+                OpportunityVector.opportunity_id.in_([i for i, _ in versions]),
+            )
+        )
+        wanted = dict(versions)
+        return {
+            row.opportunity_id
+            for row in rows
+            if row.updated_at == wanted[row.opportunity_id] and row.matched_version == row.updated_at
+        }
+
+    def _stored(
+        self, session: Session, actor: Actor, source_ids: list[int], *, locale: str | None, limit: int
+    ) -> dict[int, list[MatchResult]]:
+        """The first ``limit`` stored matches of each of ``source_ids``, as ``actor`` may see them, in
+        ranking order. Light rows first (the match, the target's status, deadline and versions); full
+        records, which cost most, only for the matches shown and not already viewed anonymised."""
+        if not source_ids:
+            return {}
+        today = self._clock().date()
+        rows = session.execute(
+            select(
+                OpportunityMatch.source_id,
+                OpportunityMatch.target_id,
+                OpportunityMatch.score,
+                OpportunityMatch.components,
+                OpportunityMatch.explanation,
+                Opportunity.organisation_id,
+                Opportunity.updated_at.label("target_version"),
+                Organisation.updated_at.label("organisation_version"),
+            )
+            .join(Opportunity, Opportunity.id == OpportunityMatch.target_id)
+            .join(Organisation, Organisation.id == Opportunity.organisation_id)
+            .where(
+                OpportunityMatch.model_id == self.model_id,
+                OpportunityMatch.source_id.in_(source_ids),
+                Opportunity.status == Status.PUBLISHED.value,  # never show what is no longer public
+                or_(Opportunity.deadline.is_(None), Opportunity.deadline >= today),
+            )
+            .order_by(OpportunityMatch.source_id, OpportunityMatch.rank)
+        ).all()
+        dismissed, shortlisted = self._verdicts(session, actor, source_ids)
+        boost = self._config.shortlist_boost
+        chosen: dict[int, list[tuple[float, Any]]] = {}
+        for row in rows:
+            pair = (row.source_id, row.target_id)
+            if pair not in dismissed:
+                chosen.setdefault(row.source_id, []).append((boost if pair in shortlisted else 0.0, row))
+        for source_id, candidates in chosen.items():
+            # stable: equal ranking scores keep the stored order
+            candidates.sort(key=lambda c: -(c[1].score + c[0]))
+            chosen[source_id] = candidates[:limit]
+        views = self._views(session, actor, [row for candidates in chosen.values() for _, row in candidates])
+        return {
+            source_id: [
+                MatchResult(
+                    opportunity=views[row.target_id],
+                    score=row.score,
+                    components=ScoreComponents(**row.components),
+                    explanation=(
+                        render_explanation(ExplanationData.from_json(row.explanation), locale=locale)
+                        if locale is not None and row.explanation is not None
+                        else None
+                    ),
+                    shortlisted=lift > 0,
+                    source_id=source_id,
+                    shortlist_boost=lift,
+                )
+                for lift, row in candidates
+            ]
+            for source_id, candidates in chosen.items()
+        }
+
+    def _views(self, session: Session, actor: Actor, rows: Sequence[Any]) -> dict[int, OpportunityView]:
+        """The counterparts as ``actor`` sees them. Anonymised views are the same for every reader who
+        is neither staff nor of the posting organisation, so they are kept, keyed by the versions of the
+        opportunity and of its organisation (any change to either makes a new key)."""
+        views: dict[int, OpportunityView] = {}
+        missing: set[int] = set()
+        for row in rows:
+            key = _anonymous_key(actor, row)
+            cached = self._anonymous_views.get(key) if key is not None else None
+            if cached is not None:
+                views[row.target_id] = cached
+            else:
+                missing.add(row.target_id)
+        if not missing:
+            return views
+        versions = {row.target_id: row for row in rows}
+        for target in session.scalars(select(Opportunity).where(Opportunity.id.in_(sorted(missing)))):
+            view = opportunity_view(target, actor)
+            views[target.id] = view
+            key = _anonymous_key(actor, versions[target.id])
+            if key is not None and view.anonymised:
+                with self._lock:
+                    self._anonymous_views[key] = view
+                    if len(self._anonymous_views) > ANONYMOUS_VIEW_CACHE:
+                        self._anonymous_views.popitem(last=False)
+        return views
+
+    def _verdicts(
+        self, session: Session, actor: Actor, source_ids: list[int]
+    ) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+        owner = _owner_key(actor)
+        if owner is None:
+            return set(), set()
+        rows = session.execute(
+            select(MatchFeedback.source_id, MatchFeedback.target_id, MatchFeedback.verdict).where(
+                MatchFeedback.owner_key == owner, MatchFeedback.source_id.in_(source_ids)
+            )
+        ).all()
+        dismissed = {(r.source_id, r.target_id) for r in rows if r.verdict == "dismissed"}
+        shortlisted = {(r.source_id, r.target_id) for r in rows if r.verdict == "shortlisted"}
+        return dismissed, shortlisted
+
+    # -- free-text search ------------------------------------------------------------------------------
 
     def search(
         self,
@@ -238,17 +449,17 @@ class MatchingService:
         limit: int = 20,
     ) -> list[MatchResult]:
         """Free-text partner search, in any of the three languages, over published opportunities."""
+        del locale  # search results carry no explanation
         if not text.strip():
             raise ValidationFailed("Type what you are looking for.", problems=[FieldProblem("q", "is empty")])
         if len(text) > 2000:
             raise ValidationFailed(
                 "The search is too long.", problems=[FieldProblem("q", "over 2000 characters")]
             )
-        self.refresh()
         filters = SearchFilters(types=types, sectors=sectors, countries=countries)
-        with self._lock:
-            matches = self._engine.search(text, filters=filters)[:limit]
-        return self._results(actor, matches, source_id=None, locale=locale, explain=False)
+        engine = self._search_engine()
+        matches = engine.search(text, filters=filters)[:limit]
+        return self._results(actor, matches)
 
     def record_feedback(self, actor: Actor, source_id: int, target_id: int, verdict: Verdict | None) -> None:
         """Shortlist or dismiss a suggested counterpart (``None`` clears the verdict)."""
@@ -283,32 +494,9 @@ class MatchingService:
             else:
                 row.verdict = verdict
 
-    def explain(self, source_id: int, target_id: int, *, locale: str) -> Explanation:
-        key = (source_id, target_id, locale)
-        with self._lock:
-            cached = self._explanations.get(key)
-            if cached is None:
-                cached = self._engine.explain(source_id, target_id, locale=locale)
-                self._explanations[key] = cached
-                if len(self._explanations) > 2048:
-                    self._explanations.popitem(last=False)
-            return cached
-
     # -- helpers -------------------------------------------------------------------------------------
 
-    def _feedback(self, session: Session, actor: Actor) -> Feedback:
-        owner = _owner_key(actor)
-        if owner is None:
-            return Feedback()
-        rows = session.scalars(select(MatchFeedback).where(MatchFeedback.owner_key == owner)).all()
-        return Feedback(
-            dismissed=frozenset((r.source_id, r.target_id) for r in rows if r.verdict == "dismissed"),
-            shortlisted=frozenset((r.source_id, r.target_id) for r in rows if r.verdict == "shortlisted"),
-        )
-
-    def _results(
-        self, actor: Actor, matches: list[Match], *, source_id: int | None, locale: str, explain: bool
-    ) -> list[MatchResult]:
+    def _results(self, actor: Actor, matches: list[Match]) -> list[MatchResult]:
         if not matches:
             return []
         with self.database.session() as session:
@@ -323,21 +511,23 @@ class MatchingService:
                 row = rows.get(match.target_id)
                 if row is None or row.status != Status.PUBLISHED.value:
                     continue  # changed since the engine last looked: never show what is no longer public
-                explanation = (
-                    self.explain(source_id, match.target_id, locale=locale)
-                    if explain and source_id is not None
-                    else None
-                )
                 results.append(
                     MatchResult(
                         opportunity=opportunity_view(row, actor),
                         score=match.score,
                         components=match.components,
-                        explanation=explanation,
+                        explanation=None,
                         shortlisted=match.shortlisted,
                     )
                 )
             return results
+
+
+def _anonymous_key(actor: Actor, row: Any) -> tuple[int, datetime, datetime] | None:
+    """The cache key of an anonymised counterpart view, or None when ``actor`` sees who posted it."""
+    if sees_identity(actor, row.organisation_id):
+        return None
+    return (row.target_id, row.target_version, row.organisation_version)
 
 
 def _owner_key(actor: Actor) -> str | None:

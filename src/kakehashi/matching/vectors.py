@@ -1,4 +1,5 @@
-"""Keeping the stored vectors in step with the opportunities: embed what is new or changed, in batches."""
+"""Keeping the stored vectors in step with the opportunities: embed what is new or changed, in batches,
+together with the explanation material (key terms and sentences, embedded once here, never on a request)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from kakehashi.matching.catalogue import pack, text_hash, to_document
 from kakehashi.matching.documents import MatchDocument
 from kakehashi.matching.engine import embed_documents
-from kakehashi.matching.explain import SupportsEmbed
+from kakehashi.matching.explain import ExplainMaterial, SupportsEmbed, explain_materials
 from kakehashi.matching.tables import OpportunityVector
 from kakehashi.profiles.models import Opportunity
 from kakehashi.store import Database
@@ -88,17 +91,65 @@ def _sync_batch(session: Session, embedder: SupportsEmbed, ids: list[int], *, fo
         doc = to_document(opp)
         digest = text_hash(doc)
         row = stored.get(opp.id)
-        if row is not None and row.text_hash == digest and not force:
+        if row is not None and row.text_hash == digest and row.terms is not None and not force:
             row.updated_at = opp.updated_at  # only the status or dates changed: the vector still holds
         else:
             to_embed.append((doc, digest, opp.updated_at))
     if to_embed:
-        vectors = embed_documents(embedder, [doc for doc, _, _ in to_embed])
-        for (doc, digest, version), vector in zip(to_embed, vectors, strict=True):
+        docs = [doc for doc, _, _ in to_embed]
+        vectors = embed_documents(embedder, docs)
+        materials = explain_materials(docs, embedder=embedder)
+        for (doc, digest, version), vector, material in zip(to_embed, vectors, materials, strict=True):
             row = stored.get(doc.id)
             if row is None:
                 row = OpportunityVector(opportunity_id=doc.id, model_id=model_id)
                 session.add(row)
             row.dim, row.vector, row.text_hash, row.updated_at = embedder.dim, pack(vector), digest, version
+            store_material(row, material)
     session.flush()
     return len(to_embed)
+
+
+def store_material(row: OpportunityVector, material: ExplainMaterial) -> None:
+    row.terms = list(material.terms)
+    row.term_vectors = pack_rows(material.term_vectors)
+    row.sentences = list(material.sentences)
+    row.sentence_vectors = pack_rows(material.sentence_vectors)
+
+
+def material_of(row: OpportunityVector) -> ExplainMaterial:
+    """The explanation material stored with a vector (empty when an older run stored none)."""
+    return material_from(
+        dim=row.dim,
+        terms=row.terms,
+        term_vectors=row.term_vectors,
+        sentences=row.sentences,
+        sentence_vectors=row.sentence_vectors,
+    )
+
+
+def material_from(
+    *,
+    dim: int,
+    terms: list[str] | None,
+    term_vectors: bytes | None,
+    sentences: list[str] | None,
+    sentence_vectors: bytes | None,
+) -> ExplainMaterial:
+    term_tuple, sentence_tuple = tuple(terms or ()), tuple(sentences or ())
+    return ExplainMaterial(
+        terms=term_tuple,
+        term_vectors=unpack_rows(term_vectors, len(term_tuple), dim),
+        sentences=sentence_tuple,
+        sentence_vectors=unpack_rows(sentence_vectors, len(sentence_tuple), dim),
+    )
+
+
+def pack_rows(vectors: NDArray[np.float32]) -> bytes:
+    return np.ascontiguousarray(vectors, dtype="<f4").tobytes()
+
+
+def unpack_rows(blob: bytes | None, count: int, dim: int) -> NDArray[np.float32]:
+    if not blob or count == 0:
+        return np.zeros((0, dim), dtype=np.float32)
+    return np.frombuffer(blob, dtype="<f4").reshape(count, dim).astype(np.float32, copy=False)

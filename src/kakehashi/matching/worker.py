@@ -1,14 +1,21 @@
-"""Embedding on write, in the background: after a commit that touched opportunities, one worker thread
-brings the stored vectors and the engine up to date, and reports its progress for the pages."""
+"""Indexing in the background: after a commit that touched opportunities, one worker thread embeds what
+changed, stores the matches it changed, and reports its progress for the pages.
+
+With several server processes, one of them indexes (the one holding the indexer lock file); the others
+only reload their in-memory search engine when the index generation moves. The lock passes on to another
+process if the indexer stops.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from kakehashi.matching.service import MatchingService
@@ -26,33 +33,41 @@ class WorkerStatus:
     done: int
     total: int
     last_error: str | None
+    ready: bool = True  # False until the first look at the store is done (the engine is warming)
 
 
 class EmbeddingWorker:
     """One daemon thread; ``notify()`` is cheap and coalesces bursts of writes into one run.
 
-    It also looks every ``poll_s`` seconds, for what other processes wrote (``kakehashi import`` while
-    the server runs): a look that finds nothing stale costs one query.
+    It also looks every ``poll_s`` seconds for what other processes wrote (``kakehashi import`` while the
+    server runs, or a write served by another server process): a look that finds the catalogue unchanged
+    costs one aggregate query.
     """
 
-    def __init__(self, service: MatchingService, *, poll_s: float = 30.0) -> None:
+    def __init__(
+        self, service: MatchingService, *, poll_s: float = 30.0, lock_path: Path | None = None
+    ) -> None:
         self.service = service
         self.poll_s = poll_s
+        self.lock_path = lock_path
+        self._lock_file: IO[str] | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._running = False
+        self._ready = False
         self._done = 0
         self._total = 0
         self._last_error: str | None = None
+        self._seen: tuple[object, ...] | None = None
 
     def start(self) -> None:
         if self._thread is not None:
             return
         self._stop.clear()
-        self.service.background = True
-        self._thread = threading.Thread(target=self._loop, name="kakehashi-embedding", daemon=True)
+        self.service.on_stale = self.notify
+        self._thread = threading.Thread(target=self._loop, name="kakehashi-indexing", daemon=True)
         self._thread.start()
         self.notify()  # catch up with whatever was written while nobody was watching
 
@@ -62,38 +77,75 @@ class EmbeddingWorker:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
-        self.service.background = False
+        self.service.on_stale = None
+        self._release()
 
     def notify(self) -> None:
         self._wake.set()
 
     def status(self) -> WorkerStatus:
         with self._lock:
-            return WorkerStatus(self._running, self._done, self._total, self._last_error)
+            return WorkerStatus(self._running, self._done, self._total, self._last_error, self._ready)
+
+    @property
+    def is_indexer(self) -> bool:
+        """Whether this process indexes: always without a lock file, else while it holds the lock."""
+        if self.lock_path is None:
+            return True
+        if self._lock_file is None:
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            handle = self.lock_path.open("a", encoding="ascii")
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.close()
+                return False
+            self._lock_file = handle
+        return True
+
+    def _release(self) -> None:
+        if self._lock_file is not None:
+            self._lock_file.close()  # closing releases the lock
+            self._lock_file = None
 
     def _progress(self, done: int, total: int) -> None:
         with self._lock:
             self._done, self._total = done, total
 
     def _loop(self) -> None:
+        woken = True  # start() asked for a first run: catch up and warm the engine
         while not self._stop.is_set():
-            self._wake.wait(self.poll_s)
-            self._wake.clear()
-            if self._stop.is_set():
-                return
-            with self._lock:
-                self._running, self._done, self._total = True, 0, 0
             try:
-                self.service.sync(progress=self._progress)
+                self._run_once(woken=woken)
                 with self._lock:
                     self._last_error = None
-            except Exception as error:  # keep serving; the next write or start retries
-                log.exception("background embedding failed")
+            except Exception as error:  # keep serving; the next write or look retries
+                log.exception("background indexing failed")
                 with self._lock:
                     self._last_error = str(error)
             finally:
                 with self._lock:
                     self._running = False
+                    self._ready = True
+            woken = self._wake.wait(self.poll_s)
+            self._wake.clear()
+
+    def _run_once(self, *, woken: bool) -> None:
+        if not self.is_indexer:
+            self.service.refresh_engine()
+            return
+        marker = self._catalogue_marker()
+        if marker == self._seen and not woken:
+            return
+        with self._lock:
+            self._running, self._done, self._total = True, 0, 0
+        self.service.sync(progress=self._progress, match_progress=self._progress)
+        self._seen = marker
+
+    def _catalogue_marker(self) -> tuple[object, ...]:
+        with self.service.database.session() as session:
+            row = session.execute(select(func.count(), func.max(Opportunity.updated_at))).one()
+        return tuple(row)
 
 
 def notify_on_opportunity_writes(database: Database, callback: Any) -> None:

@@ -21,6 +21,7 @@ router = APIRouter()
 
 PANEL_SIZE = 8
 SEARCH_SIZE = 20
+ORGANISATION_GROUP_SIZE = 5
 VERDICTS = {"shortlist": "shortlisted", "dismiss": "dismissed", "clear": None}
 VERDICT_NOTICES = {
     "shortlist": N_("Added to your shortlist."),
@@ -40,14 +41,22 @@ def worker_of(request: Request) -> EmbeddingWorker:
 
 
 def matches_panel(request: Request, actor: Actor, view: OpportunityView, locale: str) -> dict[str, Any]:
-    """What ``matching/panel.html`` shows under an opportunity: its best counterparts, explained."""
+    """What ``matching/panel.html`` shows under an opportunity: its stored counterparts, explained (read
+    from the store; while the indexer has not matched it yet, the panel says so)."""
     if view.status != "published":
-        return {"matches": None, "indexing": None, "can_judge": False}
-    results = matching_of(request).matches_for_opportunity(actor, view.id, locale=locale, limit=PANEL_SIZE)
+        return {"matches": None, "indexing": None, "pending": False, "can_judge": False}
+    stored = matching_of(request).opportunity_matches(
+        actor, view.id, locale=locale, limit=PANEL_SIZE, view=view
+    )
     status = worker_of(request).status()
     can_judge = actor.is_staff or (view.organisation is not None and actor.belongs_to(view.organisation.id))
     indexing = status if status.running and status.total else None
-    return {"matches": results, "indexing": indexing, "can_judge": can_judge}
+    return {
+        "matches": stored.results,
+        "indexing": indexing,
+        "pending": not stored.ready,
+        "can_judge": can_judge,
+    }
 
 
 @router.post("/opportunities/{opportunity_id}/matches/{target_id}/{verdict}")
@@ -79,10 +88,18 @@ def organisation_matches(
 ) -> HTMLResponse:
     from kakehashi.profiles import service as profiles
 
-    results = matching_of(request).matches_for_organisation(actor, organisation_id, locale=locale, limit=20)
+    groups = matching_of(request).organisation_matches(
+        actor, organisation_id, locale=locale, per_opportunity=ORGANISATION_GROUP_SIZE
+    )
     with database.session() as session:
         organisation = profiles.get_organisation(session, actor, organisation_id)
-    return render(request, "matching/organisation.html", {"organisation": organisation, "results": results})
+    status = worker_of(request).status()
+    indexing = status if status.running and status.total else None
+    return render(
+        request,
+        "matching/organisation.html",
+        {"organisation": organisation, "groups": groups, "indexing": indexing},
+    )
 
 
 @router.get("/search", response_class=HTMLResponse)
