@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from swagger_ui_bundle import swagger_ui_path
 
-from kakehashi import __version__, api, web
+from kakehashi import __version__, api, health, web
 from kakehashi.accounts.throttle import SignInThrottle
 from kakehashi.api import errors as api_errors
 from kakehashi.config import Settings
@@ -78,12 +78,19 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         app.include_router(router, include_in_schema=False)
     for router in api.routers():
         app.include_router(router, prefix=api.API_PREFIX)
+    app.include_router(health.router, include_in_schema=False)
     return app
 
 
 def _indexing_worker(settings: Settings, matching: MatchingService) -> EmbeddingWorker:
     """One indexing thread per process; with several server processes, one of them indexes (the lock file
-    elects it) and looks often for what the others wrote, since their writes do not wake it."""
+    elects it) and looks often for what the others wrote, since their writes do not wake it. With job
+    workers, every process only enqueues the indexing job and reloads its engine when the index moves."""
+    if settings.jobs_runner == "workers":
+        from kakehashi.jobs.client import JobClient
+
+        client = JobClient(settings)
+        return EmbeddingWorker(matching, poll_s=2.0, enqueue=lambda: client.defer("index-refresh"))
     if settings.workers == 1:
         return EmbeddingWorker(matching)
     return EmbeddingWorker(matching, poll_s=2.0, lock_path=settings.data_dir / "indexer.lock")
@@ -94,7 +101,11 @@ def create_app_from_environment() -> FastAPI:
     every server process (``kakehashi serve --workers N``)."""
     from kakehashi.config import load_settings
 
-    return create_app(load_settings())
+    from kakehashi.logs import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings)
+    return create_app(settings)
 
 
 def _install_api_docs(app: FastAPI) -> None:
