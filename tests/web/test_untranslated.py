@@ -54,6 +54,7 @@ PAGES: dict[str, list[str]] = {
     "/review": ["/review"],
     "/my/organisation": ["/my/organisation"],
     "/my/opportunities/new": ["/my/opportunities/new"],
+    "/jobs": ["/jobs"],
 }
 # GET routes that are not pages (a redirect; the error of a bad value is among ERRORS).
 NOT_PAGES = {"/language/{locale}", "/probe/error/{name}", "/probe/crash"}

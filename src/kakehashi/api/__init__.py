@@ -19,9 +19,9 @@ BASE_PATH: Final = f"{API_PREFIX}/{API_VERSION}"
 
 def routers() -> list[APIRouter]:
     """The API's routers, in the order they are mounted."""
-    from kakehashi.api import auth, matching, opportunities, organisations
+    from kakehashi.api import auth, jobs, matching, opportunities, organisations
 
     version = APIRouter(prefix=f"/{API_VERSION}")
-    for router in (auth.router, organisations.router, opportunities.router, matching.router):
+    for router in (auth.router, organisations.router, opportunities.router, matching.router, jobs.router):
         version.include_router(router)
     return [version]

@@ -13,7 +13,7 @@ import typer
 
 from kakehashi.errors import KakehashiError
 
-COMMAND_MODULES: tuple[str, ...] = ("db", "imports", "users", "serve", "matching", "schedule")
+COMMAND_MODULES: tuple[str, ...] = ("db", "imports", "users", "serve", "matching", "schedule", "jobs")
 
 app = typer.Typer(
     name="kakehashi",

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from kakehashi.web.pages import (
     auth,
     home,
+    jobs,
     language,
     matching,
     my_organisation,
@@ -24,4 +25,5 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     organisations.router,
     my_organisation.router,
     review.router,
+    jobs.router,
 )
