@@ -73,7 +73,7 @@ JOBS: Mapping[str, JobSpec] = {
     for spec in (
         JobSpec("index-refresh", refresh_index, lock=INDEX_LOCK),
         JobSpec("index-rebuild", rebuild_index, lock=INDEX_LOCK, max_attempts=2),
-        JobSpec("probe", probe, max_attempts=3, retry_wait_s=1),
+        JobSpec("probe", probe, lock="probe", max_attempts=3, retry_wait_s=1),
     )
 }
 
