@@ -100,7 +100,6 @@ def create_app_from_environment() -> FastAPI:
     """The app built from the environment's settings: the factory that ``uvicorn --workers`` imports in
     every server process (``kakehashi serve --workers N``)."""
     from kakehashi.config import load_settings
-
     from kakehashi.logs import configure_logging
 
     settings = load_settings()

@@ -97,7 +97,9 @@ def processes(tmp_path: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
             process.wait()
 
 
-def _start(processes: list[subprocess.Popen[bytes]], env: dict[str, str], log: Path, *args: str) -> subprocess.Popen[bytes]:
+def _start(
+    processes: list[subprocess.Popen[bytes]], env: dict[str, str], log: Path, *args: str
+) -> subprocess.Popen[bytes]:
     with log.open("wb") as output:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen([KAKEHASHI, *args], env=env, stdout=output, stderr=subprocess.STDOUT)
     processes.append(process)
@@ -111,7 +113,9 @@ def _ready(port: int) -> bool:
         return False
 
 
-def _web(processes: list[subprocess.Popen[bytes]], env: dict[str, str], tmp_path: Path, count: int) -> list[int]:
+def _web(
+    processes: list[subprocess.Popen[bytes]], env: dict[str, str], tmp_path: Path, count: int
+) -> list[int]:
     ports = [_free_port() for _ in range(count)]
     for port in ports:
         _start(processes, env, tmp_path / f"web-{port}.log", "serve", "--port", str(port))
@@ -167,7 +171,9 @@ def test_a_job_enqueued_twice_runs_once_and_a_killed_worker_loses_nothing(
 
     # A long job; its worker is killed while it runs; the other worker takes it over.
     _enqueue(environment, "probe", key="killed", arguments='{"seconds": 4}')
-    running = _wait_for(lambda: [r for r in _runs(migrated, "killed") if r.status == "running" and r.done > 0])
+    running = _wait_for(
+        lambda: [r for r in _runs(migrated, "killed") if r.status == "running" and r.done > 0]
+    )
     assert running[0].worker is not None
     victim_pid = int(running[0].worker.rsplit(":", 1)[1])
     victim = next(w for w in workers if w.pid == victim_pid)
@@ -178,5 +184,7 @@ def test_a_job_enqueued_twice_runs_once_and_a_killed_worker_loses_nothing(
     assert [r.status for r in runs] == ["lost", "succeeded"]
     assert runs[1].worker != runs[0].worker
     with migrated.session() as session:
-        statuses = session.execute(text("SELECT status::text FROM procrastinate_jobs WHERE args->>'key' = 'killed'"))
+        statuses = session.execute(
+            text("SELECT status::text FROM procrastinate_jobs WHERE args->>'key' = 'killed'")
+        )
         assert [row[0] for row in statuses] == ["succeeded"]  # one job, done once

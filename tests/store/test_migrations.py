@@ -20,7 +20,9 @@ def test_upgrade_reaches_head_and_matches_the_models(empty_database: Database) -
     empty_database.upgrade()
     import_all_models()
     with empty_database.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": _modelled})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": _modelled}
+        )
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
     assert empty_database.current_revision() is not None

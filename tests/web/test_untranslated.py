@@ -56,8 +56,8 @@ PAGES: dict[str, list[str]] = {
     "/my/opportunities/new": ["/my/opportunities/new"],
     "/jobs": ["/jobs"],
 }
-# GET routes that are not pages (a redirect; the error of a bad value is among ERRORS).
-NOT_PAGES = {"/language/{locale}", "/probe/error/{name}", "/probe/crash"}
+# GET routes that are not pages (a redirect, the JSON health probes; the error of a bad value is among ERRORS).
+NOT_PAGES = {"/language/{locale}", "/probe/error/{name}", "/probe/crash", "/healthz", "/readyz"}
 # Addresses that end in an error page (each as every role).
 ERRORS = [
     "/opportunities/999999",  # NotFound with a parameter

@@ -42,8 +42,12 @@ def worker(
 @jobs_app.command("enqueue")
 def enqueue(
     name: str = typer.Argument(..., help=f"The job: {', '.join(JOBS)}."),
-    key: str | None = typer.Option(None, help="Idempotency key: a job with a key that succeeded is not run again."),
-    arguments: str = typer.Option("{}", "--args", help='The job\'s arguments as a JSON object, e.g. {"full": true}.'),
+    key: str | None = typer.Option(
+        None, help="Idempotency key: a job with a key that succeeded is not run again."
+    ),
+    arguments: str = typer.Option(
+        "{}", "--args", help='The job\'s arguments as a JSON object, e.g. {"full": true}.'
+    ),
 ) -> None:
     """Put a job in the queue (dropped if the same job is already waiting)."""
     from kakehashi.jobs.client import JobClient

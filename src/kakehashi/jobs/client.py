@@ -20,7 +20,9 @@ class JobClient:
         self._app: procrastinate.App | None = None
         self._lock = threading.Lock()
 
-    def defer(self, name: str, *, key: str | None = None, arguments: Mapping[str, Any] | None = None) -> int | None:
+    def defer(
+        self, name: str, *, key: str | None = None, arguments: Mapping[str, Any] | None = None
+    ) -> int | None:
         with self._lock:
             if self._app is None:
                 self._app = web_app(self.settings)

@@ -59,7 +59,7 @@ def build_app(
 def _register(
     app: procrastinate.App, spec: JobSpec, *, database: Database | None, matching: MatchingService | None
 ) -> None:
-    def task(context: procrastinate.JobContext, *, key: str | None = None, **arguments: Any) -> None:
+    def task(context: procrastinate.JobContext, /, *, key: str | None = None, **arguments: Any) -> None:
         if database is None or matching is None:
             raise RuntimeError("this process only defers jobs")
         job = context.job

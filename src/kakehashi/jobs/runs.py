@@ -51,9 +51,7 @@ class RunRecord:
                     .where(JobRun.queue_job_id == queue_job_id, JobRun.status == "running")
                     .values(status="lost", finished_at=utcnow())
                 )
-            run = JobRun(
-                task=task, key=key, queue_job_id=queue_job_id, attempt=attempt, worker=worker_name()
-            )
+            run = JobRun(task=task, key=key, queue_job_id=queue_job_id, attempt=attempt, worker=worker_name())
             session.add(run)
             session.commit()
             return cls(database, run.id)
