@@ -73,13 +73,10 @@ def _register(
             attempt=job.attempts + 1,
         )
 
-    app.task(
-        name=spec.name,
-        queue=QUEUE,
-        pass_context=True,
-        lock=spec.lock,
-        retry=procrastinate.RetryStrategy(max_attempts=spec.max_attempts, wait=spec.retry_wait_s),
-    )(task)
+    # procrastinate's ``max_attempts`` counts the retries after the first run (and 0 would mean forever).
+    retries = spec.max_attempts - 1
+    retry = procrastinate.RetryStrategy(max_attempts=retries, wait=spec.retry_wait_s) if retries else None
+    app.task(name=spec.name, queue=QUEUE, pass_context=True, lock=spec.lock, retry=retry)(task)
 
 
 def defer(
