@@ -15,6 +15,8 @@ import argparse
 import asyncio
 import cProfile
 import json
+import os
+import platform
 import pstats
 import sys
 import time
@@ -98,7 +100,17 @@ def main() -> None:
     paths = [p.replace("{id}", str(opportunity)) for p in args.paths]
     results = asyncio.run(measure(app, paths, repeat=args.repeat, profile=args.profile))
     if args.out is not None:
-        args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        report = {
+            "benchmark": "web_cpu",
+            "embedder": args.embedder,
+            "repeat": args.repeat,
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+            "cpus": os.cpu_count(),
+            "machine": platform.platform(),
+            "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "paths": results,
+        }
+        args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
