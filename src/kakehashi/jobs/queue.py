@@ -75,7 +75,9 @@ def _register(
 
     # procrastinate's ``max_attempts`` counts the retries after the first run (and 0 would mean forever).
     retries = spec.max_attempts - 1
-    retry = procrastinate.RetryStrategy(max_attempts=retries, wait=spec.retry_wait_s) if retries else None
+    retry: bool | procrastinate.RetryStrategy = (
+        procrastinate.RetryStrategy(max_attempts=retries, wait=spec.retry_wait_s) if retries else False
+    )
     app.task(name=spec.name, queue=QUEUE, pass_context=True, lock=spec.lock, retry=retry)(task)
 
 
