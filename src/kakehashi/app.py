@@ -89,6 +89,10 @@ def _indexing_worker(settings: Settings, matching: MatchingService) -> Embedding
     if settings.jobs_runner == "workers":
         from kakehashi.jobs.client import JobClient
 
+        if matching.database.engine.dialect.name != "postgresql":
+            raise KakehashiError(
+                "Job workers need PostgreSQL (KAKEHASHI_DATABASE_URL); with SQLite the server runs jobs itself."
+            )
         client = JobClient(settings)
         return EmbeddingWorker(matching, poll_s=2.0, enqueue=lambda: client.defer("index-refresh"))
     if settings.workers == 1:

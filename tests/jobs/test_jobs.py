@@ -7,6 +7,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -144,3 +145,14 @@ def test_json_logs_are_one_object_per_line() -> None:
     assert entry["level"] == "warning"
     assert entry["logger"] == "kakehashi.jobs"
     assert entry["message"] == "job 7 lost"
+
+
+def test_job_workers_need_postgresql(tmp_path: Path) -> None:
+    from kakehashi.app import create_app
+    from kakehashi.config import Settings
+    from kakehashi.errors import KakehashiError
+
+    url = f"sqlite:///{tmp_path / 'kakehashi.db'}"
+    settings = Settings(data_dir=tmp_path, database_url=url, embedder="fake", jobs_runner="workers")
+    with pytest.raises(KakehashiError, match="need PostgreSQL"):
+        create_app(settings)

@@ -143,8 +143,12 @@ class EmbeddingWorker:
 
     def _run_once(self, *, woken: bool) -> None:
         if self.enqueue is not None:
-            if woken:
-                self.enqueue()  # a second enqueue while one waits is dropped by the queue
+            # A local write wakes this thread; a write of another process or command (an import) shows
+            # in the catalogue marker. A second enqueue while the job waits is dropped by the queue.
+            marker = self._catalogue_marker()
+            if woken or marker != self._seen:
+                self.enqueue()
+                self._seen = marker
             self.service.refresh_engine()
             return
         if not self.is_indexer:
