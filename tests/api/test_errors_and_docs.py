@@ -64,12 +64,13 @@ def test_every_operation_is_documented(client: TestClient) -> None:
         if path.startswith(API)
         for method, op in ops.items()
     ]
-    assert len(operations) == 24
+    assert len(operations) == 25
     assert {tag for _, _, op in operations for tag in op["tags"]} == {
         "auth",
         "organisations",
         "opportunities",
         "matching",
+        "jobs",
     }
     for path, method, op in operations:
         assert op.get("summary"), (path, method)
