@@ -7,6 +7,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -93,18 +94,29 @@ def test_the_index_refresh_job_embeds_and_stores_matches(
     assert matching.last_match_report is not None
 
 
+def _in_own_thread(work: Callable[[], T]) -> T:
+    """Run ``work`` in a thread of its own: procrastinate's synchronous calls refuse a thread with a running
+    event loop (the browser tests' Playwright keeps one in the main thread for the whole session)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
+
 def test_the_queue_drops_a_second_enqueue_and_runs_the_job_once(
     database: Database, matching: MatchingService
 ) -> None:
     app = build_app(InMemoryConnector(), database=database, matching=matching)
-    with app.open():
-        first = defer(app, "probe", key="twice")
-        second = defer(app, "probe", key="twice")
-        other = defer(app, "probe", key="another")
-        assert first is not None
-        assert second is None
-        assert other is not None
-        app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+
+    def enqueue_and_work() -> tuple[int | None, int | None, int | None]:
+        with app.open():
+            deferred = (defer(app, "probe", key="twice"), defer(app, "probe", key="twice"))
+            other = defer(app, "probe", key="another")
+            app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+        return (*deferred, other)
+
+    first, second, other = _in_own_thread(enqueue_and_work)
+    assert first is not None
+    assert second is None
+    assert other is not None
     assert sorted((run.key, run.status) for run in _runs(database)) == [
         ("another", "succeeded"),
         ("twice", "succeeded"),
@@ -122,9 +134,13 @@ def test_the_queue_retries_a_failing_job_up_to_its_limit(
     jobs["probe"] = registry.JobSpec("probe", broken, max_attempts=3, retry_wait_s=0)
     monkeypatch.setattr("kakehashi.jobs.queue.JOBS", jobs)
     app = build_app(InMemoryConnector(), database=database, matching=matching)
-    with app.open():
-        defer(app, "probe")
-        app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+
+    def enqueue_and_work() -> None:
+        with app.open():
+            defer(app, "probe")
+            app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+
+    _in_own_thread(enqueue_and_work)
     assert [(run.attempt, run.status) for run in _runs(database)] == [
         (1, "failed"),
         (2, "failed"),
