@@ -27,6 +27,8 @@ from kakehashi.accounts.throttle import SignInThrottle
 from kakehashi.api import errors as api_errors
 from kakehashi.config import Settings
 from kakehashi.errors import KakehashiError
+from kakehashi.jobs.client import JobClient
+from kakehashi.jobs.runner import JobRunner, QueueRunner, ThreadRunner
 from kakehashi.matching.embed import get_embedder
 from kakehashi.matching.service import MatchingService
 from kakehashi.matching.worker import EmbeddingWorker, notify_on_opportunity_writes
@@ -55,7 +57,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.state.database = database if database is not None else Database(settings.resolved_database_url())
     app.state.sign_in_throttle = SignInThrottle()
     app.state.matching = MatchingService(app.state.database, get_embedder(settings.embedder))
-    app.state.embedding_worker = _indexing_worker(settings, app.state.matching)
+    app.state.job_client = _job_client(settings, app.state.database)
+    app.state.job_runner = _job_runner(app.state.job_client, app.state.matching)
+    app.state.embedding_worker = _indexing_worker(settings, app.state.matching, app.state.job_client)
     notify_on_opportunity_writes(app.state.database, app.state.embedding_worker.notify)
     app.state.translations = load_translations()
     app.state.templates = PageTemplates(app.state.translations)
@@ -82,18 +86,28 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     return app
 
 
-def _indexing_worker(settings: Settings, matching: MatchingService) -> EmbeddingWorker:
+def _job_client(settings: Settings, database: Database) -> JobClient | None:
+    """With job workers (PostgreSQL), the queue this process enqueues into; None when jobs run here."""
+    if settings.jobs_runner != "workers":
+        return None
+    if database.engine.dialect.name != "postgresql":
+        raise KakehashiError(
+            "Job workers need PostgreSQL (KAKEHASHI_DATABASE_URL); with SQLite the server runs jobs itself."
+        )
+    return JobClient(settings)
+
+
+def _job_runner(client: JobClient | None, matching: MatchingService) -> JobRunner:
+    return ThreadRunner(matching) if client is None else QueueRunner(client)
+
+
+def _indexing_worker(
+    settings: Settings, matching: MatchingService, client: JobClient | None
+) -> EmbeddingWorker:
     """One indexing thread per process; with several server processes, one of them indexes (the lock file
     elects it) and looks often for what the others wrote, since their writes do not wake it. With job
     workers, every process only enqueues the indexing job and reloads its engine when the index moves."""
-    if settings.jobs_runner == "workers":
-        from kakehashi.jobs.client import JobClient
-
-        if matching.database.engine.dialect.name != "postgresql":
-            raise KakehashiError(
-                "Job workers need PostgreSQL (KAKEHASHI_DATABASE_URL); with SQLite the server runs jobs itself."
-            )
-        client = JobClient(settings)
+    if client is not None:
         return EmbeddingWorker(matching, poll_s=2.0, enqueue=lambda: client.defer("index-refresh"))
     if settings.workers == 1:
         return EmbeddingWorker(matching)
@@ -132,6 +146,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         worker.stop()
+        if app.state.job_client is not None:
+            app.state.job_client.close()
 
 
 def resolve_secret_key(settings: Settings) -> str:

@@ -63,3 +63,37 @@ def test_ready_once_migrated(empty_database: Database, tmp_path: Path) -> None:
         ready = client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json() == {"status": "ok", "database": "reachable", "migrations": "at head"}
+
+
+def test_an_officer_enqueues_a_probe_that_runs_once_per_key(
+    client: TestClient, world: World, database: Database
+) -> None:
+    officer = world.auth("officer")
+    body = {"job": "probe", "arguments": {"seconds": 0}, "key": "check-1"}
+    assert client.post("/api/v1/jobs", json=body, headers=officer).json() == {"queued": True}
+
+    def probes() -> list[dict[str, object]]:
+        runs = client.get("/api/v1/jobs", headers=officer).json()["runs"]
+        return [run for run in runs if run["task"] == "probe" and run["status"] == "succeeded"]
+
+    _eventually(probes)
+    client.post("/api/v1/jobs", json=body, headers=officer)  # the key has succeeded: nothing runs again
+    time.sleep(0.2)
+    assert len(probes()) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"job": "probe", "arguments": {"seconds": 600}}, "arguments"),
+        ({"job": "probe", "arguments": {"loud": True}}, "arguments"),
+        ({"job": "index-rebuild", "arguments": {"full": "yes"}}, "arguments"),
+        ({"job": "fly"}, "job"),
+    ],
+)
+def test_bad_job_requests_name_the_field(
+    client: TestClient, world: World, body: dict[str, object], field: str
+) -> None:
+    response = client.post("/api/v1/jobs", json=body, headers=world.auth("admin"))
+    assert response.status_code == 422, response.text
+    assert [problem["field"].split(".")[0] for problem in response.json()["error"]["fields"]] == [field]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
 
 from kakehashi.api.deps import DatabaseDep, SignedInDep
 from kakehashi.api.openapi import errors
 from kakehashi.jobs import service
+from kakehashi.jobs.runner import JobRunner
 
 router = APIRouter(tags=["jobs"])
 
@@ -60,3 +61,35 @@ def list_jobs(
         waiting=[WaitingOut.model_validate(job, from_attributes=True) for job in seen.waiting],
         runs=[RunOut.model_validate(run, from_attributes=True) for run in seen.runs],
     )
+
+
+class JobIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    job: Literal["index-refresh", "index-rebuild", "probe"] = Field(
+        description="`index-refresh` (embed and match what changed), `index-rebuild` (arguments `full`, "
+        "`rematch`), `probe` (argument `seconds`: shows that the workers run jobs)."
+    )
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    key: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Idempotency key: a job whose key succeeded is not run again.",
+    )
+
+
+class EnqueuedOut(BaseModel):
+    queued: bool = Field(description="False when the same job (and key) was already waiting: nothing added.")
+
+
+@router.post(
+    "/jobs",
+    summary="Enqueue a job (officers, admins)",
+    status_code=202,
+    response_model=EnqueuedOut,
+    responses=errors(401, 403, 422),
+)
+def enqueue_job(request: Request, body: JobIn, actor: SignedInDep) -> EnqueuedOut:
+    runner: JobRunner = request.app.state.job_runner
+    queued = service.enqueue(actor, runner, name=body.job, arguments=body.arguments, key=body.key)
+    return EnqueuedOut(queued=queued)

@@ -3,17 +3,28 @@ jobs still waiting in the queue. Officers and admins only."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, text
 
 from kakehashi.accounts.roles import Actor
-from kakehashi.errors import PermissionDenied
+from kakehashi.errors import FieldProblem, PermissionDenied, ValidationFailed
 from kakehashi.jobs.models import JobRun
+from kakehashi.jobs.registry import JOBS
+from kakehashi.jobs.runner import JobRunner
 from kakehashi.store import Database
 
 RUN_STATUSES = ("running", "succeeded", "failed", "lost")
+# What officers may pass to each job they enqueue (name -> argument -> type).
+ARGUMENTS: Mapping[str, Mapping[str, type]] = {
+    "index-refresh": {},
+    "index-rebuild": {"full": bool, "rematch": bool},
+    "probe": {"seconds": float},
+}
+PROBE_MAX_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,3 +108,50 @@ def overview(actor: Actor, database: Database, *, limit: int = 50) -> JobsOvervi
         waiting=waiting_jobs(database, limit=limit),
         queue=database.engine.dialect.name == "postgresql",
     )
+
+
+def enqueue(
+    actor: Actor, runner: JobRunner, *, name: str, arguments: Mapping[str, Any], key: str | None = None
+) -> bool:
+    """An officer's request for a job; False when the same job is already waiting (nothing is added)."""
+    require_staff(actor)
+    runner_arguments = _checked_arguments(name, arguments)
+    return runner.submit(name, key=key, arguments=runner_arguments)
+
+
+def _checked_arguments(name: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
+    if name not in JOBS or name not in ARGUMENTS:
+        raise ValidationFailed(
+            "The job cannot be enqueued.",
+            problems=[FieldProblem("job", "Unknown job %(name)s.", params={"name": name})],
+        )
+    allowed = ARGUMENTS[name]
+    problems = [
+        FieldProblem(
+            "arguments", "The job %(job)s takes no argument %(name)s.", params={"job": name, "name": key}
+        )
+        for key in arguments
+        if key not in allowed
+    ]
+    checked: dict[str, Any] = {}
+    for key, kind in allowed.items():
+        if key not in arguments:
+            continue
+        value = arguments[key]
+        if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+            if not 0 <= value <= PROBE_MAX_S:
+                problems.append(
+                    FieldProblem(
+                        "arguments", "Between 0 and %(max)s seconds.", params={"max": int(PROBE_MAX_S)}
+                    )
+                )
+            checked[key] = float(value)
+        elif kind is bool and isinstance(value, bool):
+            checked[key] = value
+        else:
+            problems.append(
+                FieldProblem("arguments", "The value of %(name)s has the wrong type.", params={"name": key})
+            )
+    if problems:
+        raise ValidationFailed("The job cannot be enqueued.", problems=problems)
+    return checked
