@@ -22,13 +22,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from swagger_ui_bundle import swagger_ui_path
 
-from kakehashi import __version__, api, web
+from kakehashi import __version__, api, health, web
 from kakehashi.accounts.throttle import SignInThrottle, ThrottlePolicy
 from kakehashi.api import errors as api_errors
 from kakehashi.api.clients import parse_networks
 from kakehashi.api.limits import RateLimits, enforce_rate_limits
 from kakehashi.config import Settings
 from kakehashi.errors import KakehashiError
+from kakehashi.jobs.client import JobClient
+from kakehashi.jobs.runner import JobRunner, QueueRunner, ThreadRunner
 from kakehashi.matching.embed import get_embedder
 from kakehashi.matching.service import MatchingService
 from kakehashi.matching.worker import EmbeddingWorker, notify_on_opportunity_writes
@@ -73,7 +75,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.state.mailer = MailSender(settings)
     app.state.secret_key = resolve_secret_key(settings)
     app.state.matching = MatchingService(app.state.database, get_embedder(settings.embedder))
-    app.state.embedding_worker = _indexing_worker(settings, app.state.matching)
+    app.state.job_client = _job_client(settings, app.state.database)
+    app.state.job_runner = _job_runner(app.state.job_client, app.state.matching)
+    app.state.embedding_worker = _indexing_worker(settings, app.state.matching, app.state.job_client)
     notify_on_opportunity_writes(app.state.database, app.state.embedding_worker.notify)
     app.state.translations = load_translations()
     app.state.templates = PageTemplates(app.state.translations)
@@ -101,12 +105,33 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         app.include_router(router, include_in_schema=False, dependencies=guard)
     for router in api.routers():
         app.include_router(router, prefix=api.API_PREFIX, dependencies=guard)
+    app.include_router(health.router, include_in_schema=False)
     return app
 
 
-def _indexing_worker(settings: Settings, matching: MatchingService) -> EmbeddingWorker:
+def _job_client(settings: Settings, database: Database) -> JobClient | None:
+    """With job workers (PostgreSQL), the queue this process enqueues into; None when jobs run here."""
+    if settings.jobs_runner != "workers":
+        return None
+    if database.engine.dialect.name != "postgresql":
+        raise KakehashiError(
+            "Job workers need PostgreSQL (KAKEHASHI_DATABASE_URL); with SQLite the server runs jobs itself."
+        )
+    return JobClient(settings)
+
+
+def _job_runner(client: JobClient | None, matching: MatchingService) -> JobRunner:
+    return ThreadRunner(matching) if client is None else QueueRunner(client)
+
+
+def _indexing_worker(
+    settings: Settings, matching: MatchingService, client: JobClient | None
+) -> EmbeddingWorker:
     """One indexing thread per process; with several server processes, one of them indexes (the lock file
-    elects it) and looks often for what the others wrote, since their writes do not wake it."""
+    elects it) and looks often for what the others wrote, since their writes do not wake it. With job
+    workers, every process only enqueues the indexing job and reloads its engine when the index moves."""
+    if client is not None:
+        return EmbeddingWorker(matching, poll_s=2.0, enqueue=lambda: client.defer("index-refresh"))
     if settings.workers == 1:
         return EmbeddingWorker(matching)
     return EmbeddingWorker(matching, poll_s=2.0, lock_path=settings.data_dir / "indexer.lock")
@@ -116,8 +141,11 @@ def create_app_from_environment() -> FastAPI:
     """The app built from the environment's settings: the factory that ``uvicorn --workers`` imports in
     every server process (``kakehashi serve --workers N``)."""
     from kakehashi.config import load_settings
+    from kakehashi.logs import configure_logging
 
-    return create_app(load_settings())
+    settings = load_settings()
+    configure_logging(settings)
+    return create_app(settings)
 
 
 def _install_api_docs(app: FastAPI) -> None:
@@ -141,6 +169,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         worker.stop()
+        if app.state.job_client is not None:
+            app.state.job_client.close()
 
 
 def resolve_secret_key(settings: Settings) -> str:

@@ -83,6 +83,31 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest request body accepted, in bytes; a larger one is refused with 413 before it is read.",
     )
+    jobs_runner: Literal["in-process", "workers"] = Field(
+        default="in-process",
+        description=(
+            "Who runs the long jobs (embedding, matching, index rebuilds): `in-process` (a thread of each "
+            "server, the embedded default) or `workers` (PostgreSQL only: server processes enqueue jobs and "
+            "`kakehashi worker` processes run them)."
+        ),
+    )
+    jobs_heartbeat_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="How often a job worker reports that it is alive, and looks for jobs of dead workers.",
+    )
+    jobs_stalled_after_s: float = Field(
+        default=30.0,
+        gt=0,
+        description=(
+            "A job worker silent for this long is taken as dead: its running jobs are queued again for "
+            "another worker."
+        ),
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="Log lines as plain text or as one JSON object per line (for a log collector).",
+    )
     cookie_secure: bool = Field(
         default=False, description="Mark session cookies Secure (set to true behind HTTPS)."
     )

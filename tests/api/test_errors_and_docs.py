@@ -64,13 +64,14 @@ def test_every_operation_is_documented(client: TestClient) -> None:
         if path.startswith(API)
         for method, op in ops.items()
     ]
-    assert len(operations) == 30
+    assert len(operations) == 32
     assert {tag for _, _, op in operations for tag in op["tags"]} == {
         "auth",
         "accounts",
         "organisations",
         "opportunities",
         "matching",
+        "jobs",
     }
     for path, method, op in operations:
         assert op.get("summary"), (path, method)

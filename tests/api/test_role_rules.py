@@ -22,6 +22,7 @@ B_TARGETS = ("b_draft", "b_in_review", "b_published")
 # (method, path template, body): every write endpoint, aimed at organisation B and its opportunities.
 WRITES: list[tuple[str, str, Any]] = [
     ("POST", "/organisations", NEW_ORGANISATION),
+    ("POST", "/jobs", {"job": "index-rebuild", "arguments": {"full": True}}),  # staff only
     ("PATCH", "/organisations/{org_b}", {"city": "Osaka"}),
     ("POST", "/opportunities", {**NEW_OPPORTUNITY, "organisation_id": "{org_b}"}),
     *[("PATCH", f"/opportunities/{{{target}}}", {"trl": 2}) for target in B_TARGETS],

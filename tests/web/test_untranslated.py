@@ -59,14 +59,18 @@ PAGES: dict[str, list[str]] = {
     "/account/password": ["/account/password"],
     "/admin/users": ["/admin/users"],
     "/admin/audit": ["/admin/audit"],
+    "/jobs": ["/jobs"],
 }
-# GET routes that are not pages (a redirect; the error of a bad value is among ERRORS).
+# GET routes that are not pages (a redirect, the JSON health probes, a file export; the error of a bad
+# value is among ERRORS).
 NOT_PAGES = {
     "/language/{locale}",
     "/probe/error/{name}",
     "/probe/crash",
+    "/healthz",
+    "/readyz",
     "/admin/audit/export",
-}  # export: a file
+}
 # Addresses that end in an error page (each as every role).
 ERRORS = [
     "/opportunities/999999",  # NotFound with a parameter

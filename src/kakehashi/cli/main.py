@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "matching",
     "schedule",
     "backup",
+    "jobs",
 )
 SOLE_MODULE: dict[str, str] = {"schedule": "schedule"}  # command name -> the only module it needs
 

@@ -14,7 +14,10 @@ def _serve(config: Settings, host: str | None, port: int | None, workers: int | 
     import uvicorn
 
     from kakehashi.app import create_app
+    from kakehashi.logs import configure_logging, uvicorn_log_config
 
+    configure_logging(config)
+    log_config = uvicorn_log_config(config)
     processes = workers or config.workers
     if processes > 1:
         # Each process builds its app from the environment: pass on what the options chose.
@@ -26,6 +29,9 @@ def _serve(config: Settings, host: str | None, port: int | None, workers: int | 
             host=host or config.host,
             port=port or config.port,
             log_level="warning",
+            log_config=log_config,
+            proxy_headers=False,
+            server_header=False,
         )
         return
     with open_database(config) as database:
@@ -37,6 +43,7 @@ def _serve(config: Settings, host: str | None, port: int | None, workers: int | 
             host=host or config.host,
             port=port or config.port,
             log_level="info",
+            log_config=log_config,
             proxy_headers=False,
             server_header=False,
         )
@@ -46,7 +53,13 @@ def serve(
     host: str | None = typer.Option(None, help="Listen address (default: the host setting)."),
     port: int | None = typer.Option(None, help="Port (default: the port setting)."),
     workers: int | None = typer.Option(
-        None, min=1, max=64, help="Server processes (default: the workers setting); one of them indexes."
+        None,
+        min=1,
+        max=64,
+        help=(
+            "Server processes (default: the workers setting). Jobs run in one of them, or in "
+            "`kakehashi worker` processes with the jobs_runner setting `workers` (PostgreSQL)."
+        ),
     ),
 ) -> None:
     """Serve the platform (the database must exist: `kakehashi db upgrade`)."""

@@ -557,27 +557,32 @@ class MatchingService:
         if not matches:
             return []
         with self.database.session() as session:
-            rows = {
-                o.id: o
-                for o in session.scalars(
-                    select(Opportunity).where(Opportunity.id.in_([m.target_id for m in matches]))
+            rows = session.execute(
+                select(
+                    Opportunity.id.label("target_id"),
+                    Opportunity.organisation_id,
+                    Opportunity.updated_at.label("target_version"),
+                    Organisation.updated_at.label("organisation_version"),
                 )
-            }
-            results = []
-            for match in matches:
-                row = rows.get(match.target_id)
-                if row is None or row.status != Status.PUBLISHED.value:
-                    continue  # changed since the engine last looked: never show what is no longer public
-                results.append(
-                    MatchResult(
-                        opportunity=opportunity_view(row, actor),
-                        score=match.score,
-                        components=match.components,
-                        explanation=None,
-                        shortlisted=match.shortlisted,
-                    )
+                .join(Organisation, Organisation.id == Opportunity.organisation_id)
+                .where(
+                    Opportunity.id.in_([m.target_id for m in matches]),
+                    # changed since the engine last looked: never show what is no longer public
+                    Opportunity.status == Status.PUBLISHED.value,
                 )
-            return results
+            ).all()
+            views = self._views(session, actor, rows)
+        return [
+            MatchResult(
+                opportunity=views[match.target_id],
+                score=match.score,
+                components=match.components,
+                explanation=None,
+                shortlisted=match.shortlisted,
+            )
+            for match in matches
+            if match.target_id in views
+        ]
 
 
 def _anonymous_key(actor: Actor, row: Any) -> tuple[int, datetime, datetime] | None:

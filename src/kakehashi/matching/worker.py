@@ -4,6 +4,10 @@ changed, stores the matches it changed, and reports its progress for the pages.
 With several server processes, one of them indexes (the one holding the indexer lock file); the others
 only reload their in-memory search engine when the index generation moves. The lock passes on to another
 process if the indexer stops.
+
+The indexing run itself is the ``index-refresh`` job of :mod:`kakehashi.jobs`. In-process (the default)
+this thread runs it through ``run_inline``; with ``jobs_runner = workers`` (PostgreSQL) the thread only
+enqueues it after a local write (``enqueue``) and reloads the engine, and ``kakehashi worker`` runs it.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -45,9 +50,15 @@ class EmbeddingWorker:
     """
 
     def __init__(
-        self, service: MatchingService, *, poll_s: float = 30.0, lock_path: Path | None = None
+        self,
+        service: MatchingService,
+        *,
+        poll_s: float = 30.0,
+        lock_path: Path | None = None,
+        enqueue: Callable[[], object] | None = None,
     ) -> None:
         self.service = service
+        self.enqueue = enqueue  # set: job workers index, this thread only asks them to
         self.poll_s = poll_s
         self.lock_path = lock_path
         self._lock_file: IO[str] | None = None
@@ -131,6 +142,15 @@ class EmbeddingWorker:
             self._wake.clear()
 
     def _run_once(self, *, woken: bool) -> None:
+        if self.enqueue is not None:
+            # A local write wakes this thread; a write of another process or command (an import) shows
+            # in the catalogue marker. A second enqueue while the job waits is dropped by the queue.
+            marker = self._catalogue_marker()
+            if woken or marker != self._seen:
+                self.enqueue()
+                self._seen = marker
+            self.service.refresh_engine()
+            return
         if not self.is_indexer:
             self.service.refresh_engine()
             return
@@ -139,7 +159,11 @@ class EmbeddingWorker:
             return
         with self._lock:
             self._running, self._done, self._total = True, 0, 0
-        self.service.sync(progress=self._progress, match_progress=self._progress)
+        from kakehashi.jobs.registry import run_inline
+
+        run_inline(
+            "index-refresh", database=self.service.database, matching=self.service, progress=self._progress
+        )
         self._seen = marker
 
     def _catalogue_marker(self) -> tuple[object, ...]:

@@ -63,6 +63,12 @@ class Database:
         with self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
 
+    def head_revisions(self) -> tuple[str, ...]:
+        """The revisions at the head of the migrations shipped with this code."""
+        from alembic.script import ScriptDirectory
+
+        return tuple(ScriptDirectory.from_config(self._alembic_config()).get_heads())
+
     def _alembic_config(self) -> Any:
         from alembic.config import Config
 
@@ -84,5 +90,6 @@ def import_all_models() -> None:
     """Import every feature's models so that ``Base.metadata`` knows all tables."""
     import kakehashi.accounts.models
     import kakehashi.audit.models
+    import kakehashi.jobs.models
     import kakehashi.matching.tables
     import kakehashi.profiles.models  # noqa: F401

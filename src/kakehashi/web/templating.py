@@ -42,6 +42,7 @@ def _environment(loader: FileSystemLoader, translations: Translations) -> Enviro
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # packaged templates: no file check on every render
     )
     environment.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     environment.filters.update(

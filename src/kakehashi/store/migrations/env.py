@@ -12,11 +12,13 @@ config = context.config
 
 # Tables the app creates at run time, outside the models (one per embedding model for pgvector, see
 # kakehashi.matching.pgvector): autogenerate must not propose dropping them.
-RUNTIME_TABLE_PREFIX = "pgvector_"
+# The job queue's tables (procrastinate's own schema, created by migration 0007 on PostgreSQL) are not
+# models either.
+OUTSIDE_MODELS_PREFIXES = ("pgvector_", "procrastinate_")
 
 
 def include_name(name: str | None, type_: str, _parents: object) -> bool:
-    return not (type_ == "table" and name is not None and name.startswith(RUNTIME_TABLE_PREFIX))
+    return not (type_ == "table" and name is not None and name.startswith(OUTSIDE_MODELS_PREFIXES))
 
 
 engine = config.attributes["engine"]

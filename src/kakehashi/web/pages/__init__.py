@@ -9,6 +9,7 @@ from kakehashi.web.pages import (
     admin,
     auth,
     home,
+    jobs,
     language,
     matching,
     my_organisation,
@@ -28,4 +29,5 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     review.router,
     account.router,
     admin.router,
+    jobs.router,
 )

@@ -1,0 +1,123 @@
+"""Every job the platform knows, in one table. A later feature (scheduling runs, e-mails, reports) adds a
+:class:`JobSpec` to :data:`JOBS`; the queue registers each with procrastinate, and :func:`run_inline` runs
+the very same function in-process (the SQLite default).
+
+A job function gets a :class:`JobContext` and the job's keyword arguments (JSON values). It must be
+idempotent: a retried job runs again from the start, and a job with a ``key`` is skipped once a run with
+that key has succeeded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kakehashi.jobs.runs import RunRecord, already_succeeded
+from kakehashi.matching.service import MatchingService
+from kakehashi.store import Database
+
+INDEX_LOCK = "matching-index"  # the index jobs write the same vectors and matches: never two at once
+
+
+@dataclass(frozen=True, slots=True)
+class JobContext:
+    """What a job may use: the store, the matching service of the process, and its progress reporter."""
+
+    database: Database
+    matching: MatchingService
+    progress: Callable[[int, int], None]
+
+
+JobFunction = Callable[..., None]
+
+
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    """A job: its name (the procrastinate task name), its function, the lock that keeps it from running
+    alongside another job with the same lock, and how often it is tried before it is left failed."""
+
+    name: str
+    function: JobFunction
+    lock: str | None = None
+    max_attempts: int = 3
+    retry_wait_s: int = 5
+    deduplicate: bool = True  # a second enqueue while one waits is dropped (procrastinate queueing lock)
+
+
+def refresh_index(context: JobContext) -> None:
+    """Embed new and changed opportunities and store the matches that changed (the store helper's
+    indexing run: ``MatchingService.sync``, moved from the server thread into a job)."""
+    context.matching.sync(progress=context.progress, match_progress=context.progress)
+
+
+def rebuild_index(context: JobContext, *, full: bool = False, rematch: bool = False) -> None:
+    """Re-embed (``full``) or re-match (``rematch``) the whole catalogue."""
+    context.matching.sync(
+        progress=context.progress, match_progress=context.progress, rebuild=full, rematch=rematch
+    )
+
+
+def probe(context: JobContext, *, seconds: float = 0.0) -> None:
+    """Check that workers run jobs end to end: wait ``seconds`` (reporting progress), then succeed. Its run
+    row is its result; officers use it to see that the workers are alive."""
+    steps = max(1, round(seconds * 10))
+    for step in range(steps):
+        time.sleep(seconds / steps)
+        context.progress(step + 1, steps)
+
+
+JOBS: Mapping[str, JobSpec] = {
+    spec.name: spec
+    for spec in (
+        JobSpec("index-refresh", refresh_index, lock=INDEX_LOCK),
+        JobSpec("index-rebuild", rebuild_index, lock=INDEX_LOCK, max_attempts=2),
+        JobSpec("probe", probe, lock="probe", max_attempts=3, retry_wait_s=1),
+    )
+}
+
+
+def execute(
+    spec: JobSpec,
+    *,
+    database: Database,
+    matching: MatchingService,
+    arguments: Mapping[str, Any],
+    key: str | None = None,
+    queue_job_id: int | None = None,
+    attempt: int = 1,
+) -> bool:
+    """Run ``spec`` once, recorded in ``job_runs``; False when a run with the same key already succeeded.
+    An error is recorded and raised again (the queue retries it)."""
+    if already_succeeded(database, task=spec.name, key=key):
+        return False
+    record = RunRecord.start(database, task=spec.name, key=key, queue_job_id=queue_job_id, attempt=attempt)
+    context = JobContext(database=database, matching=matching, progress=record.progress)
+    try:
+        spec.function(context, **arguments)
+    except BaseException as error:
+        record.failed(error)
+        raise
+    record.succeeded()
+    return True
+
+
+def run_inline(
+    name: str, *, database: Database, matching: MatchingService, progress: Callable[[int, int], None]
+) -> None:
+    """The in-process runner (SQLite default): the same job function, in the calling thread, recorded the
+    same way; ``progress`` also feeds the calling thread's own status (the pages' indexing notice)."""
+    spec = JOBS[name]
+    record = RunRecord.start(database, task=spec.name, key=None, queue_job_id=None, attempt=1)
+
+    def both(done: int, total: int) -> None:
+        progress(done, total)
+        record.progress(done, total)
+
+    try:
+        spec.function(JobContext(database=database, matching=matching, progress=both))
+    except BaseException as error:
+        record.failed(error)
+        raise
+    record.succeeded()
