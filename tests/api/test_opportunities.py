@@ -95,8 +95,10 @@ class Catalogue:
 
 
 @pytest.fixture
-def catalogue(database: Database) -> Catalogue:
-    return Catalogue(database)
+def catalogue(database: Database, client: TestClient) -> Catalogue:
+    made = Catalogue(database)
+    client.app.state.matching.sync()  # type: ignore[attr-defined]  # indexed, as the indexer would
+    return made
 
 
 def _ids(response: Any) -> list[int]:

@@ -228,6 +228,7 @@ def test_anonymised_in_detail(client: TestClient, world: World, who: str) -> Non
     "query", ["", "country=JP", "sector=quantum", "language=ja", "type=technology_offer", "q=量子"]
 )
 def test_anonymised_in_lists(client: TestClient, world: World, who: str, query: str) -> None:
+    client.app.state.matching.sync()  # type: ignore[attr-defined]  # a search reads the index
     body = client.get(f"{API}/opportunities?{query}", headers=world.auth(who)).json()
     assert world.opps["b_published"] in [item["id"] for item in body["items"]]
     # A's own opportunities name A to A (checked elsewhere); everything else must not identify B.
@@ -251,6 +252,7 @@ def test_searching_for_b_does_not_use_its_name(client: TestClient, world: World,
             ]
         ]
 
+    client.app.state.matching.sync()  # type: ignore[attr-defined]  # the same index for both answers
     before = answer()
     with client.app.state.database.session() as session:  # type: ignore[attr-defined]
         b = session.get(Organisation, world.org_b)

@@ -41,8 +41,15 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings(data_dir=folder / "data", secret_key="browser-tests", page_size=10, embedder="fake")
     database = Database(settings.resolved_database_url())
     load_demo(database)
-    with serve_in_thread(create_app(settings, database=database)) as base_url:
-        yield base_url
+    app = create_app(settings, database=database)
+    app.state.matching.sync()  # indexed before the first page, as after `kakehashi demo`'s own indexing
+    worker = app.state.embedding_worker  # the server's indexing thread (the live server runs no lifespan)
+    worker.start()
+    try:
+        with serve_in_thread(app) as base_url:
+            yield base_url
+    finally:
+        worker.stop()
     database.dispose()
 
 

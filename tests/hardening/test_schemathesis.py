@@ -75,4 +75,6 @@ def app(settings: Settings, database: Database) -> FastAPI:
 def test_every_operation_conforms_for_every_role(
     case: schemathesis.Case, app: FastAPI, world: World, role: str
 ) -> None:
-    case.call_and_validate(app=app, headers=world.auth(role), checks=CHECKS)
+    case.call_and_validate(
+        app=app, headers=world.auth(role), checks=CHECKS, timeout=120
+    )  # a loaded CI machine

@@ -18,7 +18,8 @@ from kakehashi.accounts.sessions import end_session
 from kakehashi.accounts.throttle import SignInThrottle
 from kakehashi.audit import service as audit
 from kakehashi.audit.service import AuditKind
-from kakehashi.errors import AuthenticationRequired, TooManyAttempts
+from kakehashi.errors import AuthenticationRequired, FieldProblem, TooManyAttempts, ValidationFailed
+from kakehashi.limits import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from kakehashi.store import Database
 
 T = TypeVar("T")
@@ -36,6 +37,11 @@ def sign_in(
 ) -> T:
     """Authenticate and run ``then`` (start a session, issue a token) in the same transaction."""
     email = email.strip()[:254]
+    if has_control_characters(email, multi_line=False):
+        # Never a key of the throttle or the audit log (PostgreSQL refuses a NUL byte in text).
+        raise ValidationFailed(
+            "The sign-in is not valid.", problems=[FieldProblem("email", CONTROL_CHARACTERS_MESSAGE)]
+        )
     try:
         with database.session() as session:
             throttle.check(session, email, address)
