@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import quote
 
+from babel.support import Translations
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
@@ -21,7 +24,9 @@ from kakehashi.accounts.service import revoke_all_tokens
 from kakehashi.accounts.sessions import end_all_sessions
 from kakehashi.audit import service as audit
 from kakehashi.audit.service import AuditKind
+from kakehashi.config import Settings
 from kakehashi.errors import AuthenticationRequired, FieldProblem, NotFound, ValidationFailed
+from kakehashi.notifications.mail import Mail, password_reset_mail
 from kakehashi.store.base import utcnow
 
 MAX_LIVE_RESET_LINKS = 3
@@ -88,6 +93,20 @@ class ResetLink:
     display_name: str
     locale: str | None
     token: str
+
+
+def reset_mail(link: ResetLink, *, translations: Mapping[str, Translations], settings: Settings) -> Mail:
+    """The e-mail that carries ``link``, in its account's language (else the default one)."""
+    locale = (
+        link.locale if link.locale is not None and link.locale in translations else settings.default_locale
+    )
+    return password_reset_mail(
+        translations[locale],
+        to=link.email,
+        name=link.display_name,
+        link=f"{settings.base_url()}/password/reset?token={quote(link.token)}",
+        valid_minutes=settings.password_reset_max_age_s // 60,
+    )
 
 
 def request_reset(

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kakehashi.accounts import admin
 from kakehashi.accounts.models import User
-from kakehashi.accounts.recovery import change_password, request_reset, reset_password
+from kakehashi.accounts.recovery import change_password, request_reset, reset_mail, reset_password
 from kakehashi.accounts.roles import Role
 from kakehashi.api.deps import AddressDep, DatabaseDep, SettingsDep, SignedInDep, TokenDep
 from kakehashi.api.openapi import errors
 from kakehashi.api.paging import PageNumber, PageSize, page_size_or_default
 from kakehashi.audit import service as audit
 from kakehashi.audit.service import AuditFilter, AuditKind
-from kakehashi.notifications.mail import MailSender, password_reset_mail
+from kakehashi.notifications.mail import MailSender
 
 router = APIRouter(tags=["accounts"])
 
@@ -88,15 +87,7 @@ def post_reset(
             session, email=body.email, max_age_s=settings.password_reset_max_age_s, address=address
         )
     if link is not None:
-        translations = request.app.state.translations
-        locale = link.locale if link.locale in translations else settings.default_locale
-        mail = password_reset_mail(
-            translations[locale],
-            to=link.email,
-            name=link.display_name,
-            link=f"{settings.base_url()}/password/reset?token={quote(link.token)}",
-            valid_minutes=settings.password_reset_max_age_s // 60,
-        )
+        mail = reset_mail(link, translations=request.app.state.translations, settings=settings)
         mailer: MailSender = request.app.state.mailer
         background.add_task(mailer.send_quietly, mail)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

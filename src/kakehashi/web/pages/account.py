@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kakehashi.accounts.recovery import change_password, check_reset_token, request_reset, reset_password
+from kakehashi.accounts.recovery import (
+    change_password,
+    check_reset_token,
+    request_reset,
+    reset_mail,
+    reset_password,
+)
 from kakehashi.accounts.sessions import start_session
 from kakehashi.api.clients import client_address
 from kakehashi.errors import FieldProblem, ValidationFailed
-from kakehashi.notifications.mail import MailSender, password_reset_mail
+from kakehashi.notifications.mail import MailSender
 from kakehashi.web.deps import (
     DatabaseDep,
     FormDep,
@@ -106,15 +110,7 @@ def forgot(
             session, email=email, max_age_s=settings.password_reset_max_age_s, address=client_address(request)
         )
     if link is not None:
-        translations = request.app.state.translations
-        locale = link.locale if link.locale in translations else settings.default_locale
-        mail = password_reset_mail(
-            translations[locale],
-            to=link.email,
-            name=link.display_name,
-            link=f"{settings.base_url()}/password/reset?token={quote(link.token)}",
-            valid_minutes=settings.password_reset_max_age_s // 60,
-        )
+        mail = reset_mail(link, translations=request.app.state.translations, settings=settings)
         mailer: MailSender = request.app.state.mailer
         # After the response: the page answers at once, and alike whether or not the account exists.
         background.add_task(mailer.send_quietly, mail)
