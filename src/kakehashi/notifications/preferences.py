@@ -25,6 +25,7 @@ from kakehashi.notifications.recipients import user_zone
 # Kind families a user can turn e-mail off for (the first dotted part of a notice's kind). A kind of
 # another family is always e-mailed: add its family here, with its label, when a feature adds one.
 FAMILIES: Final[Mapping[str, str]] = {
+    "opportunity": N_("Review of my opportunities"),
     "event": N_("Events and meetings"),
     "interest": N_("Expressions of interest"),
     "intro": N_("Introductions and agreements"),
