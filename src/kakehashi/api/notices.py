@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from kakehashi.accounts.models import User
@@ -15,6 +15,7 @@ from kakehashi.api.openapi import errors
 from kakehashi.api.versions import IfMatchDep, with_current_state, with_etag
 from kakehashi.errors import StaleVersion
 from kakehashi.formatting import LocaleFormatter
+from kakehashi.limits import MAX_ID
 from kakehashi.notifications import inbox
 from kakehashi.notifications.preferences import (
     AccountNotifications,
@@ -25,6 +26,7 @@ from kakehashi.notifications.recipients import user_language, user_zone
 from kakehashi.notifications.render import Reader
 
 router = APIRouter(tags=["notices"])
+NoticeId = Annotated[int, Path(ge=1, le=MAX_ID, description="The notice's id.")]
 
 
 class NoticeOut(BaseModel):
@@ -113,7 +115,7 @@ class ReadOut(BaseModel):
     response_model=ReadOut,
     responses=errors(401, 404),
 )
-def read_notice(notice_id: int, actor: SignedInDep, database: DatabaseDep) -> ReadOut:
+def read_notice(notice_id: NoticeId, actor: SignedInDep, database: DatabaseDep) -> ReadOut:
     assert actor.user_id is not None
     with database.session() as session:
         before = inbox.unread_count(session, actor.user_id)

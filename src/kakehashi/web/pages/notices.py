@@ -27,6 +27,7 @@ from kakehashi.web.deps import (
 )
 from kakehashi.web.forms import form_errors, form_version, stale_problem
 from kakehashi.web.i18n import LocaleFormatter
+from kakehashi.web.ids import RecordId
 from kakehashi.web.templating import render
 
 router = APIRouter()
@@ -56,7 +57,7 @@ def notices_page(
 
 
 @router.post("/notices/{notice_id}/read")
-def read_notice(notice_id: int, actor: SignedInDep, form: FormDep, database: DatabaseDep) -> Response:
+def read_notice(notice_id: RecordId, actor: SignedInDep, form: FormDep, database: DatabaseDep) -> Response:
     """Mark one notice read; with ``open`` in the form, go where it points."""
     assert actor.user_id is not None
     with database.session() as session:
