@@ -135,11 +135,13 @@ def update_preferences(
 
 
 def _insert(session: Session, user_id: int, values: Mapping[str, object]) -> None:
+    session.add(NoticePreferences(user_id=user_id, version=1, **values))
     try:
-        with session.begin_nested():
-            session.add(NoticePreferences(user_id=user_id, version=1, **values))
-    except IntegrityError:  # a concurrent first save won
-        raise _stale(session, user_id, 0) from None
+        session.flush()
+    except IntegrityError:  # a concurrent first save won; the caller's transaction rolls back
+        raise StaleVersion(
+            "The record was changed by someone else meanwhile; nothing was written. Read it and try again."
+        ) from None
 
 
 def _stale(session: Session, user_id: int, expected: int) -> StaleVersion:
