@@ -101,7 +101,7 @@ def test_settings_form_saves_and_refuses_a_stale_version(client: TestClient, dat
         prefs = preferences_of(session, italian.id)
         assert session.get_one(User, italian.id).time_zone == "Asia/Tokyo"
     assert (prefs.version, prefs.digest) == (1, "weekly")
-    assert prefs.email_off == {"interest", "message", "alert"}
+    assert prefs.email_off == {"opportunity", "interest", "message", "alert"}
     stale = post_form(client, "/account/notifications", {"version": "0", "time_zone": "", "digest": "daily"})
     assert stale.status_code == 409
     assert 'data-testid="field-error-version"' in stale.text
