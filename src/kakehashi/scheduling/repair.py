@@ -152,3 +152,28 @@ def start_agenda(problem: Problem) -> dict[int, tuple[int, bool]]:
                 state.place(m, t, online)
                 break
     return improve(problem, state.slot)
+
+
+def restore(problem: Problem, agenda: dict[int, tuple[int, bool]]) -> dict[int, tuple[int, bool]]:
+    """Move published meetings back to where they were wherever that place is free (never lowering the
+    priority held: a meeting moves back, or a dropped one comes back), until nothing moves."""
+    state = _Agenda(problem)
+    for m, (t, online) in agenda.items():
+        state.place(m, t, online)
+    published = [m for m, meeting in enumerate(problem.meetings) if meeting.previous and not meeting.lock]
+    moved = True
+    while moved:
+        moved = False
+        for m in published:
+            place = problem.meetings[m].previous
+            assert place is not None
+            want = (place.slot, place.online)
+            if state.slot.get(m) == want or want not in state.options(m):
+                continue
+            old = state.remove(m) if m in state.slot else None
+            if state.fits(m, *want):
+                state.place(m, *want)
+                moved = True
+            elif old is not None:
+                state.place(m, *old)
+    return state.slot

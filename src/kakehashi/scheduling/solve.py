@@ -28,7 +28,7 @@ from kakehashi.scheduling.model import B2BModel, build_model, keep_literals
 from kakehashi.scheduling.outcome import changes, unmet_reasons
 from kakehashi.scheduling.problem import Assignment, Problem, Result, Status, participant_breaks
 from kakehashi.scheduling.relax import priority_lp_bound
-from kakehashi.scheduling.repair import start_agenda
+from kakehashi.scheduling.repair import improve, restore, start_agenda
 from kakehashi.scheduling.sat import sat_applies
 from kakehashi.scheduling.sat_search import sat_phase
 from kakehashi.scheduling.tables import assign_tables
@@ -303,8 +303,10 @@ def _solve_platform(
     code = first.solve(lean.model, _Reporter("priority held", progress, started))
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _platform_start(problem, start, opts, started)
-    held = sum(m.priority for m, v in zip(problem.meetings, lean.held, strict=True) if first.value(v))
-    kept = sum(first.boolean_value(v) for v in keep)
+    found = restore(problem, _agenda_of(lean, first))
+    if _score(problem, start) > _score(problem, found):
+        found = start  # CP-SAT ended below its own starting agenda (it can, under load, at the limit)
+    held, kept = _score(problem, found)
     lp_seconds = min(max(1.0, opts.time_limit * 0.25), deadline - time.monotonic() - CPSAT_MIN_SECONDS)
     lp_bound = priority_lp_bound(problem, time_limit=lp_seconds) if lp_seconds > 0.2 else None
     bound = math.floor((first.best_objective_bound + 1e-6) / weight)
@@ -312,21 +314,25 @@ def _solve_platform(
         bound = min(bound, lp_bound)
     priority_optimal = code == cp_model.OPTIMAL
     if deadline - time.monotonic() < CPSAT_MIN_SECONDS:
-        return _platform_checked(problem, _result(lean, first, Status.FEASIBLE, started), start, opts, bound)
+        return _platform_checked(problem, _found_result(problem, found, started), start, opts, bound)
     b = build_model(problem, fairness=opts.fairness)
     assert b.total_breaks is not None
-    for key, v in b.onsite.items():
-        b.model.add_hint(v, first.boolean_value(lean.onsite[key]))
-    for key, v in b.online.items():
-        b.model.add_hint(v, first.boolean_value(lean.online[key]))
+    _hint(b, tuple(Assignment(m, t, None if online else 0) for m, (t, online) in found.items()))
     b.model.add(b.priority_held >= held)
-    if keep:
-        b.model.add(sum(keep_literals(b)) >= kept)
-    b.model.minimize(b.total_breaks)
+    kept_again = keep_literals(b)
+    if kept_again:
+        # Published meetings kept first, then breaks: one change outweighs every break there can be.
+        b.model.add(sum(kept_again) >= kept)
+        changed = len(kept_again) - cp_model.LinearExpr.sum(kept_again)
+        b.model.minimize(
+            cp_model.LinearExpr.sum([changed * (problem.n_slots * problem.n_participants), b.total_breaks])
+        )
+    else:
+        b.model.minimize(b.total_breaks)
     second = _solver(opts, deadline - time.monotonic() - STOP_MARGIN)
     code2 = second.solve(b.model, _Reporter("breaks", progress, started))
     if code2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        result = _result(lean, first, Status.FEASIBLE, started)
+        result = _found_result(problem, found, started)
     else:
         both = priority_optimal and code2 == cp_model.OPTIMAL
         result = _result(b, second, Status.OPTIMAL if both else Status.FEASIBLE, started)
@@ -336,10 +342,47 @@ def _solve_platform(
 def _platform_checked(
     problem: Problem, result: Result, start: dict[int, tuple[int, bool]], opts: SolveOptions, bound: int
 ) -> Result:
-    """The CP-SAT agenda if the checker passes it (else the start agenda), with reasons and changes."""
+    """The CP-SAT agenda if the checker passes it (else the start agenda), with reasons and changes.
+
+    Requests that still fit somewhere (CP-SAT stopped at its limit before taking them) are inserted by
+    the repair moves; that agenda replaces CP-SAT's when it holds more and the checker passes it."""
+    started = time.monotonic() - result.seconds
     if not check_agenda(problem, result.assignments, fairness=opts.fairness).ok:
-        result = _platform_start(problem, start, opts, time.monotonic() - result.seconds)
+        result = _platform_start(problem, start, opts, started)
+    filled = restore(problem, improve(problem, {a.meeting: (a.slot, a.online) for a in result.assignments}))
+    if len(filled) > len(result.assignments):
+        onsite = {m: t for m, (t, online) in filled.items() if not online}
+        online = {m: t for m, (t, on) in filled.items() if on}
+        better = _agenda_result(problem, onsite, online, Status.FEASIBLE, started)
+        if (
+            better.priority_held > result.priority_held
+            and check_agenda(problem, better.assignments, fairness=opts.fairness).ok
+        ):
+            result = better
     return _with_priority_bound(result, bound)
+
+
+def _agenda_of(b: B2BModel, solver: cp_model.CpSolver) -> dict[int, tuple[int, bool]]:
+    found = {m: (t, False) for (m, t), v in b.onsite.items() if solver.boolean_value(v)}
+    found.update({m: (t, True) for (m, t), v in b.online.items() if solver.boolean_value(v)})
+    return found
+
+
+def _score(problem: Problem, agenda: dict[int, tuple[int, bool]]) -> tuple[int, int]:
+    """(priority held, published meetings kept where they were): the platform's first two objectives."""
+    held = sum(problem.meetings[m].priority for m in agenda)
+    return held, sum(1 for m, (t, online) in agenda.items() if _kept(problem, m, t, online))
+
+
+def _kept(problem: Problem, m: int, t: int, online: bool) -> bool:
+    place = problem.meetings[m].previous
+    return place is not None and (place.slot, place.online) == (t, online)
+
+
+def _found_result(problem: Problem, found: dict[int, tuple[int, bool]], started: float) -> Result:
+    onsite = {m: t for m, (t, online) in found.items() if not online}
+    online = {m: t for m, (t, on) in found.items() if on}
+    return _agenda_result(problem, onsite, online, Status.FEASIBLE, started)
 
 
 def _platform_start(
@@ -361,6 +404,13 @@ def _hint(b: B2BModel, agenda: tuple[Assignment, ...]) -> None:
         b.model.add_hint(v, (m, t, False) in chosen)
     for (m, t), v in b.online.items():
         b.model.add_hint(v, (m, t, True) in chosen)
+    if b.interpreter:
+        # A complete hint: CP-SAT starts from it instead of repairing it (measured: without the pairs,
+        # phase 1 under load ended below its own starting agenda).
+        pairs = assign_interpreters(b.problem, {a.meeting: a.slot for a in agenda}) or {}
+        for (m, t, pair), v in b.interpreter.items():
+            held_there = (m, t, True) in chosen or (m, t, False) in chosen
+            b.model.add_hint(v, held_there and pairs.get(m) == pair)
 
 
 def _with_priority_bound(result: Result, bound: int) -> Result:
