@@ -22,13 +22,17 @@ class _Agenda:
     used: dict[tuple[int, bool], int] = field(default_factory=dict)  # (slot, online) -> count
     interpreting: dict[tuple[int, Pair], int] = field(default_factory=dict)  # (slot, pair) -> count
     pair_of: dict[int, Pair] = field(default_factory=dict)
+    _options: dict[int, list[tuple[int, bool]]] = field(default_factory=dict)
+    _pairs: dict[int, tuple[Pair, ...] | None] = field(default_factory=dict)
 
     def capacity(self, online: bool) -> int:
         return self.problem.online_capacity if online else self.problem.n_tables
 
     def free_pair(self, m: int, t: int) -> Pair | None:
         """A pair with an interpreter left in slot t for m ("" pair when m needs none); None if none."""
-        pairs = self.problem.interpreter_pairs(self.problem.meetings[m])
+        if m not in self._pairs:
+            self._pairs[m] = self.problem.interpreter_pairs(self.problem.meetings[m])
+        pairs = self._pairs[m]
         if pairs is None:
             return ("", "")
         for pair in pairs:
@@ -58,8 +62,10 @@ class _Agenda:
         return t, online
 
     def options(self, m: int) -> list[tuple[int, bool]]:
-        on = [(t, False) for t in self.problem.onsite_slots(m)]
-        return on + [(t, True) for t in self.problem.online_slots(m)]
+        if m not in self._options:
+            on = [(t, False) for t in self.problem.onsite_slots(m)]
+            self._options[m] = on + [(t, True) for t in self.problem.online_slots(m)]
+        return self._options[m]
 
     def fits(self, m: int, t: int, online: bool) -> bool:
         free = all((p, t) not in self.occupant for p in self.problem.meetings[m].participants)

@@ -40,6 +40,7 @@ FALLBACK_SECONDS = 2.0  # ... and at most this (it ends once fair and locally op
 BOUNDS_SHARE = 0.15  # of the time limit for the per-participant bounds (0 is valid when cut short)
 CPSAT_MIN_SECONDS = 1.0  # CP-SAT is not started with less left (building its model takes 0.3 s on 282r)
 SEARCH_MIN_SECONDS = 0.8  # with less left after the first agenda, no SAT or CP-SAT search is started
+LARGE_MODEL = 20_000  # meeting-slot variables above which CP-SAT skips probing (platform mode)
 STOP_MARGIN = 0.1  # seconds kept back from CP-SAT's limit for reading its answer and the checker
 
 
@@ -109,8 +110,12 @@ def _fairness_reason(lower: list[int], fairness: int) -> str:
     )
 
 
-def _solver(opts: SolveOptions, seconds: float) -> cp_model.CpSolver:
+def _solver(opts: SolveOptions, seconds: float, *, light: bool = False) -> cp_model.CpSolver:
+    """``light``: no probing in presolve. On the 1,500-request event model probing alone took 22 s of
+    a 35 s limit under load, and the search never started; the platform's bound comes from the LP."""
     solver = cp_model.CpSolver()
+    if light:
+        solver.parameters.cp_model_probing_level = 0
     solver.parameters.max_time_in_seconds = max(0.1, seconds)
     solver.parameters.num_workers = max(1, opts.threads)
     solver.parameters.random_seed = opts.seed
@@ -282,39 +287,29 @@ def _feasible_ignoring_breaks(problem: Problem, opts: SolveOptions, deadline: fl
 def _solve_platform(
     problem: Problem, opts: SolveOptions, progress: Progress | None, started: float
 ) -> Result:
-    """Phase 1 maximises the priority held and then the published meetings kept where they were (one
-    weighted objective, seeded with the start agenda); phase 2 minimises breaks keeping both."""
+    """The start agenda (locks, published meetings kept, priority greedy, repair) and the LP bound; if
+    the start does not reach the bound, phase 1 maximises the priority held and then the published
+    meetings kept where they were (one weighted objective, seeded with the start); phase 2 minimises
+    changes to the published meetings, then breaks, keeping the priority."""
     conflicts = lock_conflicts(problem)
     if conflicts:
         return _infeasible(
             problem, "; ".join(format_message(c.message, c.params) for c in conflicts), started
         )
-    start = start_agenda(problem)
     deadline = started + opts.time_limit
-    if deadline - time.monotonic() < CPSAT_MIN_SECONDS + STOP_MARGIN:
-        return _platform_start(problem, start, opts, started)
-    lean = build_model(problem, fairness=None, with_breaks=False)
-    keep = keep_literals(lean)
-    weight = len(keep) + 1  # priority first: all kept meetings together weigh less than one point
-    lean.model.maximize(cp_model.LinearExpr.sum([weight * lean.priority_held, *keep]))
-    _hint(lean, tuple(Assignment(m, t, None if online else 0) for m, (t, online) in start.items()))
-    phase_one = min(opts.time_limit * opts.priority_share, deadline - time.monotonic() - STOP_MARGIN)
-    first = _solver(opts, phase_one)
-    code = first.solve(lean.model, _Reporter("priority held", progress, started))
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _platform_start(problem, start, opts, started)
-    found = restore(problem, _agenda_of(lean, first))
-    if _score(problem, start) > _score(problem, found):
-        found = start  # CP-SAT ended below its own starting agenda (it can, under load, at the limit)
-    held, kept = _score(problem, found)
-    lp_seconds = min(max(1.0, opts.time_limit * 0.25), deadline - time.monotonic() - CPSAT_MIN_SECONDS)
-    lp_bound = priority_lp_bound(problem, time_limit=lp_seconds) if lp_seconds > 0.2 else None
-    bound = math.floor((first.best_objective_bound + 1e-6) / weight)
-    if lp_bound is not None:
-        bound = min(bound, lp_bound)
-    priority_optimal = code == cp_model.OPTIMAL
+    start = restore(problem, start_agenda(problem))
+    bound = _priority_bound(problem, deadline)
+    found = start
+    if progress is not None:
+        progress(
+            f"first agenda: priority {_score(problem, start)[0]} (bound {bound}) after {time.monotonic() - started:.1f}s"
+        )
+    priority_optimal = _score(problem, start)[0] >= bound
+    if not priority_optimal and deadline - time.monotonic() >= CPSAT_MIN_SECONDS + STOP_MARGIN:
+        found, bound, priority_optimal = _maximise_priority(problem, opts, progress, started, start, bound)
     if deadline - time.monotonic() < CPSAT_MIN_SECONDS:
         return _platform_checked(problem, _found_result(problem, found, started), start, opts, bound)
+    held, kept = _score(problem, found)
     b = build_model(problem, fairness=opts.fairness)
     assert b.total_breaks is not None
     _hint(b, tuple(Assignment(m, t, None if online else 0) for m, (t, online) in found.items()))
@@ -329,14 +324,60 @@ def _solve_platform(
         )
     else:
         b.model.minimize(b.total_breaks)
-    second = _solver(opts, deadline - time.monotonic() - STOP_MARGIN)
-    code2 = second.solve(b.model, _Reporter("breaks", progress, started))
+    second = _solver(opts, deadline - time.monotonic() - STOP_MARGIN, light=_large(b))
+    code2 = second.solve(b.model, _Reporter("changes and breaks", progress, started))
     if code2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         result = _found_result(problem, found, started)
     else:
         both = priority_optimal and code2 == cp_model.OPTIMAL
         result = _result(b, second, Status.OPTIMAL if both else Status.FEASIBLE, started)
     return _platform_checked(problem, result, start, opts, bound)
+
+
+def _large(b: B2BModel) -> bool:
+    """Probing pays on small models (it proved the 300-request event optimal in 10 s) and starves the
+    search on large ones (the 1,500-request event: 22 s of probing, no search, in a 35 s limit)."""
+    return len(b.onsite) + len(b.online) > LARGE_MODEL
+
+
+def _priority_bound(problem: Problem, deadline: float) -> int:
+    """The LP bound (GLOP, at most a quarter of what is left), or every placeable meeting's priority."""
+    left = deadline - time.monotonic()
+    lp_seconds = min(max(1.0, left * 0.25), left - CPSAT_MIN_SECONDS)
+    lp_bound = priority_lp_bound(problem, time_limit=lp_seconds) if lp_seconds > 0.2 else None
+    if lp_bound is not None:
+        return lp_bound
+    placeable = (
+        m for m in range(len(problem.meetings)) if problem.onsite_slots(m) or problem.online_slots(m)
+    )
+    return sum(problem.meetings[m].priority for m in placeable)
+
+
+def _maximise_priority(
+    problem: Problem,
+    opts: SolveOptions,
+    progress: Progress | None,
+    started: float,
+    start: dict[int, tuple[int, bool]],
+    bound: int,
+) -> tuple[dict[int, tuple[int, bool]], int, bool]:
+    """Phase 1 (CP-SAT, seeded with the start): the best agenda, the bound, whether priority is proved."""
+    deadline = started + opts.time_limit
+    lean = build_model(problem, fairness=None, with_breaks=False)
+    keep = keep_literals(lean)
+    weight = len(keep) + 1  # priority first: all kept meetings together weigh less than one point
+    lean.model.maximize(cp_model.LinearExpr.sum([weight * lean.priority_held, *keep]))
+    _hint(lean, tuple(Assignment(m, t, None if online else 0) for m, (t, online) in start.items()))
+    phase_one = min(opts.time_limit * opts.priority_share, deadline - time.monotonic() - STOP_MARGIN)
+    first = _solver(opts, phase_one, light=_large(lean))
+    code = first.solve(lean.model, _Reporter("priority held", progress, started))
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return start, bound, False
+    bound = min(bound, math.floor((first.best_objective_bound + 1e-6) / weight))
+    found = restore(problem, _agenda_of(lean, first))
+    if _score(problem, start) > _score(problem, found):
+        found = start  # CP-SAT ended below its own starting agenda (it can, under load, at the limit)
+    return found, bound, code == cp_model.OPTIMAL or _score(problem, found)[0] >= bound
 
 
 def _platform_checked(
