@@ -40,6 +40,9 @@ FALLBACK_SECONDS = 2.0  # ... and at most this (it ends once fair and locally op
 BOUNDS_SHARE = 0.15  # of the time limit for the per-participant bounds (0 is valid when cut short)
 CPSAT_MIN_SECONDS = 1.0  # CP-SAT is not started with less left (building its model takes 0.3 s on 282r)
 SEARCH_MIN_SECONDS = 0.8  # with less left after the first agenda, no SAT or CP-SAT search is started
+# Kept back after the last CP-SAT run in platform mode for the final repair, the checker and the reasons
+# (the 1,500-request event: about 2 s under load, which overran a 120 s limit by 2 s before this).
+FINISH_SECONDS_PER_MEETING = 0.002
 LARGE_MODEL = 20_000  # meeting-slot variables above which CP-SAT skips probing (platform mode)
 STOP_MARGIN = 0.1  # seconds kept back from CP-SAT's limit for reading its answer and the checker
 
@@ -324,7 +327,8 @@ def _solve_platform(
         )
     else:
         b.model.minimize(b.total_breaks)
-    second = _solver(opts, deadline - time.monotonic() - STOP_MARGIN, light=_large(b))
+    finish = min(0.1 * opts.time_limit, FINISH_SECONDS_PER_MEETING * len(problem.meetings))
+    second = _solver(opts, deadline - time.monotonic() - STOP_MARGIN - finish, light=_large(b))
     code2 = second.solve(b.model, _Reporter("changes and breaks", progress, started))
     if code2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         result = _found_result(problem, found, started)
