@@ -9,6 +9,7 @@ priority held.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 from kakehashi.scheduling.problem import Assignment, Pair, Problem
@@ -77,10 +78,14 @@ class _Agenda:
 
 
 def improve(
-    problem: Problem, agenda: tuple[Assignment, ...] | dict[int, tuple[int, bool]], *, rounds: int = 2
+    problem: Problem,
+    agenda: tuple[Assignment, ...] | dict[int, tuple[int, bool]],
+    *,
+    rounds: int = 2,
+    until: float = math.inf,
 ) -> dict[int, tuple[int, bool]]:
     """meeting -> (slot, online) after insertion moves; start from a valid agenda. Locked meetings
-    never move."""
+    never move. Each move keeps the agenda valid, so stopping at ``until`` (monotonic) is safe."""
     state = _Agenda(problem)
     placed = agenda.items() if isinstance(agenda, dict) else ((a.meeting, (a.slot, a.online)) for a in agenda)
     for m, (t, online) in placed:
@@ -91,6 +96,8 @@ def improve(
         pending.sort(key=lambda m: -problem.meetings[m].priority / math.sqrt(max(1, scarcity[m])))
         changed = False
         for m in pending:
+            if time.monotonic() >= until:
+                return state.slot
             if m not in state.slot and _insert(state, m):
                 changed = True
         if not changed:
@@ -131,7 +138,7 @@ def _relocate(state: _Agenda, m: int, avoid: int) -> bool:
     return False
 
 
-def start_agenda(problem: Problem) -> dict[int, tuple[int, bool]]:
+def start_agenda(problem: Problem, *, until: float = math.inf) -> dict[int, tuple[int, bool]]:
     """The platform solver's first agenda: locked meetings where they are locked, then published ones
     where they were (highest priority first) if they still fit, then the rest by scarcity-weighted
     priority in their earliest slot (on site first, as ``greedy_by_priority``), then insertion moves."""
@@ -157,7 +164,7 @@ def start_agenda(problem: Problem) -> dict[int, tuple[int, bool]]:
             if state.fits(m, t, online):
                 state.place(m, t, online)
                 break
-    return improve(problem, state.slot)
+    return improve(problem, state.slot, until=until)
 
 
 def restore(problem: Problem, agenda: dict[int, tuple[int, bool]]) -> dict[int, tuple[int, bool]]:

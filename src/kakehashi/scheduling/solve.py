@@ -43,6 +43,12 @@ SEARCH_MIN_SECONDS = 0.8  # with less left after the first agenda, no SAT or CP-
 # Kept back after the last CP-SAT run in platform mode for the final repair, the checker and the reasons
 # (the 1,500-request event: about 2 s under load, which overran a 120 s limit by 2 s before this).
 FINISH_SECONDS_PER_MEETING = 0.002
+# Python-side cost per meeting-slot variable, measured on the 1,500-request event at a load of 12 on
+# 2 cores (42,582 variables): the LP about 5 s to build, a CP-SAT model about 15 s to build and load.
+# A phase is skipped when its cost does not fit in what is left, so a short limit is kept.
+LP_BUILD_SECONDS_PER_VARIABLE = 120e-6
+MODEL_SECONDS_PER_VARIABLE = 350e-6
+START_SHARE = 0.3  # of the time limit at most for the insertion moves of the start agenda
 LARGE_MODEL = 20_000  # meeting-slot variables above which CP-SAT skips probing (platform mode)
 STOP_MARGIN = 0.1  # seconds kept back from CP-SAT's limit for reading its answer and the checker
 
@@ -300,7 +306,7 @@ def _solve_platform(
             problem, "; ".join(format_message(c.message, c.params) for c in conflicts), started
         )
     deadline = started + opts.time_limit
-    start = restore(problem, start_agenda(problem))
+    start = restore(problem, start_agenda(problem, until=started + opts.time_limit * START_SHARE))
     bound = _priority_bound(problem, deadline)
     found = start
     if progress is not None:
@@ -308,10 +314,11 @@ def _solve_platform(
             f"first agenda: priority {_score(problem, start)[0]} (bound {bound}) after {time.monotonic() - started:.1f}s"
         )
     priority_optimal = _score(problem, start)[0] >= bound
-    if not priority_optimal and deadline - time.monotonic() >= CPSAT_MIN_SECONDS + STOP_MARGIN:
+    building = MODEL_SECONDS_PER_VARIABLE * _variables(problem)  # each CP-SAT model, built and loaded
+    if not priority_optimal and deadline - time.monotonic() >= 2 * building + 2 * CPSAT_MIN_SECONDS:
         found, bound, priority_optimal = _maximise_priority(problem, opts, progress, started, start, bound)
-    if deadline - time.monotonic() < CPSAT_MIN_SECONDS:
-        return _platform_checked(problem, _found_result(problem, found, started), start, opts, bound)
+    if deadline - time.monotonic() < building + CPSAT_MIN_SECONDS:
+        return _platform_checked(problem, _found_result(problem, found, started), start, opts, bound, started)
     held, kept = _score(problem, found)
     b = build_model(problem, fairness=opts.fairness)
     assert b.total_breaks is not None
@@ -335,7 +342,7 @@ def _solve_platform(
     else:
         both = priority_optimal and code2 == cp_model.OPTIMAL
         result = _result(b, second, Status.OPTIMAL if both else Status.FEASIBLE, started)
-    return _platform_checked(problem, result, start, opts, bound)
+    return _platform_checked(problem, result, start, opts, bound, started)
 
 
 def _large(b: B2BModel) -> bool:
@@ -344,11 +351,21 @@ def _large(b: B2BModel) -> bool:
     return len(b.onsite) + len(b.online) > LARGE_MODEL
 
 
+def _variables(problem: Problem) -> int:
+    """Meeting-slot variables of the model (on site and online), counted without building it."""
+    return sum(
+        len(problem.onsite_slots(m)) + len(problem.online_slots(m)) for m in range(len(problem.meetings))
+    )
+
+
 def _priority_bound(problem: Problem, deadline: float) -> int:
     """The LP bound (GLOP, at most a quarter of what is left), or every placeable meeting's priority."""
     left = deadline - time.monotonic()
     lp_seconds = min(max(1.0, left * 0.25), left - CPSAT_MIN_SECONDS)
-    lp_bound = priority_lp_bound(problem, time_limit=lp_seconds) if lp_seconds > 0.2 else None
+    # Building the LP in Python costs about 50 us per meeting-slot (under load); skip it when that
+    # alone would eat the share, rather than overrun a short limit.
+    affordable = LP_BUILD_SECONDS_PER_VARIABLE * _variables(problem) < lp_seconds
+    lp_bound = priority_lp_bound(problem, time_limit=lp_seconds) if lp_seconds > 0.2 and affordable else None
     if lp_bound is not None:
         return lp_bound
     placeable = (
@@ -385,16 +402,22 @@ def _maximise_priority(
 
 
 def _platform_checked(
-    problem: Problem, result: Result, start: dict[int, tuple[int, bool]], opts: SolveOptions, bound: int
+    problem: Problem,
+    result: Result,
+    start: dict[int, tuple[int, bool]],
+    opts: SolveOptions,
+    bound: int,
+    started: float,
 ) -> Result:
     """The CP-SAT agenda if the checker passes it (else the start agenda), with reasons and changes.
 
     Requests that still fit somewhere (CP-SAT stopped at its limit before taking them) are inserted by
     the repair moves; that agenda replaces CP-SAT's when it holds more and the checker passes it."""
-    started = time.monotonic() - result.seconds
     if not check_agenda(problem, result.assignments, fairness=opts.fairness).ok:
         result = _platform_start(problem, start, opts, started)
-    filled = restore(problem, improve(problem, {a.meeting: (a.slot, a.online) for a in result.assignments}))
+    until = started + opts.time_limit - STOP_MARGIN
+    agenda = {a.meeting: (a.slot, a.online) for a in result.assignments}
+    filled = restore(problem, improve(problem, agenda, until=until))
     if len(filled) > len(result.assignments):
         onsite = {m: t for m, (t, online) in filled.items() if not online}
         online = {m: t for m, (t, on) in filled.items() if on}
@@ -404,7 +427,7 @@ def _platform_checked(
             and check_agenda(problem, better.assignments, fairness=opts.fairness).ok
         ):
             result = better
-    return _with_priority_bound(result, bound)
+    return replace(_with_priority_bound(result, bound), seconds=time.monotonic() - started)
 
 
 def _agenda_of(b: B2BModel, solver: cp_model.CpSolver) -> dict[int, tuple[int, bool]]:
