@@ -235,3 +235,46 @@ def test_languages_and_pools_are_validated() -> None:
         except ValidationFailed:
             continue
         raise AssertionError(f"accepted {bad}")
+
+
+def test_a_lock_on_a_published_table_reseats_that_meeting_and_says_why() -> None:
+    problem = _event(
+        (
+            Meeting(0, 1, previous=Placement(0, 0)),
+            Meeting(2, 3, previous=Placement(1, 0), lock=Placement(0, 0)),  # the organiser moves it
+        ),
+        (IT, IT, IT, IT),
+        {},
+        n_slots=2,
+        n_tables=2,
+    )
+    result = solve(problem, OPTIONS)
+    changes = {c.meeting: (c.kind, c.reason, c.after) for c in result.changes}
+    assert changes == {
+        0: (ChangeKind.RESEATED, ChangeReason.LOCKED, Placement(0, 1)),
+        1: (ChangeKind.MOVED, ChangeReason.LOCKED, Placement(0, 0)),
+    }
+    shown = result.to_json_dict()
+    assert shown["changes"] == [
+        {
+            "meeting": 1,
+            "kind": "reseated",
+            "reason": "locked",
+            "before": {"slot": 1, "table": 1},
+            "after": {"slot": 1, "table": 2},
+        },
+        {
+            "meeting": 2,
+            "kind": "moved",
+            "reason": "locked",
+            "before": {"slot": 2, "table": 1},
+            "after": {"slot": 1, "table": 1},
+        },
+    ]
+
+
+def test_the_json_shape_names_the_interpreter_and_the_unmet_reason() -> None:
+    problem = _event((Meeting(0, 1, priority=2), Meeting(0, 2)), (IT, JA, JA), {("it", "ja"): 1}, n_slots=1)
+    shown = solve(problem, OPTIONS).to_json_dict()
+    assert shown["assignments"] == [{"meeting": 1, "slot": 1, "table": 1, "interpreter": "it-ja"}]
+    assert shown["unmet"] == [{"meeting": 2, "reason": "priority"}]

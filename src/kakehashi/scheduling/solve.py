@@ -316,7 +316,9 @@ def _solve_platform(
     priority_optimal = _score(problem, start)[0] >= bound
     building = MODEL_SECONDS_PER_VARIABLE * _variables(problem)  # each CP-SAT model, built and loaded
     if not priority_optimal and deadline - time.monotonic() >= 2 * building + 2 * CPSAT_MIN_SECONDS:
-        found, bound, priority_optimal = _maximise_priority(problem, opts, progress, started, start, bound)
+        found, bound, priority_optimal = _maximise_priority(
+            problem, opts, progress, started, start, bound, reserve=building + CPSAT_MIN_SECONDS
+        )
     if deadline - time.monotonic() < building + CPSAT_MIN_SECONDS:
         return _platform_checked(problem, _found_result(problem, found, started), start, opts, bound, started)
     held, kept = _score(problem, found)
@@ -381,15 +383,18 @@ def _maximise_priority(
     started: float,
     start: dict[int, tuple[int, bool]],
     bound: int,
+    *,
+    reserve: float,
 ) -> tuple[dict[int, tuple[int, bool]], int, bool]:
-    """Phase 1 (CP-SAT, seeded with the start): the best agenda, the bound, whether priority is proved."""
+    """Phase 1 (CP-SAT, seeded with the start): the best agenda, the bound, whether priority is proved.
+    ``reserve``: seconds left at the end for phase 2."""
     deadline = started + opts.time_limit
     lean = build_model(problem, fairness=None, with_breaks=False)
     keep = keep_literals(lean)
     weight = len(keep) + 1  # priority first: all kept meetings together weigh less than one point
     lean.model.maximize(cp_model.LinearExpr.sum([weight * lean.priority_held, *keep]))
     _hint(lean, tuple(Assignment(m, t, None if online else 0) for m, (t, online) in start.items()))
-    phase_one = min(opts.time_limit * opts.priority_share, deadline - time.monotonic() - STOP_MARGIN)
+    phase_one = min(opts.time_limit * opts.priority_share, deadline - time.monotonic() - reserve)
     first = _solver(opts, phase_one, light=_large(lean))
     code = first.solve(lean.model, _Reporter("priority held", progress, started))
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
