@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from kakehashi.errors import ValidationFailed
 from kakehashi.scheduling.check import check_agenda
-from kakehashi.scheduling.locks import lock_conflicts
+from kakehashi.scheduling.locks import lock_conflicts, move_conflicts
 from kakehashi.scheduling.problem import (
     Assignment,
     ChangeKind,
@@ -278,3 +278,34 @@ def test_the_json_shape_names_the_interpreter_and_the_unmet_reason() -> None:
     shown = solve(problem, OPTIONS).to_json_dict()
     assert shown["assignments"] == [{"meeting": 1, "slot": 1, "table": 1, "interpreter": "it-ja"}]
     assert shown["unmet"] == [{"meeting": 2, "reason": "priority"}]
+
+
+def test_a_move_by_hand_is_checked_against_the_rest_of_the_agenda() -> None:
+    problem = _event(
+        (Meeting(0, 1), Meeting(2, 3), Meeting(4, 5), Meeting(0, 6, online_slots=frozenset({1}))),
+        (IT, JA, IT, JA, IT, IT, IT),
+        {("it", "ja"): 1},
+        n_slots=2,
+        n_tables=2,
+        online_capacity=1,
+        forbidden=tuple(frozenset({1}) if p == 5 else frozenset() for p in range(7)),
+    )
+    agenda = [Assignment(0, 0, 0, ("it", "ja")), Assignment(1, 1, 0, ("it", "ja")), Assignment(2, 0, 1)]
+
+    def messages(m: int, place: Placement) -> list[str]:
+        return [found.message for found in move_conflicts(problem, agenda, m, place)]
+
+    assert messages(1, Placement(0, 1)) == [
+        "table %(table)s is taken by meeting %(other)s in slot %(slot)s",
+        "slot %(slot)s has no interpreter left for meeting %(meeting)s",
+    ]
+    assert messages(2, Placement(1, 1)) == ["participant %(participant)s is not available in slot %(slot)s"]
+    assert messages(3, Placement(0, None)) == [
+        "participant %(participant)s already has meeting %(other)s in slot %(slot)s"
+    ]
+    assert messages(2, Placement(0, None)) == [
+        "meeting %(meeting)s cannot be held in slot %(slot)s (session, online hours or interpreters)"
+    ]
+    assert messages(2, Placement(0, 0)) == ["table %(table)s is taken by meeting %(other)s in slot %(slot)s"]
+    assert messages(3, Placement(1, None)) == []  # 0 is free in slot 2, online then is allowed
+    assert messages(0, Placement(0, 0)) == []  # where it is: valid

@@ -173,10 +173,6 @@ class Problem:
     def interpreters_at(self, pair: Pair, t: int) -> int:
         return sum(pool.per_slot[t] for pool in self.interpreters if pool.pair == pair)
 
-    def lock_allows(self, m: int, t: int, *, online: bool) -> bool:
-        lock = self.meetings[m].lock
-        return lock is None or (lock.slot == t and lock.online == online)
-
     def meetings_of(self) -> list[list[int]]:
         """For each participant, the indices of its meetings."""
         by_participant: list[list[int]] = [[] for _ in range(self.n_participants)]
