@@ -114,8 +114,7 @@ def _priority_bound(problem: Problem, deadline: float) -> int:
     """The LP bound (GLOP, at most a quarter of what is left), or every placeable meeting's priority."""
     left = deadline - time.monotonic()
     lp_seconds = min(max(1.0, left * 0.25), left - CPSAT_MIN_SECONDS)
-    # Building the LP in Python costs about 50 us per meeting-slot (under load); skip it when that
-    # alone would eat the share, rather than overrun a short limit.
+    # Skip the LP when building it alone (Python side) would not fit in its share of a short limit.
     affordable = LP_BUILD_SECONDS_PER_VARIABLE * _variables(problem) < lp_seconds
     lp_bound = priority_lp_bound(problem, time_limit=lp_seconds) if lp_seconds > 0.2 and affordable else None
     if lp_bound is not None:
