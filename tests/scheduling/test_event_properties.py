@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 
 from kakehashi.scheduling.check import check_agenda
 from kakehashi.scheduling.greedy import greedy_first_come
+from kakehashi.scheduling.interpreters import assign_interpreters
+from kakehashi.scheduling.locks import move_conflicts
 from kakehashi.scheduling.problem import Assignment, InterpreterPool, Meeting, Placement, Problem, Status
 from kakehashi.scheduling.solve import SolveOptions, solve
 
@@ -143,3 +145,23 @@ def test_an_optimal_answer_holds_the_most_priority(problem: Problem) -> None:
     assert result.priority_held <= _exhaustive_priority(problem) <= result.priority_bound
     if result.status is Status.OPTIMAL:
         assert result.priority_held == _exhaustive_priority(problem)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(events(), st.data())
+def test_a_move_by_hand_is_valid_exactly_when_the_checker_accepts_the_moved_agenda(
+    event: Problem, data: st.DataObject
+) -> None:
+    problem = replace(event, meetings=_unlocked(event))
+    agenda = list(greedy_first_come(problem).assignments)
+    m = data.draw(st.integers(0, len(problem.meetings) - 1))
+    t = data.draw(st.integers(0, problem.n_slots - 1))
+    table = (
+        data.draw(st.one_of(st.none(), st.integers(0, problem.n_tables - 1))) if problem.n_tables else None
+    )
+    conflicts = move_conflicts(problem, agenda, m, Placement(t, table))
+    moved = {a.meeting: a for a in agenda if a.meeting != m} | {m: Assignment(m, t, table)}
+    pairs = assign_interpreters(problem, {a.meeting: a.slot for a in moved.values()})
+    rematched = [replace(a, interpreter=(pairs or {}).get(a.meeting)) for a in moved.values()]
+    accepted = pairs is not None and check_agenda(problem, rematched, fairness=None).ok
+    assert accepted == (not conflicts), ([c.message for c in conflicts], agenda, (m, t, table))
