@@ -189,16 +189,15 @@ def event_instance(
     3 for "must meet", 1 for "meet", plus 1 when the interest is mutual.
     """
     rng = random.Random(seed)
-    rome = zone("Europe/Rome")
-    morning = slots_per_day // 2
-    starts: list[datetime] = []
-    for day in days:
-        first = datetime.combine(day, time(9, 0), rome)
-        grid_day = SlotGrid.day(
-            first, n_slots=slots_per_day, minutes=slot_minutes, morning_slots=morning, lunch=60
-        )
-        starts.extend(grid_day.starts)
-    grid = SlotGrid(tuple(starts), slot_minutes)
+    grid = SlotGrid.days(
+        days,
+        first=time(9, 0),
+        venue_zone="Europe/Rome",
+        slots_per_day=slots_per_day,
+        minutes=slot_minutes,
+        morning_slots=slots_per_day // 2,
+        lunch=60,
+    )
     japanese = tuple(rng.random() < 0.45 for _ in range(n_participants))
     remote = tuple(jp and rng.random() < 0.4 for jp in japanese)
     languages = tuple(
@@ -227,7 +226,7 @@ def event_instance(
         on_site = not (remote[a] or remote[b])
         window = online_slots(grid, hours[a], hours[b]) if not on_site else frozenset()
         meetings.append(Meeting(a, b, priority=priority, online_slots=window, onsite=on_site))
-    n_slots = len(starts)
+    n_slots = len(grid.starts)
     problem = Problem(
         n_participants=n_participants,
         n_slots=n_slots,
