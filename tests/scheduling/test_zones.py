@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -43,3 +43,20 @@ def test_unknown_zone_and_naive_times_are_rejected() -> None:
         zone("Europe/Atlantis")
     with pytest.raises(ValidationFailed):
         SlotGrid((datetime(2026, 1, 1, 9, 0),), 30)
+
+
+def test_a_grid_over_days_keeps_local_times_across_the_end_of_summer_time() -> None:
+    grid = SlotGrid.days(
+        (date(2026, 10, 23), date(2026, 10, 26)),
+        first=time(9, 0),
+        venue_zone="Europe/Rome",
+        slots_per_day=4,
+        minutes=30,
+        morning_slots=2,
+        lunch=60,
+    )
+    utc = [s.strftime("%m-%d %H:%M") for s in grid.starts]
+    assert utc == [
+        "10-23 07:00", "10-23 07:30", "10-23 09:00", "10-23 09:30",
+        "10-26 08:00", "10-26 08:30", "10-26 10:00", "10-26 10:30",
+    ]  # fmt: skip

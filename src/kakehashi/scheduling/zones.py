@@ -71,6 +71,34 @@ class SlotGrid:
             starts.append((first + timedelta(minutes=t * minutes + gap)).astimezone(UTC))
         return cls(tuple(starts), minutes)
 
+    @classmethod
+    def days(
+        cls,
+        dates: tuple[date, ...],
+        *,
+        first: time,
+        venue_zone: str,
+        slots_per_day: int,
+        minutes: int,
+        morning_slots: int | None = None,
+        lunch: int = 0,
+    ) -> SlotGrid:
+        """The same day grid on each of ``dates``, from ``first`` local time at the venue (each day's
+        UTC offset from zoneinfo, so a grid across a daylight-saving change stays at the same local
+        times). Slot ``d * slots_per_day + k`` is slot k of day d."""
+        tz = zone(venue_zone)
+        starts: list[datetime] = []
+        for day in dates:
+            one = cls.day(
+                datetime.combine(day, first, tz),
+                n_slots=slots_per_day,
+                minutes=minutes,
+                morning_slots=morning_slots,
+                lunch=lunch,
+            )
+            starts.extend(one.starts)
+        return cls(tuple(starts), minutes)
+
 
 def online_slots(grid: SlotGrid, a: WorkingHours, b: WorkingHours) -> frozenset[int]:
     """Slots inside both parties' working hours."""
