@@ -23,7 +23,7 @@ def _mark(
 ) -> MeetingRequest:
     target = world.members[to].registration
     assert target is not None
-    data = MarkInput(to_registration_id=target.id, mark=mark, **kw)  # type: ignore[arg-type]
+    data = MarkInput(to_registration_id=target.id, mark=mark, **kw)
     return requests.mark(session, world.members[sender].actor, world.event.id, data)
 
 
@@ -104,7 +104,7 @@ def test_an_expired_request_is_shown_as_such_and_no_longer_blocks(database: Data
         assert expired.value.message_id.startswith("This request has expired")
         target = world.members["jp2"].registration
         assert target is not None
-        data = MarkInput(to_registration_id=target.id, mark="meet")  # type: ignore[arg-type]
+        data = MarkInput(to_registration_id=target.id, mark="meet")
         fresh = requests.mark(session, world.members["it1"].actor, world.event.id, data, now=later)
         assert fresh.status == "pending"
         assert requests.expire_due(session, now=later) == 1
@@ -135,7 +135,7 @@ def test_concurrent_requests_over_the_cap_one_wins(database: Database) -> None:
     def send(target: int) -> str:
         try:
             with database.session() as session:
-                data = MarkInput(to_registration_id=target, mark="meet")  # type: ignore[arg-type]
+                data = MarkInput(to_registration_id=target, mark="meet")
                 return requests.mark(session, sender, event_id, data).status
         except KakehashiError as error:
             return error.code
