@@ -44,6 +44,7 @@ class World:
     org_b: int
     tokens: dict[str, str] = field(default_factory=dict)
     opps: dict[str, int] = field(default_factory=dict)
+    events: dict[str, int] = field(default_factory=dict)
 
     def auth(self, who: str) -> dict[str, str]:
         """Request headers of ``who`` (member_a, member_b, officer, admin); a visitor sends none."""
@@ -93,7 +94,38 @@ def world(database: Database) -> World:
             ).id
         built.opps["a_draft"] = make_opportunity(session, org_a, status="draft").id
         built.opps["a_published"] = make_opportunity(session, org_a, status="published").id
+        built.events = event_world(session, org_a, org_b, people)
     return built
+
+
+def event_world(session: Any, org_a: Any, org_b: Any, people: dict[str, User]) -> dict[str, int]:
+    """An ICE event open for requests: A and B approved, B's pending request to a third participant C."""
+    from kakehashi.accounts.service import actor_for
+    from kakehashi.events import registrations, requests, service
+    from kakehashi.events.lifecycle import EventAction
+    from kakehashi.events.schemas import MarkInput, RegistrationInput
+    from tests.events.factories import event_input
+
+    officer = actor_for(people["officer"])
+    event = service.create_event(session, officer, event_input(meeting_rule="any"))
+    service.transition(session, officer, event.id, EventAction.OPEN_REGISTRATION)
+    org_c = make_organisation(session, name="Kyoto Photonics", country="JP")
+    regs = {}
+    for name, org in (("a", org_a), ("b", org_b), ("c", org_c)):
+        data = RegistrationInput.model_validate(
+            {"representatives": [{"name": f"Rep {name}", "languages": ["en"]}]}
+        )
+        regs[name] = registrations.register(session, officer, event.id, data, organisation_id=org.id).id
+    service.transition(session, officer, event.id, EventAction.OPEN_BOOKING)
+    member_b = actor_for(people["member_b"])
+    request = requests.mark(session, member_b, event.id, MarkInput(to_registration_id=regs["c"], mark="meet"))
+    return {
+        "event": event.id,
+        "reg_a": regs["a"],
+        "reg_b": regs["b"],
+        "reg_c": regs["c"],
+        "b_request": request.id,
+    }
 
 
 def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
