@@ -164,3 +164,18 @@ def test_members_see_their_own_marks_and_requests_to_them_only(database: Databas
         assert len(requests.list_requests(session, world.officer, world.event.id)) == 3
         with pytest.raises(NotFound):
             requests.get_request(session, world.members["it2"].actor, mine.id)
+
+
+def test_requests_and_answers_notify_the_other_side_in_the_same_transaction(database: Database) -> None:
+    from kakehashi.notifications.models import Notice
+
+    with database.session() as session:
+        world = booking_world(session)
+        request = _mark(world, session, "it1", "jp1", note="SiC")
+        received = session.query(Notice).filter_by(user_id=world.members["jp1"].user.id).all()
+        assert [n.kind for n in received] == ["event.registration.decided", "event.request.received"]
+        assert received[1].params["organisation"] == "Org it1"
+        requests.answer(session, world.members["jp1"].actor, request.id, accept=False)
+        answered = session.query(Notice).filter_by(user_id=world.members["it1"].user.id).all()
+        assert [n.kind for n in answered][-1] == "event.request.answered"
+        assert session.query(Notice).filter_by(user_id=world.members["it2"].user.id).count() == 0

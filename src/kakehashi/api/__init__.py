@@ -26,6 +26,7 @@ def routers() -> list[APIRouter]:
         events,
         jobs,
         matching,
+        notices,
         opportunities,
         organisations,
     )
@@ -44,6 +45,6 @@ def routers() -> list[APIRouter]:
         events.router,
         event_participants.router,
     )
-    for router in (*routers, jobs.router):
+    for router in (*routers, jobs.router, notices.router):
         version.include_router(router)
     return [version]
