@@ -174,7 +174,7 @@ def test_requests_and_answers_notify_the_other_side_in_the_same_transaction(data
         request = _mark(world, session, "it1", "jp1", note="SiC")
         received = session.query(Notice).filter_by(user_id=world.members["jp1"].user.id).all()
         assert [n.kind for n in received] == ["event.registration.decided", "event.request.received"]
-        assert received[1].params["organisation"] == "Org it1"
+        assert received[1].params["organisation"]["v"] == "Org it1"
         requests.answer(session, world.members["jp1"].actor, request.id, accept=False)
         answered = session.query(Notice).filter_by(user_id=world.members["it1"].user.id).all()
         assert [n.kind for n in answered][-1] == "event.request.answered"
