@@ -178,4 +178,5 @@ def test_requests_and_answers_notify_the_other_side_in_the_same_transaction(data
         requests.answer(session, world.members["jp1"].actor, request.id, accept=False)
         answered = session.query(Notice).filter_by(user_id=world.members["it1"].user.id).all()
         assert [n.kind for n in answered][-1] == "event.request.answered"
-        assert session.query(Notice).filter_by(user_id=world.members["it2"].user.id).count() == 0
+        others = session.query(Notice).filter_by(user_id=world.members["it2"].user.id).all()
+        assert [n.kind for n in others] == ["event.registration.decided"]
