@@ -180,3 +180,21 @@ def test_requests_and_answers_notify_the_other_side_in_the_same_transaction(data
         assert [n.kind for n in answered][-1] == "event.request.answered"
         others = session.query(Notice).filter_by(user_id=world.members["it2"].user.id).all()
         assert [n.kind for n in others] == ["event.registration.decided"]
+
+
+def test_the_expiry_job_writes_what_pages_already_show(database: Database) -> None:
+    from kakehashi.jobs.registry import JOBS, execute
+    from kakehashi.matching.embed import FakeEmbedder
+    from kakehashi.matching.service import MatchingService
+
+    with database.session() as session:
+        world = booking_world(session, request_expiry_minutes=5)
+        request = _mark(world, session, "it1", "jp1")
+        request.expires_at = utcnow() - timedelta(minutes=1)
+        request_id = request.id
+    matching = MatchingService(database, FakeEmbedder())
+    assert execute(JOBS["events-expire-requests"], database=database, matching=matching, arguments={})
+    with database.session() as session:
+        stored = session.get(MeetingRequest, request_id)
+        assert stored is not None
+        assert stored.status == "expired"
