@@ -306,6 +306,7 @@ def transition(
         raise _illegal(action, event.status)
     if action == EventAction.OPEN_REGISTRATION:
         _require_ready(event)
+    write(session)  # pending changes first, so that the version read is the one in the store
     read_version, before, now = event.version, event.status, utcnow()
     moved = session.execute(
         update(Event)
