@@ -198,3 +198,25 @@ def test_the_expiry_job_writes_what_pages_already_show(database: Database) -> No
         stored = session.get(MeetingRequest, request_id)
         assert stored is not None
         assert stored.status == "expired"
+
+
+def test_the_scheduler_is_asked_for_accepted_pairs_never_for_a_no_thanks(database: Database) -> None:
+    from kakehashi.events.wishes import meeting_wishes
+
+    with database.session() as session:
+        world = booking_world(session)
+        reg = {name: m.registration.id for name, m in world.members.items() if m.registration is not None}
+        must = _mark(world, session, "it1", "jp1", mark="must_meet")
+        requests.answer(session, world.members["jp1"].actor, must.id, accept=True)
+        _mark(world, session, "jp2", "it2")
+        _mark(world, session, "it2", "jp2")  # mutual: both accepted
+        pending = _mark(world, session, "jp1", "it2")  # pending: not scheduled
+        _mark(world, session, "it1", "jp2")
+        _mark(world, session, "jp2", "it1")  # mutual, accepted ...
+        _mark(world, session, "it1", "jp2", mark="no_thanks")  # ... until a no-thanks
+        assert pending.status == "pending"
+        wishes = {(w.a, w.b): w.priority for w in meeting_wishes(session, world.event.id)}
+        assert wishes == {
+            (reg["it1"], reg["jp1"]): 2,
+            (reg["it2"], reg["jp2"]): 2,
+        }
