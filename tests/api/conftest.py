@@ -97,7 +97,6 @@ def world(database: Database) -> World:
             ).id
         built.opps["a_draft"] = make_opportunity(session, org_a, status="draft").id
         built.opps["a_published"] = make_opportunity(session, org_a, status="published").id
-        built.events = event_world(session, org_a, org_b, people)
         [built.notices["b_notice"]] = notify(
             session,
             kind="intro.stage",
@@ -108,34 +107,40 @@ def world(database: Database) -> World:
     return built
 
 
-def event_world(session: Any, org_a: Any, org_b: Any, people: dict[str, User]) -> dict[str, int]:
-    """An ICE event open for requests: A and B approved, B's pending request to a third participant C."""
-    from kakehashi.accounts.service import actor_for
+@pytest.fixture
+def event_world(world: World, database: Database) -> World:
+    """The world plus an ICE event open for requests: A and B approved, B's pending request to a third
+    participant C (its ids in ``world.events``)."""
+    from kakehashi.accounts.service import actor_for_token
     from kakehashi.events import registrations, requests, service
     from kakehashi.events.lifecycle import EventAction
     from kakehashi.events.schemas import MarkInput, RegistrationInput
     from tests.events.factories import event_input
 
-    officer = actor_for(people["officer"])
-    event = service.create_event(session, officer, event_input(meeting_rule="any"))
-    service.transition(session, officer, event.id, EventAction.OPEN_REGISTRATION)
-    org_c = make_organisation(session, name="Kyoto Photonics", country="JP")
-    regs = {}
-    for name, org in (("a", org_a), ("b", org_b), ("c", org_c)):
-        data = RegistrationInput.model_validate(
-            {"representatives": [{"name": f"Rep {name}", "languages": ["en"]}]}
+    with database.session() as session:
+        officer = actor_for_token(session, world.tokens["officer"])
+        member_b = actor_for_token(session, world.tokens["member_b"])
+        event = service.create_event(session, officer, event_input(meeting_rule="any"))
+        service.transition(session, officer, event.id, EventAction.OPEN_REGISTRATION)
+        org_c = make_organisation(session, name="Kyoto Photonics", country="JP")
+        regs = {}
+        for name, org_id in (("a", world.org_a), ("b", world.org_b), ("c", org_c.id)):
+            data = RegistrationInput.model_validate(
+                {"representatives": [{"name": f"Rep {name}", "languages": ["en"]}]}
+            )
+            regs[name] = registrations.register(session, officer, event.id, data, organisation_id=org_id).id
+        service.transition(session, officer, event.id, EventAction.OPEN_BOOKING)
+        request = requests.mark(
+            session, member_b, event.id, MarkInput(to_registration_id=regs["c"], mark="meet")
         )
-        regs[name] = registrations.register(session, officer, event.id, data, organisation_id=org.id).id
-    service.transition(session, officer, event.id, EventAction.OPEN_BOOKING)
-    member_b = actor_for(people["member_b"])
-    request = requests.mark(session, member_b, event.id, MarkInput(to_registration_id=regs["c"], mark="meet"))
-    return {
-        "event": event.id,
-        "reg_a": regs["a"],
-        "reg_b": regs["b"],
-        "reg_c": regs["c"],
-        "b_request": request.id,
-    }
+        world.events = {
+            "event": event.id,
+            "reg_a": regs["a"],
+            "reg_b": regs["b"],
+            "reg_c": regs["c"],
+            "b_request": request.id,
+        }
+    return world
 
 
 def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:

@@ -3,6 +3,7 @@ reader's language, and a member never seeing another organisation's requests."""
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import API, World, assert_error
@@ -15,6 +16,11 @@ NEW_EVENT = {
     "sessions": [{"part": "morning", "starts": "10:00", "ends": "12:00"}],
     "tables": 2,
 }
+
+
+@pytest.fixture(autouse=True)
+def _with_an_event(event_world: World) -> None:
+    """Every test here also has the event of ``world.events``."""
 
 
 def test_an_officer_creates_and_opens_an_event_visitors_see_it_once_open(

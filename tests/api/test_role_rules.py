@@ -101,6 +101,11 @@ OWN_WRITES = {
 ADMIN_WRITES = {("PATCH", "/users/{user_id}")}
 
 
+@pytest.fixture(autouse=True)
+def _with_an_event(event_world: World) -> None:
+    """Every test here also has the event of ``world.events`` (aimed at by the event writes)."""
+
+
 def _fill(template: Any, world: World) -> Any:
     """Put the world's ids into a path or a body (``"{org_b}"`` becomes B's id, an int in bodies)."""
     names = {"org_b": world.org_b, **world.opps, **world.events, **world.notices}
