@@ -46,6 +46,7 @@ class World:
     org_b: int
     tokens: dict[str, str] = field(default_factory=dict)
     opps: dict[str, int] = field(default_factory=dict)
+    events: dict[str, int] = field(default_factory=dict)
     notices: dict[str, int] = field(default_factory=dict)
 
     def auth(self, who: str) -> dict[str, str]:
@@ -104,6 +105,42 @@ def world(database: Database) -> World:
             email=False,
         )
     return built
+
+
+@pytest.fixture
+def event_world(world: World, database: Database) -> World:
+    """The world plus an ICE event open for requests: A and B approved, B's pending request to a third
+    participant C (its ids in ``world.events``)."""
+    from kakehashi.accounts.service import actor_for_token
+    from kakehashi.events import registrations, requests, service
+    from kakehashi.events.lifecycle import EventAction
+    from kakehashi.events.schemas import MarkInput, RegistrationInput
+    from tests.events.factories import event_input
+
+    with database.session() as session:
+        officer = actor_for_token(session, world.tokens["officer"])
+        member_b = actor_for_token(session, world.tokens["member_b"])
+        event = service.create_event(session, officer, event_input(meeting_rule="any"))
+        service.transition(session, officer, event.id, EventAction.OPEN_REGISTRATION)
+        org_c = make_organisation(session, name="Kyoto Photonics", country="JP")
+        regs = {}
+        for name, org_id in (("a", world.org_a), ("b", world.org_b), ("c", org_c.id)):
+            data = RegistrationInput.model_validate(
+                {"representatives": [{"name": f"Rep {name}", "languages": ["en"]}]}
+            )
+            regs[name] = registrations.register(session, officer, event.id, data, organisation_id=org_id).id
+        service.transition(session, officer, event.id, EventAction.OPEN_BOOKING)
+        request = requests.mark(
+            session, member_b, event.id, MarkInput(to_registration_id=regs["c"], mark="meet")
+        )
+        world.events = {
+            "event": event.id,
+            "reg_a": regs["a"],
+            "reg_b": regs["b"],
+            "reg_c": regs["c"],
+            "b_request": request.id,
+        }
+    return world
 
 
 def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:

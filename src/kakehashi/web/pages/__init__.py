@@ -8,6 +8,8 @@ from kakehashi.web.pages import (
     account,
     admin,
     auth,
+    event_participation,
+    events,
     home,
     jobs,
     language,
@@ -31,5 +33,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     account.router,
     admin.router,
     jobs.router,
+    events.router,
+    event_participation.router,
     notices.router,
 )
