@@ -1,0 +1,2 @@
+"""B2B matchmaking events: events, registrations, meeting requests, scheduling runs, agendas, check-in,
+feedback."""
