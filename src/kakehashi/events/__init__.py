@@ -1,2 +1,1 @@
-"""B2B matchmaking events: events, registrations, meeting requests, scheduling runs, agendas, check-in,
-feedback."""
+"""Events: B2B matchmaking events, registrations, meeting requests, scheduling runs, agendas, the day."""

@@ -90,6 +90,8 @@ def import_all_models() -> None:
     """Import every feature's models so that ``Base.metadata`` knows all tables."""
     import kakehashi.accounts.models
     import kakehashi.audit.models
+    import kakehashi.events.agenda_models
+    import kakehashi.events.models
     import kakehashi.jobs.models
     import kakehashi.matching.tables
     import kakehashi.profiles.models  # noqa: F401
