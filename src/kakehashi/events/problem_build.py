@@ -90,6 +90,8 @@ class BuiltProblem:
     pairs: tuple[tuple[int, int], ...]  # meeting index -> (registration a, registration b), a < b
     interpreter_options: tuple[tuple[str, ...], ...]  # meeting index -> pairs that serve it (empty: none)
     kept: frozenset[int] = field(default_factory=frozenset)  # meeting indices with a kept slot
+    # Requested pairs that could not even be put to the solver: (a, b, priority, reason code).
+    excluded: tuple[tuple[int, int, int, str], ...] = ()
 
 
 def pair_priorities(marks: Iterable[Mark], *, automatic: bool, now: datetime) -> dict[tuple[int, int], int]:
@@ -141,13 +143,17 @@ def build_problem(
     pairs: list[tuple[int, int]] = []
     options: list[tuple[str, ...]] = []
     kept_indices: set[int] = set()
+    excluded: list[tuple[int, int, int, str]] = []
     for (ra, rb), priority in sorted(wanted.items()):
         if ra not in index or rb not in index:
-            continue  # a participant no longer approved: its meetings are not scheduled
+            if (ra, rb) in kept_slot:  # a scheduled meeting of a participant no longer approved
+                excluded.append((ra, rb, priority, "participant_left"))
+            continue
         a, b = people[index[ra]], people[index[rb]]
         interpreters = interpreter_options(a, b)
         if not (a.languages & b.languages) and not interpreters:
-            continue  # nobody could interpret for them: reported as unmet
+            excluded.append((ra, rb, priority, "no_language"))  # nobody could interpret for them
+            continue
         fixed = kept_slot.get((ra, rb))
         if fixed is not None:
             kept_indices.add(len(meetings))
@@ -171,6 +177,7 @@ def build_problem(
         pairs=tuple(pairs),
         interpreter_options=tuple(options),
         kept=frozenset(kept_indices),
+        excluded=tuple(excluded),
     )
 
 
