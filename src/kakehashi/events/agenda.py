@@ -24,7 +24,7 @@ from kakehashi.events.agenda_access import (
 from kakehashi.events.agenda_models import Meeting
 from kakehashi.events.models import Event, EventTable, Registration
 from kakehashi.events.vocab import MeetingStatus
-from kakehashi.formatting import ZONE_ITALY, ZONE_OF_COUNTRY
+from kakehashi.formatting import ZONE_OF_COUNTRY
 from kakehashi.profiles.models import Organisation
 
 
@@ -112,9 +112,9 @@ def _visible_statuses(organiser: bool) -> tuple[str, ...]:
     return (MeetingStatus.PUBLISHED, MeetingStatus.CANCELLED)
 
 
-def _meeting_rows(session: Session, event: Event, *, registration_id: int | None, organiser: bool) -> list[
-    tuple[Meeting, Registration, Organisation, Registration, Organisation, EventTable | None]
-]:
+def _meeting_rows(
+    session: Session, event: Event, *, registration_id: int | None, organiser: bool
+) -> list[tuple[Meeting, Registration, Organisation, Registration, Organisation, EventTable | None]]:
     reg_a, reg_b = aliased(Registration), aliased(Registration)
     org_a, org_b = aliased(Organisation), aliased(Organisation)
     query = (
@@ -136,10 +136,12 @@ def _meeting_rows(session: Session, event: Event, *, registration_id: int | None
     return [tuple(row) for row in session.execute(query).all()]  # type: ignore[misc]
 
 
-def participant_agenda(session: Session, actor: Actor, event_id: int, registration_id: int) -> ParticipantAgenda:
+def participant_agenda(
+    session: Session, actor: Actor, event_id: int, registration_id: int
+) -> ParticipantAgenda:
     event = event_or_404(session, event_id)
     registration = registration_of_event(session, event, registration_id)
-    require_agenda_reader(session, actor, event, registration)
+    require_agenda_reader(actor, event, registration)
     organiser = is_organiser(actor, event)
     entries: list[AgendaEntry] = []
     for meeting, ra, oa, rb, ob, table in _meeting_rows(
@@ -201,12 +203,20 @@ def table_sheets(session: Session, actor: Actor, event_id: int) -> list[TableShe
         if e.table is None or e.cancelled:
             continue
         by_table.setdefault(e.table, []).append(
-            TableRow(e.meeting_id, e.slot, e.starts_at, e.ends_at, e.own, e.counterpart, e.interpreter_pair, e.status)
+            TableRow(
+                e.meeting_id,
+                e.slot,
+                e.starts_at,
+                e.ends_at,
+                e.own,
+                e.counterpart,
+                e.interpreter_pair,
+                e.status,
+            )
         )
     event = event_or_404(session, event_id)
     order = {t.label: t.number for t in event.tables}
-    return [TableSheet(label, rows) for label, rows in sorted(by_table.items(), key=lambda kv: order.get(kv[0], 0))]
-
-
-def default_zone() -> str:
-    return ZONE_ITALY
+    return [
+        TableSheet(label, rows)
+        for label, rows in sorted(by_table.items(), key=lambda kv: order.get(kv[0], 0))
+    ]

@@ -54,7 +54,7 @@ def registration_of_event(session: Session, event: Event, registration_id: int) 
     return registration
 
 
-def require_agenda_reader(session: Session, actor: Actor, event: Event, registration: Registration) -> None:
+def require_agenda_reader(actor: Actor, event: Event, registration: Registration) -> None:
     """Organisers read every agenda; a member only its own organisation's."""
     if is_organiser(actor, event):
         return

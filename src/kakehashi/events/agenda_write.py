@@ -8,8 +8,8 @@ calendar updates the same entry. Every change to a published meeting is told to 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,27 +32,40 @@ def online_link(event: Event, uid: str) -> str | None:
     return event.online_link_template.replace("{uid}", uid.split("@")[0])
 
 
-def _visible_change(meeting: Meeting, row: dict[str, Any]) -> bool:
-    return (
-        meeting.slot != row["slot"]
-        or meeting.table_id != row["table_id"]
-        or meeting.online != row["online"]
-    )
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """A meeting of a run's result, ready to be written."""
+
+    a: int  # registration ids, a < b
+    b: int
+    slot: int
+    starts_at: datetime
+    ends_at: datetime
+    table_id: int | None  # None: online
+    interpreter_pair: str | None
+    priority: int
+
+    @property
+    def online(self) -> bool:
+        return self.table_id is None
 
 
-def _apply(event: Event, meeting: Meeting, row: dict[str, Any]) -> None:
-    starts: datetime = row["starts_at"]
-    meeting.slot = row["slot"]
-    meeting.starts_at = starts
-    meeting.ends_at = starts + timedelta(minutes=int(row["minutes"]))
-    meeting.table_id = row["table_id"]
-    meeting.online = row["online"]
-    meeting.online_link = online_link(event, meeting.uid) if row["online"] else None
-    meeting.interpreter_pair = row["interpreter_pair"]
-    meeting.priority = row["priority"]
+def _visible_change(meeting: Meeting, row: Planned) -> bool:
+    return meeting.slot != row.slot or meeting.table_id != row.table_id or meeting.online != row.online
 
 
-def write_result(session: Session, event: Event, run_id: int, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+def _apply(event: Event, meeting: Meeting, row: Planned) -> None:
+    meeting.slot = row.slot
+    meeting.starts_at = row.starts_at
+    meeting.ends_at = row.ends_at
+    meeting.table_id = row.table_id
+    meeting.online = row.online
+    meeting.online_link = online_link(event, meeting.uid) if row.online else None
+    meeting.interpreter_pair = row.interpreter_pair
+    meeting.priority = row.priority
+
+
+def write_result(session: Session, event: Event, run_id: int, rows: Sequence[Planned]) -> dict[str, int]:
     """Make the event's agenda the run's: new pairs are added (preliminary), preliminary ones follow the
     run, published ones that moved or dropped are changed and their people told."""
     existing = {
@@ -60,7 +73,7 @@ def write_result(session: Session, event: Event, run_id: int, rows: Sequence[dic
         for m in session.scalars(select(Meeting).where(Meeting.event_id == event.id))
     }
     changes = {"added": 0, "moved": 0, "cancelled": 0, "kept": 0, "removed": 0}
-    wanted = {(r["a"], r["b"]): r for r in rows}
+    wanted = {(r.a, r.b): r for r in rows}
     for pair, row in wanted.items():
         meeting = existing.get(pair)
         if meeting is None:

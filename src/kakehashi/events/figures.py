@@ -49,7 +49,14 @@ def run_figures(
         if m not in placed.slot
     ]
     unmet += [
-        {"a": a, "b": b, "a_name": names.get(a, ""), "b_name": names.get(b, ""), "priority": pr, "reason": why}
+        {
+            "a": a,
+            "b": b,
+            "a_name": names.get(a, ""),
+            "b_name": names.get(b, ""),
+            "priority": pr,
+            "reason": why,
+        }
         for a, b, pr, why in built.excluded
     ]
     unmet.sort(key=lambda u: (-int(u["priority"]), u["a"], u["b"]))

@@ -65,7 +65,9 @@ def locked_needs(session: Session, event: Event) -> list[tuple[int, tuple[str, .
     """Slot and interpreter pairs of every locked meeting that needs an interpreter."""
     live = (MeetingStatus.SCHEDULED, MeetingStatus.PUBLISHED)
     meetings = session.scalars(
-        select(Meeting).where(Meeting.event_id == event.id, Meeting.locked.is_(True), Meeting.status.in_(live))
+        select(Meeting).where(
+            Meeting.event_id == event.id, Meeting.locked.is_(True), Meeting.status.in_(live)
+        )
     ).all()
     ids = {m.registration_a_id for m in meetings} | {m.registration_b_id for m in meetings}
     registrations = {r.id: r for r in session.scalars(select(Registration).where(Registration.id.in_(ids)))}
@@ -111,7 +113,11 @@ def set_interpreters(
         where = f"interpreters[{slot + 1}][{pair}]"
         if not 0 <= slot < n_slots:
             problems.append(
-                FieldProblem(where, "Slot %(slot)s is outside the event (1 to %(max)s).", params={"slot": slot + 1, "max": n_slots})
+                FieldProblem(
+                    where,
+                    "Slot %(slot)s is outside the event (1 to %(max)s).",
+                    params={"slot": slot + 1, "max": n_slots},
+                )
             )
         if pair not in INTERPRETER_PAIRS:
             problems.append(FieldProblem(where, "Unknown language pair %(pair)s.", params={"pair": pair}))
@@ -125,7 +131,8 @@ def set_interpreters(
         raise shortage_error(found)
     session.execute(delete(InterpreterSupply).where(InterpreterSupply.event_id == event.id))
     session.add_all(
-        InterpreterSupply(event_id=event.id, slot=slot, pair=pair, count=count) for (slot, pair), count in supply.items()
+        InterpreterSupply(event_id=event.id, slot=slot, pair=pair, count=count)
+        for (slot, pair), count in supply.items()
     )
     session.flush()
     return supply

@@ -67,7 +67,7 @@ def place(
     occupancy = _Occupancy(problem)
     for m, t in slot.items():
         occupancy.add(m, t, online[m])
-    interpreter: dict[int, str | None] = {m: None for m in slot}
+    interpreter: dict[int, str | None] = dict.fromkeys(slot)
     used: dict[int, dict[str, int]] = {}
     dropped: list[int] = []
     moved: list[int] = []

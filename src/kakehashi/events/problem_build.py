@@ -182,10 +182,18 @@ def build_problem(
 
 
 def _meeting(
-    frame: Frame, index: Mapping[int, int], a: Participant, b: Participant, *, priority: int, fixed: int | None
+    frame: Frame,
+    index: Mapping[int, int],
+    a: Participant,
+    b: Participant,
+    *,
+    priority: int,
+    fixed: int | None,
 ) -> Meeting:
     if not a.online and not b.online:
-        return Meeting(a=index[a.registration_id], b=index[b.registration_id], priority=priority, fixed_slot=fixed)
+        return Meeting(
+            a=index[a.registration_id], b=index[b.registration_id], priority=priority, fixed_slot=fixed
+        )
     return Meeting(
         a=index[a.registration_id],
         b=index[b.registration_id],

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
@@ -21,7 +22,7 @@ from kakehashi.accounts.roles import Actor
 from kakehashi.errors import Conflict, FieldProblem, InvalidTransition, ValidationFailed
 from kakehashi.events.agenda_access import event_or_404, require_organiser
 from kakehashi.events.agenda_models import SchedulingRun
-from kakehashi.events.agenda_write import write_result
+from kakehashi.events.agenda_write import Planned, write_result
 from kakehashi.events.figures import run_figures
 from kakehashi.events.interpreters import Shortage
 from kakehashi.events.locks import interpreter_shortages, shortage_error
@@ -86,7 +87,9 @@ def create_run(session: Session, actor: Actor, event_id: int, options: RunOption
         select(SchedulingRun.id).where(SchedulingRun.event_id == event.id, SchedulingRun.status.in_(ACTIVE))
     )
     if active is not None:
-        raise Conflict("Run %(id)s of this event is still going; wait for it to finish.", params={"id": active})
+        raise Conflict(
+            "Run %(id)s of this event is still going; wait for it to finish.", params={"id": active}
+        )
     found: list[Shortage] = interpreter_shortages(session, event)
     if found:
         raise shortage_error(found)
@@ -102,9 +105,7 @@ def create_run(session: Session, actor: Actor, event_id: int, options: RunOption
     return run
 
 
-def start_run(
-    database: Database, runner: JobRunner, actor: Actor, event_id: int, options: RunOptions
-) -> int:
+def start_run(database: Database, runner: JobRunner, actor: Actor, event_id: int, options: RunOptions) -> int:
     """Write the run, commit, hand it to the job runner; the run's id (the page polls it)."""
     with database.session() as session:
         run = create_run(session, actor, event_id, options)
@@ -119,7 +120,9 @@ def schedule_event(context: JobContext, *, run_id: int) -> None:
     execute_run(context.database, run_id, progress=context.progress)
 
 
-def execute_run(database: Database, run_id: int, *, progress: Callable[[int, int], None] | None = None) -> None:
+def execute_run(
+    database: Database, run_id: int, *, progress: Callable[[int, int], None] | None = None
+) -> None:
     with database.session() as session:
         run = session.get(SchedulingRun, run_id)
         if run is None or run.status not in ACTIVE:
@@ -147,7 +150,7 @@ def execute_run(database: Database, run_id: int, *, progress: Callable[[int, int
         raise
 
 
-def _solve(inputs: RunInputs, limit: int, reporter: _Reporter) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _solve(inputs: RunInputs, limit: int, reporter: _Reporter) -> tuple[dict[str, Any], list[Planned]]:
     started = time.monotonic()
     priorities = pair_priorities(inputs.marks, automatic=inputs.automatic, now=utcnow())
     built = build_problem(inputs.frame, inputs.participants, priorities, kept=inputs.kept)
@@ -174,26 +177,34 @@ def _solve(inputs: RunInputs, limit: int, reporter: _Reporter) -> tuple[dict[str
     if not report.ok:
         raise RuntimeError("the agenda failed the independent check: " + "; ".join(report.violations[:5]))
     figures = run_figures(built, placed, result, inputs.names, seconds=time.monotonic() - started)
+    length = timedelta(minutes=inputs.frame.minutes)
     rows = [
-        {
-            "a": built.pairs[m][0],
-            "b": built.pairs[m][1],
-            "slot": placed.slot[m],
-            "table_id": None if placed.table[m] is None else inputs.table_ids[placed.table[m]],  # type: ignore[index]
-            "online": placed.table[m] is None,
-            "interpreter_pair": placed.interpreter[m],
-            "priority": built.problem.meetings[m].priority,
-            "starts_at": inputs.frame.starts[placed.slot[m]],
-            "minutes": inputs.frame.minutes,
-        }
+        Planned(
+            a=built.pairs[m][0],
+            b=built.pairs[m][1],
+            slot=placed.slot[m],
+            starts_at=inputs.frame.starts[placed.slot[m]],
+            ends_at=inputs.frame.starts[placed.slot[m]] + length,
+            table_id=_table_id(inputs, placed.table[m]),
+            interpreter_pair=placed.interpreter[m],
+            priority=built.problem.meetings[m].priority,
+        )
         for m in sorted(placed.slot)
     ]
     return figures, rows
 
 
+def _table_id(inputs: RunInputs, table: int | None) -> int | None:
+    return None if table is None else inputs.table_ids[table]
+
+
 def _previous_tables(inputs: RunInputs, built: BuiltProblem) -> dict[int, int | None]:
     """Meeting index -> the table index its pair has now, so that a meeting keeps its table."""
-    return {m: inputs.previous_tables[pair] for m, pair in enumerate(built.pairs) if pair in inputs.previous_tables}
+    return {
+        m: inputs.previous_tables[pair]
+        for m, pair in enumerate(built.pairs)
+        if pair in inputs.previous_tables
+    }
 
 
 def _empty_result() -> Any:
@@ -233,7 +244,9 @@ def _failed(database: Database, run_id: int, error: BaseException) -> None:
         session.execute(
             update(SchedulingRun)
             .where(SchedulingRun.id == run_id)
-            .values(status=RunStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000], finished_at=utcnow())
+            .values(
+                status=RunStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000], finished_at=utcnow()
+            )
             .execution_options(synchronize_session=False)
         )
 

@@ -65,6 +65,4 @@ def two_zone_span(
     fmt: LocaleFormatter, start: datetime, end: datetime, *, own_zone: str, other_zone: str
 ) -> TwoZoneSpan:
     """The slot ``start``..``end`` (UTC) in ``own_zone`` and ``other_zone``."""
-    return TwoZoneSpan(
-        own=zone_span(fmt, start, end, own_zone), other=zone_span(fmt, start, end, other_zone)
-    )
+    return TwoZoneSpan(own=zone_span(fmt, start, end, own_zone), other=zone_span(fmt, start, end, other_zone))

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kakehashi.events import followups, runs
 from kakehashi.jobs.runs import RunRecord, already_succeeded
 from kakehashi.matching.service import MatchingService
 from kakehashi.store import Database
@@ -44,6 +45,7 @@ class JobSpec:
     max_attempts: int = 3
     retry_wait_s: int = 5
     deduplicate: bool = True  # a second enqueue while one waits is dropped (procrastinate queueing lock)
+    cron: str | None = None  # with job workers, also deferred on this schedule (procrastinate periodic)
 
 
 def refresh_index(context: JobContext) -> None:
@@ -74,6 +76,9 @@ JOBS: Mapping[str, JobSpec] = {
         JobSpec("index-refresh", refresh_index, lock=INDEX_LOCK),
         JobSpec("index-rebuild", rebuild_index, lock=INDEX_LOCK, max_attempts=2),
         JobSpec("probe", probe, lock="probe", max_attempts=3, retry_wait_s=1),
+        # A run is not retried: it failed for a reason its page shows; the officer starts another.
+        JobSpec(runs.JOB_NAME, runs.schedule_event, max_attempts=1),
+        JobSpec(followups.JOB_NAME, followups.send_follow_ups, lock=followups.JOB_NAME, cron=followups.CRON),
     )
 }
 
