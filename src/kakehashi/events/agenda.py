@@ -24,7 +24,7 @@ from kakehashi.events.agenda_access import (
 from kakehashi.events.agenda_models import Meeting
 from kakehashi.events.models import Event, EventTable, Registration
 from kakehashi.events.vocab import MeetingStatus
-from kakehashi.formatting import ZONE_OF_COUNTRY
+from kakehashi.formatting import ZONE_OF_COUNTRY, as_utc
 from kakehashi.profiles.models import Organisation
 
 
@@ -169,8 +169,8 @@ def _entry(meeting: Meeting, table: EventTable | None, own: Party, other: Party)
         sequence=meeting.sequence,
         version=meeting.version,
         slot=meeting.slot,
-        starts_at=meeting.starts_at,
-        ends_at=meeting.ends_at,
+        starts_at=as_utc(meeting.starts_at),
+        ends_at=as_utc(meeting.ends_at),
         status=meeting.status,
         locked=meeting.locked,
         online=meeting.online,
