@@ -94,4 +94,5 @@ def import_all_models() -> None:
     import kakehashi.events.models
     import kakehashi.jobs.models
     import kakehashi.matching.tables
+    import kakehashi.notifications.models
     import kakehashi.profiles.models  # noqa: F401
