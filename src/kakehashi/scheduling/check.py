@@ -1,7 +1,8 @@
 """Independent checker: re-verifies an agenda against the problem and recomputes breaks.
 
 It shares nothing with the solvers but the Problem and Assignment types (plain data): sessions, break
-counts and fairness are recomputed here from the raw fields, with their own code (a break is counted as an
+counts, fairness, interpreters (who needs one, which pairs fit, how many per slot and pair) and locks
+are recomputed here from the raw fields, with their own code (a break is counted as an
 idle-to-busy step after the first busy slot, not from sorted pairs as ``problem.participant_breaks`` does),
 so a bug in a model, in the solvers' break count or in the Problem helpers cannot hide here.
 """
@@ -45,6 +46,8 @@ def check_agenda(
     for a in agenda:
         violations.extend(_placement_violations(problem, a, slot_of))
     violations.extend(_capacity_violations(problem, agenda))
+    violations.extend(_interpreter_violations(problem, agenda))
+    violations.extend(_lock_violations(problem, agenda))
     busy = _busy_slots(problem, slot_of, violations)
     violations.extend(_precedence_violations(problem, slot_of))
     unscheduled = tuple(m for m in range(len(problem.meetings)) if m not in slot_of)
@@ -164,3 +167,60 @@ def _fairness_violations(problem: Problem, breaks: tuple[int, ...], fairness: in
         f"unfair: participant {worst + 1} has {breaks[worst]} breaks, participant {best + 1} has "
         f"{breaks[best]} (allowed difference {fairness})"
     ]
+
+
+def _interpreter_violations(problem: Problem, agenda: list[Assignment]) -> list[str]:
+    """A meeting whose parties both declare languages and share none takes an interpreter of a pair
+    (x, y), x spoken by one side and y by the other; per slot and pair, at most those present."""
+    if not problem.languages:
+        return [f"meeting {a.meeting + 1}: no interpreter is needed" for a in agenda if a.interpreter]
+    present: Counter[tuple[tuple[str, str], int]] = Counter()
+    for pool in problem.interpreters:
+        for t, count in enumerate(pool.per_slot):
+            present[(min(pool.pair), max(pool.pair)), t] += count
+    used: Counter[tuple[tuple[str, str], int]] = Counter()
+    found: list[str] = []
+    for a in agenda:
+        if not 0 <= a.meeting < len(problem.meetings) or not 0 <= a.slot < problem.n_slots:
+            continue
+        meeting = problem.meetings[a.meeting]
+        one, other = problem.languages[meeting.a], problem.languages[meeting.b]
+        label = f"meeting {a.meeting + 1} in slot {a.slot + 1}"
+        needed = bool(one) and bool(other) and not (one & other)
+        if not needed:
+            if a.interpreter is not None:
+                found.append(f"{label}: no interpreter is needed")
+            continue
+        if a.interpreter is None:
+            found.append(f"{label}: the parties share no language and no interpreter is assigned")
+            continue
+        x, y = a.interpreter
+        if not ((x in one and y in other) or (y in one and x in other)) or x == y:
+            found.append(f"{label}: an interpreter {x}-{y} cannot serve these parties")
+            continue
+        used[(min(x, y), max(x, y)), a.slot] += 1
+    for (pair, t), count in sorted(used.items()):
+        if count > present[pair, t]:
+            found.append(
+                f"slot {t + 1}: {count} meetings need a {pair[0]}-{pair[1]} interpreter, "
+                f"{present[pair, t]} present"
+            )
+    return found
+
+
+def _lock_violations(problem: Problem, agenda: list[Assignment]) -> list[str]:
+    where = {a.meeting: (a.slot, a.table) for a in agenda}
+    found: list[str] = []
+    for m, meeting in enumerate(problem.meetings):
+        lock = meeting.lock
+        if lock is None:
+            continue
+        if m not in where:
+            found.append(f"meeting {m + 1} is locked but not held")
+        elif where[m] != (lock.slot, lock.table):
+            found.append(f"meeting {m + 1} is locked to slot {lock.slot + 1}, {_place(lock.table)}")
+    return found
+
+
+def _place(table: int | None) -> str:
+    return "online" if table is None else f"table {table + 1}"

@@ -1,17 +1,20 @@
 """First-come baseline, as commercial platforms schedule: requests in arrival order, earliest free slot.
 
 Each request takes the earliest slot (on site first, online when no table is left) where both parties
-are free, its session and fixed slot allow it and its already placed precedences hold; a request that
-finds no such slot is left out. Priorities are ignored: that is what first-come means.
+are free, its session and fixed slot allow it, an interpreter of a fitting pair is left when the parties
+share no language, and its already placed precedences hold; a request that finds no such slot is left
+out. Priorities are ignored: that is what first-come means. (Locks are the solver's business: the
+baseline is what a platform without an organiser's hand would do.)
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 from collections.abc import Sequence
 
-from kakehashi.scheduling.problem import Assignment, Problem, Result, Status, participant_breaks
+from kakehashi.scheduling.problem import Assignment, Pair, Problem, Result, Status, participant_breaks
 from kakehashi.scheduling.tables import assign_tables
 
 
@@ -23,6 +26,8 @@ def greedy_first_come(problem: Problem, *, order: Sequence[int] | None = None) -
     online_used = [0] * problem.n_slots
     slot_of: dict[int, int] = {}
     online: set[int] = set()
+    interpreting: Counter[tuple[int, Pair]] = Counter()
+    pair_of: dict[int, Pair] = {}
     successors: list[list[int]] = [[] for _ in problem.meetings]
     for m, meeting in enumerate(problem.meetings):
         for before in meeting.after:
@@ -31,10 +36,13 @@ def greedy_first_come(problem: Problem, *, order: Sequence[int] | None = None) -
         meeting = problem.meetings[m]
         low = max((slot_of[b] + 1 for b in meeting.after if b in slot_of), default=0)
         high = min((slot_of[s] - 1 for s in successors[m] if s in slot_of), default=problem.n_slots - 1)
-        choice = _first_slot(problem, m, low, high, taken, tables_used, online_used)
+        choice = _first_slot(problem, m, low, high, taken, tables_used, online_used, interpreting)
         if choice is None:
             continue
-        t, is_online = choice
+        t, is_online, pair = choice
+        if pair is not None:
+            pair_of[m] = pair
+            interpreting[t, pair] += 1
         slot_of[m] = t
         taken.update((p, t) for p in meeting.participants)
         if is_online:
@@ -42,7 +50,7 @@ def greedy_first_come(problem: Problem, *, order: Sequence[int] | None = None) -
             online_used[t] += 1
         else:
             tables_used[t] += 1
-    return _result(problem, slot_of, online, started)
+    return _result(problem, slot_of, online, pair_of, started)
 
 
 def greedy_by_priority(problem: Problem) -> Result:
@@ -71,23 +79,34 @@ def _first_slot(
     taken: set[tuple[int, int]],
     tables_used: list[int],
     online_used: list[int],
-) -> tuple[int, bool] | None:
+    interpreting: Counter[tuple[int, Pair]],
+) -> tuple[int, bool, Pair | None] | None:
     a, b = problem.meetings[m].participants
+    pairs = problem.interpreter_pairs(problem.meetings[m])
+    onsite_open = set(problem.onsite_slots(m))
     online_open = set(problem.online_slots(m))
-    for t in sorted(set(problem.onsite_slots(m)) | online_open):
+    for t in sorted(onsite_open | online_open):
         if not low <= t <= high or (a, t) in taken or (b, t) in taken:
             continue
-        if t in problem.onsite_slots(m) and tables_used[t] < problem.n_tables:
-            return t, False
+        pair = None
+        if pairs is not None:
+            pair = next((p for p in pairs if interpreting[t, p] < problem.interpreters_at(p, t)), None)
+            if pair is None:
+                continue
+        if t in onsite_open and tables_used[t] < problem.n_tables:
+            return t, False, pair
         if t in online_open and online_used[t] < problem.online_capacity:
-            return t, True
+            return t, True, pair
     return None
 
 
-def _result(problem: Problem, slot_of: dict[int, int], online: set[int], started: float) -> Result:
+def _result(
+    problem: Problem, slot_of: dict[int, int], online: set[int], pair_of: dict[int, Pair], started: float
+) -> Result:
     tables = assign_tables(problem, {m: t for m, t in slot_of.items() if m not in online})
     assignments = tuple(
-        Assignment(m, t, None if m in online else tables[m]) for m, t in sorted(slot_of.items())
+        Assignment(m, t, None if m in online else tables[m], pair_of.get(m))
+        for m, t in sorted(slot_of.items())
     )
     busy: list[list[int]] = [[] for _ in range(problem.n_participants)]
     for m, t in slot_of.items():

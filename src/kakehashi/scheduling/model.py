@@ -83,6 +83,58 @@ def add_capacity(b: B2BModel) -> None:
                 b.model.add(sum(options) <= capacity)
 
 
+def add_interpreters(b: B2BModel) -> None:
+    """Per slot and language pair, at most the interpreters present. A meeting with one fitting pair
+    counts against it directly; one with several gets a choice variable per pair (one chosen when held)."""
+    per_pool: dict[tuple[tuple[str, str], int], list[cp_model.LinearExprT]] = {}
+    for m, meeting in enumerate(b.problem.meetings):
+        pairs = b.problem.interpreter_pairs(meeting)
+        if pairs is None:
+            continue
+        for t, held in _held_per_slot(b, m).items():
+            open_pairs = [p for p in pairs if b.problem.interpreters_at(p, t) > 0]
+            if len(open_pairs) == 1:
+                per_pool.setdefault((open_pairs[0], t), []).append(held)
+                continue
+            choices = []
+            for pair in open_pairs:
+                v = b.model.new_bool_var(f"interpreter[{m},{t},{'-'.join(pair)}]")
+                choices.append(v)
+                per_pool.setdefault((pair, t), []).append(v)
+            b.model.add(sum(choices) == held)
+    for (pair, t), users in per_pool.items():
+        capacity = b.problem.interpreters_at(pair, t)
+        if len(users) > capacity:
+            b.model.add(sum(users) <= capacity)
+
+
+def _held_per_slot(b: B2BModel, m: int) -> dict[int, cp_model.LinearExprT]:
+    per_slot: dict[int, list[Var]] = {}
+    for t, v in b.slot_vars(m):
+        per_slot.setdefault(t, []).append(v)
+    return {t: sum(vs) for t, vs in per_slot.items()}
+
+
+def add_locks(b: B2BModel) -> None:
+    """A locked meeting is held (its variables allow only its locked slot and mode)."""
+    for m, meeting in enumerate(b.problem.meetings):
+        if meeting.lock is not None:
+            b.model.add(b.held[m] == 1)
+
+
+def keep_literals(b: B2BModel) -> list[Var]:
+    """Per meeting of the published agenda still placeable where it was: "held there again"."""
+    kept: list[Var] = []
+    for m, meeting in enumerate(b.problem.meetings):
+        place = meeting.previous
+        if place is None:
+            continue
+        v = (b.online if place.online else b.onsite).get((m, place.slot))
+        if v is not None:
+            kept.append(v)
+    return kept
+
+
 def add_busy(b: B2BModel) -> None:
     """busy[p, t] = sum of p's meeting variables in t, so no participant is in two meetings at once."""
     per_cell: dict[tuple[int, int], list[Var]] = {}
@@ -251,6 +303,8 @@ def build_model(
     add_assignment_vars(b)
     add_meeting_once(b)
     add_capacity(b)
+    add_interpreters(b)
+    add_locks(b)
     if not with_breaks:
         add_no_double_booking(b)
         add_precedences(b)

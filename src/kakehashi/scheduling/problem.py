@@ -22,6 +22,39 @@ class Session(IntEnum):
     ANY = 3
 
 
+LANGUAGES = frozenset({"it", "ja", "en"})
+Pair = tuple[str, str]  # two languages an interpreter works between, sorted: ("en", "ja"), ("it", "ja") ...
+
+
+def language_pair(x: str, y: str) -> Pair:
+    first, second = sorted((x, y))
+    return (first, second)
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a meeting is held: a slot and a table, or online (``table`` None)."""
+
+    slot: int
+    table: int | None
+
+    @property
+    def online(self) -> bool:
+        return self.table is None
+
+
+@dataclass(frozen=True, slots=True)
+class InterpreterPool:
+    """Interpreters between the two languages of ``pair`` present in each slot (``per_slot[t]``)."""
+
+    pair: Pair
+    per_slot: tuple[int, ...]
+
+    @classmethod
+    def constant(cls, x: str, y: str, count: int, *, n_slots: int) -> InterpreterPool:
+        return cls(language_pair(x, y), (count,) * n_slots)
+
+
 class Status(StrEnum):
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
@@ -36,7 +69,9 @@ class Meeting:
     ``fixed_slot``: the slot it must be held in. ``after``: meetings that must be held strictly before it.
     ``priority``: weight when not every meeting fits (platform mode). ``online_slots``: slots in which it may
     be held online (inside both parties' working hours); empty means on site only. ``onsite``: whether a
-    table may be used at all.
+    table may be used at all. Platform mode only: ``lock``, the place it must be held at (a locked
+    meeting is always held there); ``previous``, where a published agenda had it (kept unless the
+    solver must move it to hold more priority; see ``solve``).
     """
 
     a: int
@@ -47,6 +82,8 @@ class Meeting:
     priority: int = 1
     online_slots: frozenset[int] = frozenset()
     onsite: bool = True
+    lock: Placement | None = None
+    previous: Placement | None = None
 
     @property
     def participants(self) -> tuple[int, int]:
@@ -59,6 +96,11 @@ class Problem:
 
     ``choose_meetings``: when true, meetings are optional and the solver maximises the total priority held
     before minimising breaks (platform mode); when false every meeting must be held (the benchmark).
+
+    Platform mode only: ``languages`` (per participant, subsets of it/ja/en; empty: not known) and
+    ``interpreters``. Two parties that both declare languages and share none need an interpreter of a
+    pair (x, y) with x spoken by one and y by the other (it-ja directly, or it-en / ja-en through English),
+    in the same slot, on site or online alike; a slot holds at most ``per_slot[t]`` such meetings per pair.
     """
 
     n_participants: int
@@ -70,6 +112,8 @@ class Problem:
     online_capacity: int = 0
     choose_meetings: bool = False
     names: tuple[str, ...] = field(default=())
+    languages: tuple[frozenset[str], ...] = ()
+    interpreters: tuple[InterpreterPool, ...] = ()
 
     def __post_init__(self) -> None:
         problems = _structural_problems(self)
@@ -93,18 +137,44 @@ class Problem:
     def onsite_slots(self, m: int) -> list[int]:
         """Slots where meeting ``m`` may take a table: its session, fixed slot, both parties free."""
         meeting = self.meetings[m]
-        if not meeting.onsite:
+        if not meeting.onsite or (meeting.lock is not None and meeting.lock.online):
             return []
         return [t for t in self.session_slots(meeting.session) if self._slot_open(meeting, t)]
 
     def online_slots(self, m: int) -> list[int]:
         meeting = self.meetings[m]
+        if meeting.lock is not None and not meeting.lock.online:
+            return []
         return [t for t in sorted(meeting.online_slots) if self._slot_open(meeting, t)]
 
     def _slot_open(self, meeting: Meeting, t: int) -> bool:
         if meeting.fixed_slot is not None and meeting.fixed_slot != t:
             return False
-        return t not in self.forbidden[meeting.a] and t not in self.forbidden[meeting.b]
+        if meeting.lock is not None and meeting.lock.slot != t:
+            return False
+        if t in self.forbidden[meeting.a] or t in self.forbidden[meeting.b]:
+            return False
+        pairs = self.interpreter_pairs(meeting)
+        return pairs is None or any(self.interpreters_at(pair, t) > 0 for pair in pairs)
+
+    def interpreter_pairs(self, meeting: Meeting) -> tuple[Pair, ...] | None:
+        """None when the two parties need no interpreter; else the pairs present at the event that would
+        do (possibly none)."""
+        if not self.languages:
+            return None
+        first, second = self.languages[meeting.a], self.languages[meeting.b]
+        if not first or not second or first & second:
+            return None
+        pools = {pool.pair for pool in self.interpreters}
+        wanted = {language_pair(x, y) for x in first for y in second}
+        return tuple(sorted(wanted & pools))
+
+    def interpreters_at(self, pair: Pair, t: int) -> int:
+        return sum(pool.per_slot[t] for pool in self.interpreters if pool.pair == pair)
+
+    def lock_allows(self, m: int, t: int, *, online: bool) -> bool:
+        lock = self.meetings[m].lock
+        return lock is None or (lock.slot == t and lock.online == online)
 
     def meetings_of(self) -> list[list[int]]:
         """For each participant, the indices of its meetings."""
@@ -165,6 +235,57 @@ def _structural_problems(problem: Problem) -> list[FieldProblem]:
         )
     for m, meeting in enumerate(problem.meetings):
         found.extend(_meeting_problems(problem, m, meeting))
+    found.extend(_language_problems(problem))
+    return found
+
+
+def _language_problems(problem: Problem) -> list[FieldProblem]:
+    found: list[FieldProblem] = []
+    if (problem.languages or problem.interpreters) and not problem.choose_meetings:
+        found.append(FieldProblem("interpreters", "needs platform mode (meetings to choose)"))
+    if problem.languages and len(problem.languages) != problem.n_participants:
+        found.append(
+            FieldProblem(
+                "languages",
+                "needs one set per participant (%(count)s)",
+                params={"count": problem.n_participants},
+            )
+        )
+    for p, spoken in enumerate(problem.languages):
+        if not spoken <= LANGUAGES:
+            found.append(FieldProblem(f"languages[{p + 1}]", "must be it, ja or en"))
+    for i, pool in enumerate(problem.interpreters):
+        where = f"interpreters[{i + 1}]"
+        x, y = pool.pair
+        if x == y or not {x, y} <= LANGUAGES or pool.pair != language_pair(x, y):
+            found.append(FieldProblem(where, "must be it, ja or en"))
+        if len(pool.per_slot) != problem.n_slots or any(c < 0 for c in pool.per_slot):
+            found.append(
+                FieldProblem(
+                    where,
+                    "needs one count of at least 0 per slot (%(count)s)",
+                    params={"count": problem.n_slots},
+                )
+            )
+    return found
+
+
+def _placement_problems(problem: Problem, where: str, place: Placement | None) -> list[FieldProblem]:
+    if place is None:
+        return []
+    found: list[FieldProblem] = []
+    if not problem.choose_meetings:
+        found.append(FieldProblem(where, "needs platform mode (meetings to choose)"))
+    if not 0 <= place.slot < problem.n_slots:
+        found.append(
+            FieldProblem(where, "slots must be within 1..%(upper)s", params={"upper": problem.n_slots})
+        )
+    if place.table is not None and not 0 <= place.table < problem.n_tables:
+        found.append(
+            FieldProblem(
+                where, "table must be within 1..%(upper)s", params={"upper": max(1, problem.n_tables)}
+            )
+        )
     return found
 
 
@@ -199,20 +320,71 @@ def _meeting_problems(problem: Problem, m: int, meeting: Meeting) -> list[FieldP
         )
     if meeting.priority < 0:
         found.append(FieldProblem(where, "priority must not be negative"))
+    found.extend(_placement_problems(problem, f"{where}.lock", meeting.lock))
+    found.extend(_placement_problems(problem, f"{where}.previous", meeting.previous))
     return found
 
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
-    """Meeting ``meeting`` is held in ``slot`` at ``table``; ``table`` is None for an online meeting."""
+    """Meeting ``meeting`` is held in ``slot`` at ``table``; ``table`` is None for an online meeting.
+    ``interpreter``: the language pair of the interpreter it takes (None when the parties share one)."""
 
     meeting: int
     slot: int
     table: int | None
+    interpreter: Pair | None = None
+
+    @property
+    def placement(self) -> Placement:
+        return Placement(self.slot, self.table)
 
     @property
     def online(self) -> bool:
         return self.table is None
+
+
+class UnmetReason(StrEnum):
+    """Why a requested meeting is not in the agenda (the first that applies, in this order)."""
+
+    NO_COMMON_SLOT = "no_common_slot"  # no slot both parties attend (availability, session, online hours)
+    NO_INTERPRETER = "no_interpreter"  # common slots exist, but none with an interpreter of a fitting pair
+    NO_TABLE = "no_table"  # in every slot where both are free, tables (and online places) are all taken
+    NO_INTERPRETER_LEFT = "no_interpreter_left"  # where both are free, the interpreters are all taken
+    PRIORITY = "priority"  # in every common slot a party holds another meeting (lost to others)
+    NOT_CHOSEN = "not_chosen"  # it would fit: the search ended (time limit, breaks) before taking it
+
+
+class ChangeKind(StrEnum):
+    MOVED = "moved"  # another slot
+    RESEATED = "reseated"  # same slot, another table
+    MODE = "mode"  # same slot, on site <-> online
+    DROPPED = "dropped"  # no longer held
+
+
+class ChangeReason(StrEnum):
+    """Why a meeting of the published agenda (``Meeting.previous``) is no longer where it was."""
+
+    UNAVAILABLE = "unavailable"  # a party no longer attends that slot (or left the event)
+    NOT_ALLOWED = "not_allowed"  # the place is no longer allowed (session, online hours, tables removed)
+    NO_INTERPRETER = "no_interpreter"  # no interpreter of a fitting pair in that slot any more
+    LOCKED = "locked"  # locked elsewhere by the organiser, or a locked meeting needs its place
+    PRIORITY = "priority"  # moved or dropped so that more priority is held
+
+
+@dataclass(frozen=True, slots=True)
+class Unmet:
+    meeting: int
+    reason: UnmetReason
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    meeting: int
+    kind: ChangeKind
+    reason: ChangeReason
+    before: Placement
+    after: Placement | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +406,8 @@ class Result:
     priority_bound: int = 0
     breaks_per_participant: tuple[int, ...] = ()
     seconds_to_best: float | None = None  # when the returned agenda was found (the rest is proof)
+    unmet: tuple[Unmet, ...] = ()  # platform mode: why each unscheduled meeting is not held
+    changes: tuple[Change, ...] = ()  # platform mode: meetings of the previous agenda not kept as they were
 
     def to_json_dict(self) -> dict[str, object]:
         """The CLI/API shape: 1-based meetings, slots and tables (table null when online)."""
@@ -248,15 +422,37 @@ class Result:
             "priority_held": self.priority_held,
             "priority_bound": self.priority_bound,
             "explanation": self.explanation,
-            "assignments": [
+            "assignments": [_assignment_json(a) for a in sorted(self.assignments, key=lambda a: a.meeting)],
+            **self._platform_json(),
+        }
+
+    def _platform_json(self) -> dict[str, object]:
+        if not self.unmet and not self.changes:
+            return {}
+        return {
+            "unmet": [{"meeting": u.meeting + 1, "reason": str(u.reason)} for u in self.unmet],
+            "changes": [
                 {
-                    "meeting": a.meeting + 1,
-                    "slot": a.slot + 1,
-                    "table": None if a.table is None else a.table + 1,
+                    "meeting": c.meeting + 1,
+                    "kind": str(c.kind),
+                    "reason": str(c.reason),
+                    "before": _placement_json(c.before),
+                    "after": None if c.after is None else _placement_json(c.after),
                 }
-                for a in sorted(self.assignments, key=lambda a: a.meeting)
+                for c in self.changes
             ],
         }
+
+
+def _placement_json(place: Placement) -> dict[str, object]:
+    return {"slot": place.slot + 1, "table": None if place.table is None else place.table + 1}
+
+
+def _assignment_json(a: Assignment) -> dict[str, object]:
+    out: dict[str, object] = {"meeting": a.meeting + 1, **_placement_json(a.placement)}
+    if a.interpreter is not None:
+        out["interpreter"] = "-".join(a.interpreter)
+    return out
 
 
 def participant_breaks(busy_slots: Sequence[int]) -> int:

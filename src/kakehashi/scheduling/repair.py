@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from kakehashi.scheduling.problem import Assignment, Problem
+from kakehashi.scheduling.problem import Assignment, Pair, Problem
 
 
 @dataclass
@@ -20,11 +20,28 @@ class _Agenda:
     slot: dict[int, tuple[int, bool]] = field(default_factory=dict)  # meeting -> (slot, online)
     occupant: dict[tuple[int, int], int] = field(default_factory=dict)  # (participant, slot) -> meeting
     used: dict[tuple[int, bool], int] = field(default_factory=dict)  # (slot, online) -> count
+    interpreting: dict[tuple[int, Pair], int] = field(default_factory=dict)  # (slot, pair) -> count
+    pair_of: dict[int, Pair] = field(default_factory=dict)
 
     def capacity(self, online: bool) -> int:
         return self.problem.online_capacity if online else self.problem.n_tables
 
+    def free_pair(self, m: int, t: int) -> Pair | None:
+        """A pair with an interpreter left in slot t for m ("" pair when m needs none); None if none."""
+        pairs = self.problem.interpreter_pairs(self.problem.meetings[m])
+        if pairs is None:
+            return ("", "")
+        for pair in pairs:
+            if self.interpreting.get((t, pair), 0) < self.problem.interpreters_at(pair, t):
+                return pair
+        return None
+
     def place(self, m: int, t: int, online: bool) -> None:
+        pair = self.free_pair(m, t)
+        assert pair is not None, "place() after fits()"
+        if pair != ("", ""):
+            self.pair_of[m] = pair
+            self.interpreting[t, pair] = self.interpreting.get((t, pair), 0) + 1
         self.slot[m] = (t, online)
         for p in self.problem.meetings[m].participants:
             self.occupant[p, t] = m
@@ -35,6 +52,9 @@ class _Agenda:
         for p in self.problem.meetings[m].participants:
             del self.occupant[p, t]
         self.used[t, online] -= 1
+        pair = self.pair_of.pop(m, None)
+        if pair is not None:
+            self.interpreting[t, pair] -= 1
         return t, online
 
     def options(self, m: int) -> list[tuple[int, bool]]:
@@ -43,16 +63,22 @@ class _Agenda:
 
     def fits(self, m: int, t: int, online: bool) -> bool:
         free = all((p, t) not in self.occupant for p in self.problem.meetings[m].participants)
-        return free and self.used.get((t, online), 0) < self.capacity(online)
+        room = free and self.used.get((t, online), 0) < self.capacity(online)
+        return room and self.free_pair(m, t) is not None
+
+    def movable(self, m: int) -> bool:
+        return self.problem.meetings[m].lock is None
 
 
 def improve(
-    problem: Problem, agenda: tuple[Assignment, ...], *, rounds: int = 2
+    problem: Problem, agenda: tuple[Assignment, ...] | dict[int, tuple[int, bool]], *, rounds: int = 2
 ) -> dict[int, tuple[int, bool]]:
-    """meeting -> (slot, online) after insertion moves; start from a valid agenda."""
+    """meeting -> (slot, online) after insertion moves; start from a valid agenda. Locked meetings
+    never move."""
     state = _Agenda(problem)
-    for a in agenda:
-        state.place(a.meeting, a.slot, a.online)
+    placed = agenda.items() if isinstance(agenda, dict) else ((a.meeting, (a.slot, a.online)) for a in agenda)
+    for m, (t, online) in placed:
+        state.place(m, t, online)
     scarcity = [len(state.options(m)) for m in range(len(problem.meetings))]
     for _ in range(rounds):
         pending = [m for m in range(len(problem.meetings)) if m not in state.slot]
@@ -77,6 +103,8 @@ def _insert(state: _Agenda, m: int) -> bool:
             continue
         (other,) = blockers
         assert other is not None
+        if not state.movable(other):
+            continue
         old = state.remove(other)
         if state.fits(m, t, online):
             if _relocate(state, other, t):
@@ -95,3 +123,32 @@ def _relocate(state: _Agenda, m: int, avoid: int) -> bool:
             state.place(m, t, online)
             return True
     return False
+
+
+def start_agenda(problem: Problem) -> dict[int, tuple[int, bool]]:
+    """The platform solver's first agenda: locked meetings where they are locked, then published ones
+    where they were (highest priority first) if they still fit, then the rest by scarcity-weighted
+    priority in their earliest slot (on site first, as ``greedy_by_priority``), then insertion moves."""
+    state = _Agenda(problem)
+    meetings = problem.meetings
+    for m, meeting in enumerate(meetings):
+        if meeting.lock is not None and state.fits(m, meeting.lock.slot, meeting.lock.online):
+            state.place(m, meeting.lock.slot, meeting.lock.online)
+    published = [
+        m for m, meeting in enumerate(meetings) if meeting.previous is not None and m not in state.slot
+    ]
+    for m in sorted(published, key=lambda m: -meetings[m].priority):
+        place = meetings[m].previous
+        assert place is not None
+        if (place.slot, place.online) in state.options(m) and state.fits(m, place.slot, place.online):
+            state.place(m, place.slot, place.online)
+    scarcity = [len({t for t, _online in state.options(m)}) for m in range(len(meetings))]
+    order = sorted(range(len(meetings)), key=lambda m: -meetings[m].priority / math.sqrt(max(1, scarcity[m])))
+    for m in order:
+        if m in state.slot:
+            continue
+        for t, online in sorted(state.options(m)):
+            if state.fits(m, t, online):
+                state.place(m, t, online)
+                break
+    return improve(problem, state.slot)

@@ -17,15 +17,18 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
+from kakehashi.errors import format_message
 from kakehashi.scheduling.bounds import participant_lower_bounds
 from kakehashi.scheduling.check import check_agenda
 from kakehashi.scheduling.explain import infeasibility_reasons
 from kakehashi.scheduling.fallback import fallback_agenda
-from kakehashi.scheduling.greedy import greedy_by_priority
-from kakehashi.scheduling.model import B2BModel, build_model
+from kakehashi.scheduling.interpreters import assign_interpreters
+from kakehashi.scheduling.locks import lock_conflicts
+from kakehashi.scheduling.model import B2BModel, build_model, keep_literals
+from kakehashi.scheduling.outcome import changes, unmet_reasons
 from kakehashi.scheduling.problem import Assignment, Problem, Result, Status, participant_breaks
 from kakehashi.scheduling.relax import priority_lp_bound
-from kakehashi.scheduling.repair import improve
+from kakehashi.scheduling.repair import start_agenda
 from kakehashi.scheduling.sat import sat_applies
 from kakehashi.scheduling.sat_search import sat_phase
 from kakehashi.scheduling.tables import assign_tables
@@ -279,23 +282,37 @@ def _feasible_ignoring_breaks(problem: Problem, opts: SolveOptions, deadline: fl
 def _solve_platform(
     problem: Problem, opts: SolveOptions, progress: Progress | None, started: float
 ) -> Result:
-    """Phase 1 maximises priority held (seeded with first-come), phase 2 minimises breaks keeping it."""
+    """Phase 1 maximises the priority held and then the published meetings kept where they were (one
+    weighted objective, seeded with the start agenda); phase 2 minimises breaks keeping both."""
+    conflicts = lock_conflicts(problem)
+    if conflicts:
+        return _infeasible(
+            problem, "; ".join(format_message(c.message, c.params) for c in conflicts), started
+        )
+    start = start_agenda(problem)
+    deadline = started + opts.time_limit
+    if deadline - time.monotonic() < CPSAT_MIN_SECONDS + STOP_MARGIN:
+        return _platform_start(problem, start, opts, started)
     lean = build_model(problem, fairness=None, with_breaks=False)
-    lean.model.maximize(lean.priority_held)
-    start = improve(problem, greedy_by_priority(problem).assignments)
+    keep = keep_literals(lean)
+    weight = len(keep) + 1  # priority first: all kept meetings together weigh less than one point
+    lean.model.maximize(cp_model.LinearExpr.sum([weight * lean.priority_held, *keep]))
     _hint(lean, tuple(Assignment(m, t, None if online else 0) for m, (t, online) in start.items()))
-    first = _solver(opts, opts.time_limit * opts.priority_share)
+    phase_one = min(opts.time_limit * opts.priority_share, deadline - time.monotonic() - STOP_MARGIN)
+    first = _solver(opts, phase_one)
     code = first.solve(lean.model, _Reporter("priority held", progress, started))
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _platform_start(problem, start, opts, started)
-    held = round(first.objective_value)
-    deadline = started + opts.time_limit
+    held = sum(m.priority for m, v in zip(problem.meetings, lean.held, strict=True) if first.value(v))
+    kept = sum(first.boolean_value(v) for v in keep)
     lp_seconds = min(max(1.0, opts.time_limit * 0.25), deadline - time.monotonic() - CPSAT_MIN_SECONDS)
     lp_bound = priority_lp_bound(problem, time_limit=lp_seconds) if lp_seconds > 0.2 else None
-    bound = math.floor(first.best_objective_bound + 1e-6)
+    bound = math.floor((first.best_objective_bound + 1e-6) / weight)
     if lp_bound is not None:
         bound = min(bound, lp_bound)
     priority_optimal = code == cp_model.OPTIMAL
+    if deadline - time.monotonic() < CPSAT_MIN_SECONDS:
+        return _platform_checked(problem, _result(lean, first, Status.FEASIBLE, started), start, opts, bound)
     b = build_model(problem, fairness=opts.fairness)
     assert b.total_breaks is not None
     for key, v in b.onsite.items():
@@ -303,21 +320,33 @@ def _solve_platform(
     for key, v in b.online.items():
         b.model.add_hint(v, first.boolean_value(lean.online[key]))
     b.model.add(b.priority_held >= held)
+    if keep:
+        b.model.add(sum(keep_literals(b)) >= kept)
     b.model.minimize(b.total_breaks)
-    second = _solver(opts, opts.time_limit - (time.monotonic() - started))
+    second = _solver(opts, deadline - time.monotonic() - STOP_MARGIN)
     code2 = second.solve(b.model, _Reporter("breaks", progress, started))
     if code2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        result = _result(b, first, Status.FEASIBLE, started)
+        result = _result(lean, first, Status.FEASIBLE, started)
     else:
         both = priority_optimal and code2 == cp_model.OPTIMAL
         result = _result(b, second, Status.OPTIMAL if both else Status.FEASIBLE, started)
+    return _platform_checked(problem, result, start, opts, bound)
+
+
+def _platform_checked(
+    problem: Problem, result: Result, start: dict[int, tuple[int, bool]], opts: SolveOptions, bound: int
+) -> Result:
+    """The CP-SAT agenda if the checker passes it (else the start agenda), with reasons and changes."""
+    if not check_agenda(problem, result.assignments, fairness=opts.fairness).ok:
+        result = _platform_start(problem, start, opts, time.monotonic() - result.seconds)
     return _with_priority_bound(result, bound)
 
 
 def _platform_start(
     problem: Problem, start: dict[int, tuple[int, bool]], opts: SolveOptions, started: float
 ) -> Result:
-    """CP-SAT found nothing in time: the repaired priority greedy agenda, if the checker passes it."""
+    """CP-SAT found nothing in time: the start agenda (locks, kept, greedy, repaired), if the checker
+    passes it."""
     onsite = {m: t for m, (t, online) in start.items() if not online}
     online = {m: t for m, (t, on) in start.items() if on}
     result = _agenda_result(problem, onsite, online, Status.FEASIBLE, started)
@@ -335,19 +364,7 @@ def _hint(b: B2BModel, agenda: tuple[Assignment, ...]) -> None:
 
 
 def _with_priority_bound(result: Result, bound: int) -> Result:
-    return Result(
-        status=result.status,
-        assignments=result.assignments,
-        breaks=result.breaks,
-        max_breaks=result.max_breaks,
-        lower_bound=result.lower_bound,
-        unscheduled=result.unscheduled,
-        seconds=result.seconds,
-        explanation=result.explanation,
-        priority_held=result.priority_held,
-        priority_bound=max(bound, result.priority_held),
-        breaks_per_participant=result.breaks_per_participant,
-    )
+    return replace(result, priority_bound=max(bound, result.priority_held), seconds_to_best=None)
 
 
 def _slots_result(
@@ -375,14 +392,16 @@ def _agenda_result(
     problem: Problem, onsite: dict[int, int], online: dict[int, int], status: Status, started: float
 ) -> Result:
     tables = assign_tables(problem, onsite)
-    assignments = [Assignment(m, t, tables[m]) for m, t in onsite.items()]
-    assignments += [Assignment(m, t, None) for m, t in online.items()]
+    pairs = assign_interpreters(problem, {**onsite, **online}) or {}  # {}: the checker will say why
+    assignments = [Assignment(m, t, tables[m], pairs.get(m)) for m, t in onsite.items()]
+    assignments += [Assignment(m, t, None, pairs.get(m)) for m, t in online.items()]
     busy: list[list[int]] = [[] for _ in range(problem.n_participants)]
     for a in assignments:
         for p in problem.meetings[a.meeting].participants:
             busy[p].append(a.slot)
     per_participant = tuple(participant_breaks(slots) for slots in busy)
     held = {a.meeting for a in assignments}
+    platform = problem.choose_meetings
     return Result(
         status=status,
         assignments=tuple(sorted(assignments, key=lambda a: a.meeting)),
@@ -394,6 +413,8 @@ def _agenda_result(
         priority_held=sum(problem.meetings[m].priority for m in held),
         priority_bound=sum(problem.meetings[m].priority for m in held),
         breaks_per_participant=per_participant,
+        unmet=unmet_reasons(problem, assignments) if platform else (),
+        changes=changes(problem, assignments) if platform else (),
     )
 
 
