@@ -157,7 +157,8 @@ def test_the_problem_keeps_locked_slots_and_puts_online_meetings_in_working_hour
     assert not online.onsite
     assert online.online_slots == frozenset({2})
     assert onsite.onsite
-    assert onsite.fixed_slot == 1
+    assert onsite.lock is not None
+    assert onsite.lock.slot == 1
     assert onsite.priority == 3
     assert built.kept == frozenset({1})
     assert problem.forbidden[0] == frozenset({0})

@@ -35,6 +35,7 @@ class MoveVerdict:
     valid: bool
     problems: list[FieldProblem] = field(default_factory=list)
     checker: tuple[str, ...] = ()  # the independent checker's own words (English, for staff and logs)
+    interpreter_pair: str | None = None  # the pair the moved meeting takes (None: none needed)
 
 
 def _live(session: Session, event: Event) -> list[Meeting]:
@@ -81,13 +82,14 @@ def _verdict(
     if moving not in meetings:
         return MoveVerdict(False, [FieldProblem("meeting", "A cancelled meeting cannot be moved.")])
     pairs = {(m.registration_a_id, m.registration_b_id): 1 for m in meetings}
-    built = build_problem(frame, people, pairs)
+    built = build_problem(frame, people, pairs, supply=supply_of(session, event.id))
     index = {pair: i for i, pair in enumerate(built.pairs)}
     pair = (moving.registration_a_id, moving.registration_b_id)
     if pair not in index:
         return MoveVerdict(
             False, [FieldProblem("meeting", "A participant of this meeting is no longer approved.")]
         )
+    chosen: dict[int, str] = {}
     problems = _rules(
         session,
         event,
@@ -98,6 +100,7 @@ def _verdict(
         names,
         slot=slot,
         table=table_index.get(table_id) if table_id is not None else None,
+        chosen=chosen,
     )
     agenda = []
     for m in meetings:
@@ -105,13 +108,23 @@ def _verdict(
         if i is None:
             continue
         if m is moving:
-            agenda.append(Assignment(i, slot, None if table_id is None else table_index[table_id]))
+            agenda.append(
+                Assignment(i, slot, None if table_id is None else table_index[table_id], _pair(chosen.get(i)))
+            )
         else:
-            agenda.append(Assignment(i, m.slot, None if m.table_id is None else table_index.get(m.table_id)))
+            table = None if m.table_id is None else table_index.get(m.table_id)
+            agenda.append(Assignment(i, m.slot, table, _pair(m.interpreter_pair)))
     report = check_agenda(built.problem, agenda, fairness=None)
     if not report.ok and not problems:
         problems.append(FieldProblem("slot", "The scheduler's checker refuses this move."))
-    return MoveVerdict(not problems, problems, report.violations)
+    return MoveVerdict(not problems, problems, report.violations, chosen.get(index[pair]))
+
+
+def _pair(code: str | None) -> tuple[str, str] | None:
+    if code is None:
+        return None
+    x, _, y = code.partition("-")
+    return (x, y)
 
 
 def _rules(
@@ -125,7 +138,9 @@ def _rules(
     *,
     slot: int,
     table: int | None,
+    chosen: dict[int, str],
 ) -> list[FieldProblem]:
+    """Every rule the move breaks; ``chosen`` gets the interpreter pair the moved meeting would take."""
     problem = built.problem
     m = index[(moving.registration_a_id, moving.registration_b_id)]
     found: list[FieldProblem] = []
@@ -179,10 +194,13 @@ def _rules(
             if (o.registration_a_id, o.registration_b_id) in index
             and built.interpreter_options[index[(o.registration_a_id, o.registration_b_id)]]
         ]
-        if m in serve_slot(needs, slot_supply(supply_of(session, event.id), slot)).unserved:
+        serving = serve_slot(needs, slot_supply(supply_of(session, event.id), slot))
+        if m in serving.unserved:
             found.append(
                 FieldProblem("slot", "No interpreter for this pair of languages is free in this slot.")
             )
+        else:
+            chosen[m] = serving.served[m]
     return found
 
 
@@ -215,6 +233,7 @@ def move_meeting(
     meeting.online = table_id is None
     meeting.online_link = online_link(event, meeting.uid) if table_id is None else None
     meeting.locked = True
+    meeting.interpreter_pair = verdict.interpreter_pair
     if changed and meeting.status == MeetingStatus.PUBLISHED:
         meeting.sequence += 1
         notices.meeting_changed(session, event, meeting)

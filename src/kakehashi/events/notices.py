@@ -6,7 +6,6 @@ transaction as the change it reports, e-mailed after commit. Nothing about an ag
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,18 +13,13 @@ from sqlalchemy.orm import Session
 from kakehashi.errors import N_
 from kakehashi.events.agenda_models import Meeting
 from kakehashi.events.models import Event, Registration
+from kakehashi.notifications import notify
 from kakehashi.profiles.models import Organisation
 
 MEETING_CHANGED = N_("Your meeting with %(counterpart)s at %(event)s now starts at %(starts_at)s.")
 MEETING_CANCELLED = N_("Your meeting with %(counterpart)s at %(event)s on %(starts_at)s is cancelled.")
 AGENDA_PUBLISHED = N_("Your agenda for %(event)s is published.")
 FOLLOW_UP = N_("What came of your meeting with %(counterpart)s at %(event)s? Tell the agencies in one click.")
-
-
-def notify(session: Session, **arguments: Any) -> None:
-    from kakehashi.notifications import notify as send
-
-    send(session, **arguments)
 
 
 def agenda_link(event: Event) -> str:

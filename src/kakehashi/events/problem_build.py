@@ -9,9 +9,11 @@ without a database and shared by the job, the CLI and the benchmark.
 - In opt-in mode only accepted requests count; in automatic mode pending (not expired) ones count too.
 - Two on-site participants meet at a table; when either attends online, the meeting is online, in the
   slots of the online sessions that lie inside the online side's (or both sides') working hours.
-- Locked meetings (and, on a re-run, published ones that may not move) keep their slot.
+- Locked meetings keep their slot and table (``Meeting.lock``); on a re-run, published ones are where the
+  solver keeps them unless it must move them (``Meeting.previous``: as few changes as possible).
 - Two participants who share no language need an interpreter of a pair that one of them speaks on each
-  side (``interpreter_options``); how many interpreters a slot has is the event's declared supply.
+  side (``interpreter_options``); how many interpreters a slot has is the event's declared supply
+  (``Problem.interpreters``), and the solver never needs more.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from kakehashi.scheduling.problem import Meeting, Problem
+from kakehashi.scheduling.problem import InterpreterPool, Meeting, Placement, Problem, language_pair
 from kakehashi.scheduling.zones import WorkingHours
 
 MUST_MEET_WEIGHT = 3
@@ -65,11 +67,14 @@ class Mark:
 
 @dataclass(frozen=True, slots=True)
 class Kept:
-    """A meeting that keeps its slot (locked, or published and not to be moved)."""
+    """A meeting's place now: locked (it stays), or published (kept unless the solver must move it).
+    ``table`` is the table's index (None: online)."""
 
     a: int
     b: int
     slot: int
+    table: int | None = None
+    locked: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,10 +137,11 @@ def build_problem(
     priorities: Mapping[tuple[int, int], int],
     *,
     kept: Iterable[Kept] = (),
+    supply: Mapping[tuple[int, str], int] | None = None,
 ) -> BuiltProblem:
     people = sorted(participants, key=lambda p: p.registration_id)
     index = {p.registration_id: i for i, p in enumerate(people)}
-    kept_slot = {(min(k.a, k.b), max(k.a, k.b)): k.slot for k in kept}
+    kept_slot = {(min(k.a, k.b), max(k.a, k.b)): k for k in kept}
     wanted = dict(priorities)
     for pair in kept_slot:  # a kept meeting stays even if its marks changed since
         wanted.setdefault(pair, 1)
@@ -151,13 +157,12 @@ def build_problem(
             continue
         a, b = people[index[ra]], people[index[rb]]
         interpreters = interpreter_options(a, b)
-        if not (a.languages & b.languages) and not interpreters:
-            excluded.append((ra, rb, priority, "no_language"))  # nobody could interpret for them
-            continue
-        fixed = kept_slot.get((ra, rb))
-        if fixed is not None:
+        place = kept_slot.get((ra, rb))
+        if place is not None and place.slot < len(frame.starts):
             kept_indices.add(len(meetings))
-        meetings.append(_meeting(frame, index, a, b, priority=max(1, priority), fixed=fixed))
+        else:
+            place = None
+        meetings.append(_meeting(frame, index, a, b, priority=max(1, priority), place=place))
         pairs.append((ra, rb))
         options.append(interpreters)
     problem = Problem(
@@ -170,6 +175,8 @@ def build_problem(
         online_capacity=frame.online_capacity,
         choose_meetings=True,
         names=tuple(p.name for p in people) or ("",),
+        languages=tuple(p.languages for p in people) or (frozenset(),),
+        interpreters=_pools(supply or {}, len(frame.starts)),
     )
     return BuiltProblem(
         problem=problem,
@@ -181,6 +188,16 @@ def build_problem(
     )
 
 
+def _pools(supply: Mapping[tuple[int, str], int], n_slots: int) -> tuple[InterpreterPool, ...]:
+    pools = []
+    for pair in INTERPRETER_PAIRS:
+        per_slot = tuple(supply.get((t, pair), 0) for t in range(n_slots))
+        if any(per_slot):
+            x, y = pair.split("-")
+            pools.append(InterpreterPool(language_pair(x, y), per_slot))
+    return tuple(pools)
+
+
 def _meeting(
     frame: Frame,
     index: Mapping[int, int],
@@ -188,19 +205,20 @@ def _meeting(
     b: Participant,
     *,
     priority: int,
-    fixed: int | None,
+    place: Kept | None,
 ) -> Meeting:
-    if not a.online and not b.online:
-        return Meeting(
-            a=index[a.registration_id], b=index[b.registration_id], priority=priority, fixed_slot=fixed
-        )
+    placement = None if place is None else Placement(place.slot, place.table)
+    lock = placement if place is not None and place.locked else None
+    previous = placement if place is not None and not place.locked else None
+    online = a.online or b.online
     return Meeting(
         a=index[a.registration_id],
         b=index[b.registration_id],
         priority=priority,
-        fixed_slot=fixed,
-        onsite=False,
-        online_slots=_online_slots(frame, a, b),
+        onsite=not online,
+        online_slots=_online_slots(frame, a, b) if online else frozenset(),
+        lock=lock,
+        previous=previous,
     )
 
 

@@ -110,13 +110,20 @@ def load_inputs(session: Session, event: Event, *, keep_published: bool) -> RunI
     current = list(
         session.scalars(select(Meeting).where(Meeting.event_id == event.id, Meeting.status.in_(keep)))
     )
-    kept = [
-        Kept(m.registration_a_id, m.registration_b_id, m.slot)
-        for m in current
-        if m.locked or (keep_published and m.status == MeetingStatus.PUBLISHED)
-    ]
     table_ids = tuple(t.id for t in sorted(event.tables, key=lambda t: t.number))
     table_index = {table_id: i for i, table_id in enumerate(table_ids)}
+    kept = [
+        Kept(
+            m.registration_a_id,
+            m.registration_b_id,
+            m.slot,
+            None if m.online or m.table_id is None else table_index[m.table_id],
+            locked=m.locked,
+        )
+        for m in current
+        if (m.locked or (keep_published and m.status == MeetingStatus.PUBLISHED))
+        and (m.online or m.table_id in table_index)
+    ]
     previous = {
         (m.registration_a_id, m.registration_b_id): table_index[m.table_id]
         for m in current

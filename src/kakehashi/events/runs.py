@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kakehashi.accounts.roles import Actor
-from kakehashi.errors import Conflict, FieldProblem, InvalidTransition, ValidationFailed
+from kakehashi.errors import Conflict, FieldProblem, Infeasible, InvalidTransition, ValidationFailed
 from kakehashi.events.agenda_access import event_or_404, require_organiser
 from kakehashi.events.agenda_models import SchedulingRun
 from kakehashi.events.agenda_write import Planned, write_result
@@ -27,12 +27,11 @@ from kakehashi.events.figures import run_figures
 from kakehashi.events.interpreters import Shortage
 from kakehashi.events.locks import interpreter_shortages, shortage_error
 from kakehashi.events.models import Event
-from kakehashi.events.placement import place
-from kakehashi.events.problem_build import BuiltProblem, build_problem, pair_priorities
+from kakehashi.events.problem_build import build_problem, pair_priorities
 from kakehashi.events.run_inputs import RunInputs, load_inputs
 from kakehashi.events.vocab import EventStatus, RunStatus
 from kakehashi.scheduling.check import check_agenda
-from kakehashi.scheduling.problem import Assignment
+from kakehashi.scheduling.problem import Result, Status
 from kakehashi.scheduling.solve import SolveOptions, solve
 from kakehashi.store import Database
 from kakehashi.store.base import utcnow
@@ -153,7 +152,9 @@ def execute_run(
 def _solve(inputs: RunInputs, limit: int, reporter: _Reporter) -> tuple[dict[str, Any], list[Planned]]:
     started = time.monotonic()
     priorities = pair_priorities(inputs.marks, automatic=inputs.automatic, now=utcnow())
-    built = build_problem(inputs.frame, inputs.participants, priorities, kept=inputs.kept)
+    built = build_problem(
+        inputs.frame, inputs.participants, priorities, kept=inputs.kept, supply=inputs.supply
+    )
     reporter(0)
     if built.problem.meetings:
         result = solve(
@@ -162,55 +163,33 @@ def _solve(inputs: RunInputs, limit: int, reporter: _Reporter) -> tuple[dict[str
             progress=lambda _text: reporter(time.monotonic() - started),
         )
     else:
-        result = _empty_result()
-    previous = _previous_tables(inputs, built)
-    placed = place(
-        built.problem,
-        list(result.assignments),
-        options=built.interpreter_options,
-        supply=inputs.supply,
-        kept=built.kept,
-        previous_table=previous,
-    )
-    agenda = [Assignment(m, placed.slot[m], placed.table[m]) for m in placed.slot]
-    report = check_agenda(built.problem, agenda, fairness=None)
+        result = Result(Status.OPTIMAL, (), 0, 0, 0, (), 0.0)
+    if result.status == Status.INFEASIBLE:
+        raise Infeasible(
+            "The locked meetings cannot all be held: %(why)s", params={"why": result.explanation or ""}
+        )
+    report = check_agenda(built.problem, result.assignments, fairness=None)
     if not report.ok:
-        raise RuntimeError("the agenda failed the independent check: " + "; ".join(report.violations[:5]))
-    figures = run_figures(built, placed, result, inputs.names, seconds=time.monotonic() - started)
+        raise Infeasible(
+            "The agenda failed the independent check: %(why)s",
+            params={"why": "; ".join(report.violations[:5])},
+        )
+    figures = run_figures(built, result, inputs.names, seconds=time.monotonic() - started)
     length = timedelta(minutes=inputs.frame.minutes)
     rows = [
         Planned(
-            a=built.pairs[m][0],
-            b=built.pairs[m][1],
-            slot=placed.slot[m],
-            starts_at=inputs.frame.starts[placed.slot[m]],
-            ends_at=inputs.frame.starts[placed.slot[m]] + length,
-            table_id=_table_id(inputs, placed.table[m]),
-            interpreter_pair=placed.interpreter[m],
-            priority=built.problem.meetings[m].priority,
+            a=built.pairs[a.meeting][0],
+            b=built.pairs[a.meeting][1],
+            slot=a.slot,
+            starts_at=inputs.frame.starts[a.slot],
+            ends_at=inputs.frame.starts[a.slot] + length,
+            table_id=None if a.table is None else inputs.table_ids[a.table],
+            interpreter_pair=None if a.interpreter is None else "-".join(a.interpreter),
+            priority=built.problem.meetings[a.meeting].priority,
         )
-        for m in sorted(placed.slot)
+        for a in sorted(result.assignments, key=lambda a: a.meeting)
     ]
     return figures, rows
-
-
-def _table_id(inputs: RunInputs, table: int | None) -> int | None:
-    return None if table is None else inputs.table_ids[table]
-
-
-def _previous_tables(inputs: RunInputs, built: BuiltProblem) -> dict[int, int | None]:
-    """Meeting index -> the table index its pair has now, so that a meeting keeps its table."""
-    return {
-        m: inputs.previous_tables[pair]
-        for m, pair in enumerate(built.pairs)
-        if pair in inputs.previous_tables
-    }
-
-
-def _empty_result() -> Any:
-    from kakehashi.scheduling.problem import Result, Status
-
-    return Result(Status.OPTIMAL, (), 0, 0, 0, (), 0.0)
 
 
 class _Reporter:
