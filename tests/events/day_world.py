@@ -8,8 +8,6 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy.orm import Session
-
 from kakehashi.accounts.roles import Actor, Role
 from kakehashi.events.agenda_models import Meeting
 from kakehashi.events.models import (
@@ -36,6 +34,7 @@ class DayWorld:
     members: dict[str, Actor]  # organisation key -> a member
     registrations: dict[str, int]  # organisation key -> registration id
     organisations: dict[str, int] = field(default_factory=dict)
+    emails: dict[str, str] = field(default_factory=dict)  # "officer", "jetro", organisation key -> e-mail
 
     def meeting(self, database: Database, a: str, b: str) -> Meeting:
         ra, rb = sorted((self.registrations[a], self.registrations[b]))
@@ -73,17 +72,26 @@ def build_day_world(database: Database, *, status: str = "booking", requests: bo
         )
         event.organiser_rows = [EventOrganiser(agency_code="ICE")]
         event.sessions = [
-            EventSession(day=date(2026, 10, 23), part="morning", starts=time(10, 0), ends=time(12, 0), online=True),
-            EventSession(day=date(2026, 10, 26), part="morning", starts=time(10, 0), ends=time(12, 0), online=True),
+            EventSession(
+                day=date(2026, 10, 23), part="morning", starts=time(10, 0), ends=time(12, 0), online=True
+            ),
+            EventSession(
+                day=date(2026, 10, 26), part="morning", starts=time(10, 0), ends=time(12, 0), online=True
+            ),
         ]
         event.tables = [EventTable(number=1, name="Sala Tokyo"), EventTable(number=2)]
         session.add(event)
         session.flush()
+        emails = {"officer": officer_user.email, "jetro": jetro_user.email}
         members: dict[str, Actor] = {}
         registrations: dict[str, int] = {}
         organisations: dict[str, int] = {}
         for key, (country, languages, zone) in PEOPLE.items():
-            org = make_organisation(session, name=key.capitalize() + " S.p.A." if country == "IT" else key.capitalize() + " KK", country=country)
+            org = make_organisation(
+                session,
+                name=key.capitalize() + " S.p.A." if country == "IT" else key.capitalize() + " KK",
+                country=country,
+            )
             user = make_user(session, role=Role.MEMBER, organisation=org)
             reg = Registration(
                 event_id=event.id,
@@ -99,6 +107,7 @@ def build_day_world(database: Database, *, status: str = "booking", requests: bo
             session.add(reg)
             session.flush()
             members[key], registrations[key], organisations[key] = actor(user), reg.id, org.id
+            emails[key] = user.email
         session.add(Unavailability(registration_id=registrations["vetro"], slot=0))
         if requests:
             for source, target, mark, state in (
@@ -126,6 +135,7 @@ def build_day_world(database: Database, *, status: str = "booking", requests: bo
             members=members,
             registrations=registrations,
             organisations=organisations,
+            emails=emails,
         )
 
 

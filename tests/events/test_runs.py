@@ -24,7 +24,9 @@ def _interpreters(database: Database, world: DayWorld, count: int = 1) -> None:
 
 def _run(database: Database, world: DayWorld, **options: object) -> SchedulingRun:
     with database.session() as session:
-        run = runs.create_run(session, world.officer, world.event_id, runs.RunOptions(time_limit_s=5, **options))  # type: ignore[arg-type]
+        run = runs.create_run(
+            session, world.officer, world.event_id, runs.RunOptions(time_limit_s=5, **options)
+        )  # type: ignore[arg-type]
         run_id = run.id
     runs.execute_run(database, run_id)
     with database.session() as session:
@@ -56,7 +58,11 @@ def test_a_run_stores_the_agenda_and_its_figures(database: Database) -> None:
         assert len({m.uid for m in meetings}) == len(meetings)
         vetro = world.registrations["vetro"]
         assert all(m.slot != 0 for m in meetings if vetro in (m.registration_a_id, m.registration_b_id))
-        assert all(m.online for m in meetings if world.registrations["kyoto"] in (m.registration_a_id, m.registration_b_id))
+        assert all(
+            m.online
+            for m in meetings
+            if world.registrations["kyoto"] in (m.registration_a_id, m.registration_b_id)
+        )
         assert session.get(Event, world.event_id).status == "scheduled"  # type: ignore[union-attr]
         # The declined request is not in the agenda.
         pair = tuple(sorted((world.registrations["ferro"], world.registrations["kyoto"])))
@@ -86,7 +92,9 @@ def test_a_second_run_waits_for_the_first(database: Database) -> None:
         runs.create_run(session, world.officer, world.event_id, runs.RunOptions(time_limit_s=5))
 
 
-def test_fewer_interpreters_than_locked_meetings_need_is_refused_and_changes_nothing(database: Database) -> None:
+def test_fewer_interpreters_than_locked_meetings_need_is_refused_and_changes_nothing(
+    database: Database,
+) -> None:
     world = build_day_world(database)
     _interpreters(database, world)
     _run(database, world)
@@ -98,11 +106,14 @@ def test_fewer_interpreters_than_locked_meetings_need_is_refused_and_changes_not
     assert error.value.message_id.startswith("The interpreters declared are fewer")
     assert error.value.problems[0].params["slot"] == vetro_fuji.slot + 1
     with database.session() as session:
-        assert session.scalar(
-            select(InterpreterSupply.count).where(
-                InterpreterSupply.event_id == world.event_id, InterpreterSupply.slot == vetro_fuji.slot
+        assert (
+            session.scalar(
+                select(InterpreterSupply.count).where(
+                    InterpreterSupply.event_id == world.event_id, InterpreterSupply.slot == vetro_fuji.slot
+                )
             )
-        ) == 1
+            == 1
+        )
 
 
 def test_a_slot_outside_the_event_is_refused(database: Database) -> None:
@@ -120,18 +131,33 @@ def test_a_move_is_judged_before_it_is_saved(database: Database) -> None:
     vetro_sakura = world.meeting(database, "vetro", "sakura")
     with database.session() as session:
         busy = moves.judge_move(
-            session, world.officer, world.event_id, ferro_sakura.id, slot=vetro_sakura.slot, table_id=ferro_sakura.table_id
+            session,
+            world.officer,
+            world.event_id,
+            ferro_sakura.id,
+            slot=vetro_sakura.slot,
+            table_id=ferro_sakura.table_id,
         )
-        outside = moves.judge_move(session, world.officer, world.event_id, ferro_sakura.id, slot=40, table_id=None)
+        outside = moves.judge_move(
+            session, world.officer, world.event_id, ferro_sakura.id, slot=40, table_id=None
+        )
     assert not busy.valid
     assert any(p.message == "%(name)s already has a meeting in this slot." for p in busy.problems)
     assert not outside.valid
     free = _free_slot(database, world, ferro_sakura)
     with database.session() as session:
-        verdict = moves.judge_move(session, world.officer, world.event_id, ferro_sakura.id, slot=free, table_id=ferro_sakura.table_id)
+        verdict = moves.judge_move(
+            session, world.officer, world.event_id, ferro_sakura.id, slot=free, table_id=ferro_sakura.table_id
+        )
         assert verdict.valid, verdict.problems
         moved = moves.move_meeting(
-            session, world.officer, world.event_id, ferro_sakura.id, slot=free, table_id=ferro_sakura.table_id, version=ferro_sakura.version
+            session,
+            world.officer,
+            world.event_id,
+            ferro_sakura.id,
+            slot=free,
+            table_id=ferro_sakura.table_id,
+            version=ferro_sakura.version,
         )
         assert moved.locked and moved.slot == free
 
@@ -141,7 +167,8 @@ def _free_slot(database: Database, world: DayWorld, meeting: Meeting) -> int:
         taken = {
             m.slot
             for m in session.scalars(select(Meeting).where(Meeting.event_id == world.event_id))
-            if {m.registration_a_id, m.registration_b_id} & {meeting.registration_a_id, meeting.registration_b_id}
+            if {m.registration_a_id, m.registration_b_id}
+            & {meeting.registration_a_id, meeting.registration_b_id}
         }
     return next(t for t in range(8) if t not in taken)
 
@@ -179,11 +206,15 @@ def test_a_member_sees_only_its_published_meetings(database: Database) -> None:
     _interpreters(database, world)
     _run(database, world)
     with database.session() as session:
-        before = participant_agenda(session, world.members["ferro"], world.event_id, world.registrations["ferro"])
+        before = participant_agenda(
+            session, world.members["ferro"], world.event_id, world.registrations["ferro"]
+        )
         assert before.entries == []
     _publish(database, world)
     with database.session() as session:
-        mine = participant_agenda(session, world.members["ferro"], world.event_id, world.registrations["ferro"])
+        mine = participant_agenda(
+            session, world.members["ferro"], world.event_id, world.registrations["ferro"]
+        )
         assert {e.counterpart.name for e in mine.entries} == {"Sakura KK", "Fuji KK"}
         assert all(e.own.zone == "Europe/Rome" and e.counterpart.zone == "Asia/Tokyo" for e in mine.entries)
         with pytest.raises(PermissionDenied):

@@ -123,10 +123,16 @@ def execute_run(
     database: Database, run_id: int, *, progress: Callable[[int, int], None] | None = None
 ) -> None:
     with database.session() as session:
+        claimed = session.execute(
+            update(SchedulingRun)
+            .where(SchedulingRun.id == run_id, SchedulingRun.status == RunStatus.QUEUED)
+            .values(status=RunStatus.RUNNING, started_at=utcnow(), version=SchedulingRun.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return  # taken by another worker, or finished: a job runs a run once
         run = session.get(SchedulingRun, run_id)
-        if run is None or run.status not in ACTIVE:
-            return
-        run.status, run.started_at = RunStatus.RUNNING, utcnow()
+        assert run is not None
         options = dict(run.options or {})
         event = event_or_404(session, run.event_id)
         inputs = load_inputs(session, event, keep_published=bool(options.get("keep_published", True)))

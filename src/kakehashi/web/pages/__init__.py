@@ -8,6 +8,8 @@ from kakehashi.web.pages import (
     account,
     admin,
     auth,
+    event_day,
+    event_schedule,
     home,
     jobs,
     language,
@@ -30,4 +32,6 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     account.router,
     admin.router,
     jobs.router,
+    event_schedule.router,
+    event_day.router,
 )
