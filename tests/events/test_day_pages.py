@@ -72,12 +72,15 @@ def test_the_officer_schedules_and_publishes_from_the_page(
 ) -> None:
     submitted = app.state.job_runner.submitted
     page = officer.get(f"/events/{world.event_id}/schedule")
-    assert page.status_code == 200 and 'data-testid="run-form"' in page.text
+    assert page.status_code == 200
+    assert 'data-testid="run-form"' in page.text
     started = post_form(officer, f"/events/{world.event_id}/schedule/run", {"time_limit_s": "5"})
     assert started.status_code == 303
-    assert submitted and submitted[0][0] == "event-schedule"
+    assert submitted
+    assert submitted[0][0] == "event-schedule"
     running = officer.get(f"/events/{world.event_id}/schedule")
-    assert 'data-testid="run-progress"' in running.text and 'http-equiv="refresh"' in running.text
+    assert 'data-testid="run-progress"' in running.text
+    assert 'http-equiv="refresh"' in running.text
     _scheduled(database, world)
     done = officer.get(f"/events/{world.event_id}/schedule")
     assert 'data-testid="run-figures"' in done.text
@@ -98,7 +101,8 @@ def test_a_move_page_says_whether_the_move_is_valid(
     bad = officer.get(
         f"/events/{world.event_id}/meetings/{meeting.id}/move?slot={other.slot + 1}&table={meeting.table_id}"
     )
-    assert 'data-valid="false"' in bad.text and "already has a meeting in this slot" in bad.text
+    assert 'data-valid="false"' in bad.text
+    assert "already has a meeting in this slot" in bad.text
     outside = officer.get(f"/events/{world.event_id}/meetings/{meeting.id}/move?slot=99&table=online")
     assert "is outside the event" in outside.text
 
@@ -113,11 +117,13 @@ def test_the_member_reads_its_agenda_downloads_the_ics_and_reports(
         page = member.get(f"/events/{world.event_id}/agenda")
         assert page.status_code == 200
         assert page.text.count('data-testid="agenda-entry"') == 2
-        assert "<svg" in page.text and "KH1-E" in page.text
+        assert "<svg" in page.text
+        assert "KH1-E" in page.text
         ics = member.get(f"/events/{world.event_id}/agenda.ics")
         assert ics.headers["content-type"].startswith("text/calendar")
         calendar = Calendar.from_ical(ics.content)
-        assert len(calendar.walk("VEVENT")) == 2 and calendar.walk("VTIMEZONE")
+        assert len(calendar.walk("VEVENT")) == 2
+        assert calendar.walk("VTIMEZONE")
         other = member.get(f"/events/{world.event_id}/agenda/{world.registrations['vetro']}")
         assert other.status_code == 403
         meeting = world.meeting(database, "ferro", "sakura")
@@ -187,4 +193,5 @@ def test_print_pages_render_one_sheet_per_participant_and_table(
     participants = officer.get(f"/events/{world.event_id}/print/participants")
     assert participants.text.count('data-testid="agenda-sheet"') == 5
     tables = officer.get(f"/events/{world.event_id}/print/tables")
-    assert tables.status_code == 200 and "events-agenda.css" in tables.text
+    assert tables.status_code == 200
+    assert "events-agenda.css" in tables.text

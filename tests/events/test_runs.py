@@ -159,7 +159,8 @@ def test_a_move_is_judged_before_it_is_saved(database: Database) -> None:
             table_id=ferro_sakura.table_id,
             version=ferro_sakura.version,
         )
-        assert moved.locked and moved.slot == free
+        assert moved.locked
+        assert moved.slot == free
 
 
 def _free_slot(database: Database, world: DayWorld, meeting: Meeting) -> int:
@@ -190,7 +191,8 @@ def test_publish_then_rerun_keeps_published_meetings_and_uids(database: Database
     changed = {uid for uid in before if after[uid][:2] != before[uid]}
     assert len(changed) == 1
     (gone,) = changed
-    assert after[gone][2] == "cancelled" and after[gone][1] == before[gone][1] + 1
+    assert after[gone][2] == "cancelled"
+    assert after[gone][1] == before[gone][1] + 1
     assert (run.figures or {})["changes"]["cancelled"] == 1
 
 
