@@ -30,8 +30,6 @@ def is_organiser(actor: Actor, event: Event) -> bool:
 
 
 def require_organiser(actor: Actor, event: Event) -> None:
-    if not actor.is_signed_in:
-        raise PermissionDenied("Only the event's organisers may do this.")
     if not is_organiser(actor, event):
         raise PermissionDenied("Only the event's organisers may do this.")
 
