@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kakehashi.events import notices
+from kakehashi.events import agenda_notices as notices
 from kakehashi.events.agenda_models import Meeting
 from kakehashi.events.models import Event
 from kakehashi.events.vocab import MeetingStatus

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from kakehashi.accounts.roles import Actor
 from kakehashi.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
-from kakehashi.events import notices
+from kakehashi.events import agenda_notices as notices
 from kakehashi.events.agenda_access import event_or_404, require_organiser
 from kakehashi.events.agenda_models import FollowUp, Meeting
 from kakehashi.events.feedback import check_text
