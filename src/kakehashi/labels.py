@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from kakehashi.errors import N_, Gettext
+from kakehashi.events.labels import EVENT_VOCABULARIES
 
 SECTORS: Final[Mapping[str, str]] = {
     "ai": N_("Artificial intelligence"),
@@ -175,6 +176,8 @@ AUDIT_KINDS: Final[Mapping[str, str]] = {
     "token_issued": N_("API token issued"),
     "token_revoked": N_("API token revoked"),
     "opportunity_transition": N_("Opportunity status changed"),
+    "event_transition": N_("Event status changed"),
+    "registration_decided": N_("Event registration approved or declined"),
 }
 
 VOCABULARIES: Final[Mapping[str, Mapping[str, str]]] = {
@@ -190,6 +193,7 @@ VOCABULARIES: Final[Mapping[str, Mapping[str, str]]] = {
     "industry": INDUSTRIES,
     "action": ACTIONS,
     "audit_kind": AUDIT_KINDS,
+    **EVENT_VOCABULARIES,
 }
 
 

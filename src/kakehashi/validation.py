@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from kakehashi.errors import N_, FieldProblem, Params
+from kakehashi.events.labels import EVENT_FIELD_VOCABULARIES
 from kakehashi.labels import Choices
 
 # Where a validation error was found is not part of the field's name.
@@ -78,6 +79,7 @@ VOCABULARY_OF_FIELD: Final[Mapping[str, str]] = {
     "description_language": "language",
     "role": "role",
     "agency": "agency",
+    **EVENT_FIELD_VOCABULARIES,
 }
 
 

@@ -35,6 +35,8 @@ class AuditKind(StrEnum):
     TOKEN_ISSUED = "token_issued"
     TOKEN_REVOKED = "token_revoked"
     OPPORTUNITY_TRANSITION = "opportunity_transition"
+    EVENT_TRANSITION = "event_transition"
+    REGISTRATION_DECIDED = "registration_decided"
 
 
 EXPORT_COLUMNS: Final = ("id", "at", "kind", "actor_user_id", "actor_email", "target", "address", "detail")
