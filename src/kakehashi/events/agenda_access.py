@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from kakehashi.accounts.roles import Actor, Role
 from kakehashi.errors import NotFound, PermissionDenied
 from kakehashi.events.models import Event, Registration
+from kakehashi.events.service import may_manage
 
 
 def event_or_404(session: Session, event_id: int) -> Event:
@@ -24,9 +25,8 @@ def event_or_404(session: Session, event_id: int) -> Event:
 
 
 def is_organiser(actor: Actor, event: Event) -> bool:
-    if actor.role == Role.ADMIN:
-        return True
-    return actor.role == Role.OFFICER and actor.agency_code in event.organisers
+    """Admins and the officers of an organising agency (as ``events.service.may_manage``)."""
+    return may_manage(actor, event)
 
 
 def require_organiser(actor: Actor, event: Event) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,38 +13,18 @@ from sqlalchemy.orm import Session
 from kakehashi.events.agenda_models import InterpreterSupply, Meeting
 from kakehashi.events.models import Event, MeetingRequest, Registration
 from kakehashi.events.problem_build import Frame, Kept, Mark, Participant
+from kakehashi.events.service import grid_of
 from kakehashi.events.vocab import Attendance, MeetingStatus, RegistrationStatus, RequestMode
 from kakehashi.profiles.models import Organisation
 
 
 def slot_starts(event: Event) -> tuple[datetime, ...]:
-    """Every slot's start (UTC): each session, by day and start, cut into slots of the event's length."""
-    zone = ZoneInfo(event.time_zone)
-    length = timedelta(minutes=event.slot_minutes)
-    starts: list[datetime] = []
-    for session in sorted(event.sessions, key=lambda s: (s.day, s.starts)):
-        begin = datetime.combine(session.day, session.starts, zone)
-        end = datetime.combine(session.day, session.ends, zone)
-        while begin + length <= end:
-            starts.append(begin.astimezone(UTC))
-            begin = (begin.astimezone(UTC) + length).astimezone(zone)
-    return tuple(starts)
+    """Every slot's start (UTC), as the event's grid numbers them (``events.service.grid_of``)."""
+    return tuple(slot.starts_at for slot in grid_of(event).slots)
 
 
 def online_session_slots(event: Event) -> frozenset[int]:
-    zone = ZoneInfo(event.time_zone)
-    length = timedelta(minutes=event.slot_minutes)
-    found: set[int] = set()
-    t = 0
-    for session in sorted(event.sessions, key=lambda s: (s.day, s.starts)):
-        begin = datetime.combine(session.day, session.starts, zone)
-        end = datetime.combine(session.day, session.ends, zone)
-        while begin + length <= end:
-            if session.online:
-                found.add(t)
-            t += 1
-            begin = (begin.astimezone(UTC) + length).astimezone(zone)
-    return frozenset(found)
+    return grid_of(event).online_slots
 
 
 def frame_of(event: Event) -> Frame:
