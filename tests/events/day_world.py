@@ -8,6 +8,8 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy.orm import Session
+
 from kakehashi.accounts.roles import Actor, Role
 from kakehashi.events.agenda_models import Meeting
 from kakehashi.events.models import (
@@ -142,3 +144,75 @@ def build_day_world(database: Database, *, status: str = "booking", requests: bo
 FRIDAY_10_ROME = datetime(2026, 10, 23, 8, 0, tzinfo=UTC)
 MONDAY_10_ROME = datetime(2026, 10, 26, 9, 0, tzinfo=UTC)
 SLOT = timedelta(minutes=30)
+
+
+def event_for_every_page(
+    session: Session, *, org_it_id: int, org_jp_id: int, organisers: tuple[str, ...] = ("ICE", "JETRO")
+) -> dict[str, int]:
+    """A published agenda between two organisations (for the untranslated-string test): the event, both
+    registrations, a published meeting, a check-in, feedback and a follow-up question."""
+    from kakehashi.events.agenda_models import CheckIn, Feedback, FollowUp
+
+    event = Event(
+        title_en="Rome–Tokyo semiconductor days",
+        title_it="Giornate Roma–Tokyo dei semiconduttori",
+        title_ja="ローマ・東京 半導体デイズ",
+        venue="Palazzo dei Congressi",
+        city="Roma",
+        time_zone="Europe/Rome",
+        slot_minutes=30,
+        online_capacity=1,
+        status="published",
+    )
+    event.organiser_rows = [EventOrganiser(agency_code=code) for code in organisers]
+    event.sessions = [
+        EventSession(day=date(2026, 10, 26), part="morning", starts=time(10, 0), ends=time(12, 0))
+    ]
+    event.tables = [EventTable(number=1, name="Sala Tokyo")]
+    session.add(event)
+    session.flush()
+    registrations = []
+    for org_id, languages in ((org_it_id, ["it"]), (org_jp_id, ["ja"])):
+        reg = Registration(
+            event_id=event.id,
+            organisation_id=org_id,
+            status="approved",
+            checkin_token=f"nonce-{next(_tokens)}",
+        )
+        reg.representatives = [Representative(name="Rep", languages=languages)]
+        session.add(reg)
+        session.flush()
+        registrations.append(reg.id)
+    a, b = sorted(registrations)
+    meeting = Meeting(
+        event_id=event.id,
+        registration_a_id=a,
+        registration_b_id=b,
+        slot=0,
+        starts_at=MONDAY_10_ROME,
+        ends_at=MONDAY_10_ROME + SLOT,
+        table_id=event.tables[0].id,
+        interpreter_pair="it-ja",
+        uid=f"kakehashi-event{event.id}-{a}-{b}@kakehashi",
+        status="published",
+        published_at=MONDAY_10_ROME - timedelta(days=7),
+    )
+    session.add(meeting)
+    session.flush()
+    session.add(CheckIn(registration_id=registrations[0]))
+    session.add(
+        Feedback(
+            meeting_id=meeting.id,
+            registration_id=registrations[1],
+            rating="cooperation_possible",
+            comment="素晴らしい",
+        )
+    )
+    session.add(FollowUp(meeting_id=meeting.id, registration_id=registrations[0]))
+    session.flush()
+    return {
+        "event_id": event.id,
+        "registration_it": registrations[0],
+        "registration_jp": registrations[1],
+        "meeting_id": meeting.id,
+    }

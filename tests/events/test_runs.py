@@ -22,11 +22,14 @@ def _interpreters(database: Database, world: DayWorld, count: int = 1) -> None:
         )
 
 
-def _run(database: Database, world: DayWorld, **options: object) -> SchedulingRun:
+def _run(database: Database, world: DayWorld, *, keep_published: bool = True) -> SchedulingRun:
     with database.session() as session:
         run = runs.create_run(
-            session, world.officer, world.event_id, runs.RunOptions(time_limit_s=5, **options)
-        )  # type: ignore[arg-type]
+            session,
+            world.officer,
+            world.event_id,
+            runs.RunOptions(time_limit_s=5, keep_published=keep_published),
+        )
         run_id = run.id
     runs.execute_run(database, run_id)
     with database.session() as session:

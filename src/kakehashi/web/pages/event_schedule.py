@@ -81,7 +81,10 @@ def lock_meeting(
     with database.session() as session:
         locks.set_locked(session, actor, event_id, meeting_id, locked=locked, version=form_version(form))
     set_notice(
-        request, translations.gettext("Locked: a re-run keeps this meeting." if locked else "Unlocked.")
+        request,
+        translations.gettext("Locked: a re-run keeps this meeting.")
+        if locked
+        else translations.gettext("Unlocked."),
     )
     return RedirectResponse(f"/events/{event_id}/schedule#meeting-{meeting_id}", status_code=303)
 
@@ -177,13 +180,6 @@ def publish(
 ) -> Response:
     with database.session() as session:
         count = agenda_admin.publish_agenda(session, actor, event_id, version=form_version(form))
-    set_notice(
-        request,
-        translations.ngettext(
-            "%(num)s meeting is published; its participants are told.",
-            "%(num)s meetings are published; their participants are told.",
-            count,
-        )
-        % {"num": count},
-    )
+    notice = translations.gettext("Meetings published: %(num)s; their participants are told.")
+    set_notice(request, notice % {"num": count})
     return RedirectResponse(f"/events/{event_id}/schedule", status_code=303)
