@@ -202,7 +202,10 @@ def get_participant_agenda(
     "/events/{event_id}/agenda.ics",
     summary="The participant's agenda as an iCalendar file (stable UID, rising SEQUENCE, cancellations)",
     response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}}, **errors(401, 403, 404)},
+    responses={
+        200: {"content": {"text/calendar": {"schema": {"type": "string", "format": "binary"}}}},
+        **errors(401, 403, 404),
+    },
 )
 def get_agenda_ics(
     request: Request,
