@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
@@ -112,13 +113,46 @@ def _visible_statuses(organiser: bool) -> tuple[str, ...]:
     return (MeetingStatus.PUBLISHED, MeetingStatus.CANCELLED)
 
 
+_MEETING_COLUMNS = (
+    Meeting.id,
+    Meeting.uid,
+    Meeting.sequence,
+    Meeting.version,
+    Meeting.slot,
+    Meeting.starts_at,
+    Meeting.ends_at,
+    Meeting.status,
+    Meeting.locked,
+    Meeting.online,
+    Meeting.online_link,
+    Meeting.interpreter_pair,
+    Meeting.outcome,
+)
+
+
 def _meeting_rows(
     session: Session, event: Event, *, registration_id: int | None, organiser: bool
-) -> list[tuple[Meeting, Registration, Organisation, Registration, Organisation, EventTable | None]]:
+) -> list[Any]:
+    """Plain rows (no ORM objects, no relationship loads): the meeting's columns, each side's
+    registration id, zone, organisation id, name and country, and the table's number and name."""
     reg_a, reg_b = aliased(Registration), aliased(Registration)
     org_a, org_b = aliased(Organisation), aliased(Organisation)
     query = (
-        select(Meeting, reg_a, org_a, reg_b, org_b, EventTable)
+        select(
+            *_MEETING_COLUMNS,
+            reg_a.id.label("a_id"),
+            reg_a.time_zone.label("a_zone"),
+            org_a.id.label("a_org"),
+            org_a.name.label("a_name"),
+            org_a.country.label("a_country"),
+            reg_b.id.label("b_id"),
+            reg_b.time_zone.label("b_zone"),
+            org_b.id.label("b_org"),
+            org_b.name.label("b_name"),
+            org_b.country.label("b_country"),
+            EventTable.number.label("table_number"),
+            EventTable.name.label("table_name"),
+        )
         .join(reg_a, reg_a.id == Meeting.registration_a_id)
         .join(org_a, org_a.id == reg_a.organisation_id)
         .join(reg_b, reg_b.id == Meeting.registration_b_id)
@@ -133,7 +167,18 @@ def _meeting_rows(
         )
     if not organiser:
         query = query.where(Meeting.published_at.is_not(None))
-    return [tuple(row) for row in session.execute(query).all()]  # type: ignore[misc]
+    return list(session.execute(query).all())
+
+
+def _side(row: Any, side: str, venue_zone: str) -> Party:
+    zone = getattr(row, f"{side}_zone") or ZONE_OF_COUNTRY.get(getattr(row, f"{side}_country")) or venue_zone
+    return Party(
+        registration_id=getattr(row, f"{side}_id"),
+        organisation_id=getattr(row, f"{side}_org"),
+        name=getattr(row, f"{side}_name"),
+        country=getattr(row, f"{side}_country"),
+        zone=zone,
+    )
 
 
 def participant_agenda(
@@ -144,12 +189,10 @@ def participant_agenda(
     require_agenda_reader(actor, event, registration)
     organiser = is_organiser(actor, event)
     entries: list[AgendaEntry] = []
-    for meeting, ra, oa, rb, ob, table in _meeting_rows(
-        session, event, registration_id=registration.id, organiser=organiser
-    ):
-        a, b = _party(ra, oa, event), _party(rb, ob, event)
-        own, other = (a, b) if ra.id == registration.id else (b, a)
-        entries.append(_entry(meeting, table, own, other))
+    for row in _meeting_rows(session, event, registration_id=registration.id, organiser=organiser):
+        a, b = _side(row, "a", event.time_zone), _side(row, "b", event.time_zone)
+        own, other = (a, b) if row.a_id == registration.id else (b, a)
+        entries.append(_entry(row, own, other))
     organisation = session.get(Organisation, registration.organisation_id)
     assert organisation is not None
     published = any(e.status != MeetingStatus.SCHEDULED for e in entries)
@@ -162,22 +205,23 @@ def participant_agenda(
     )
 
 
-def _entry(meeting: Meeting, table: EventTable | None, own: Party, other: Party) -> AgendaEntry:
+def _entry(row: Any, own: Party, other: Party) -> AgendaEntry:
+    table = None if row.online or row.table_number is None else (row.table_name or str(row.table_number))
     return AgendaEntry(
-        meeting_id=meeting.id,
-        uid=meeting.uid,
-        sequence=meeting.sequence,
-        version=meeting.version,
-        slot=meeting.slot,
-        starts_at=as_utc(meeting.starts_at),
-        ends_at=as_utc(meeting.ends_at),
-        status=meeting.status,
-        locked=meeting.locked,
-        online=meeting.online,
-        online_link=meeting.online_link if meeting.online else None,
-        table=None if meeting.online or table is None else table.label,
-        interpreter_pair=meeting.interpreter_pair,
-        outcome=meeting.outcome,
+        meeting_id=row.id,
+        uid=row.uid,
+        sequence=row.sequence,
+        version=row.version,
+        slot=row.slot,
+        starts_at=as_utc(row.starts_at),
+        ends_at=as_utc(row.ends_at),
+        status=row.status,
+        locked=row.locked,
+        online=row.online,
+        online_link=row.online_link if row.online else None,
+        table=table,
+        interpreter_pair=row.interpreter_pair,
+        outcome=row.outcome,
         own=own,
         counterpart=other,
     )
@@ -188,10 +232,8 @@ def whole_agenda(session: Session, actor: Actor, event_id: int) -> list[AgendaEn
     event = event_or_404(session, event_id)
     require_organiser(actor, event)
     return [
-        _entry(meeting, table, _party(ra, oa, event), _party(rb, ob, event))
-        for meeting, ra, oa, rb, ob, table in _meeting_rows(
-            session, event, registration_id=None, organiser=True
-        )
+        _entry(row, _side(row, "a", event.time_zone), _side(row, "b", event.time_zone))
+        for row in _meeting_rows(session, event, registration_id=None, organiser=True)
     ]
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import segno
 
 
+@lru_cache(maxsize=2048)  # a pass's token never changes: its code is drawn once per process
 def qr_svg(data: str, *, title: str, scale: int = 4) -> str:
     """An ``<svg>`` element (no XML declaration) to put in a page; ``title`` is its accessible name."""
     code = segno.make(data, error="m", micro=False)

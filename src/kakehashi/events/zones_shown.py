@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
@@ -49,13 +50,18 @@ class TwoZoneSpan:
 
 
 def zone_span(fmt: LocaleFormatter, start: datetime, end: datetime, zone: str) -> ZoneSpan:
+    return _zone_span(fmt.locale, as_utc(start), as_utc(end), zone)
+
+
+@lru_cache(maxsize=16_384)  # an event has a few dozen slots: each is written once per locale and zone
+def _zone_span(locale: str, start: datetime, end: datetime, zone: str) -> ZoneSpan:
     tz = ZoneInfo(zone)
     begin, finish = as_utc(start).astimezone(tz), as_utc(end).astimezone(tz)
-    clock = [format_time(t, format=TIME_STYLE, tzinfo=tz, locale=fmt.locale) for t in (begin, finish)]
+    clock = [format_time(t, format=TIME_STYLE, tzinfo=tz, locale=locale) for t in (begin, finish)]
     return ZoneSpan(
         zone=zone,
         day=begin.date(),
-        day_text=format_date(begin.date(), format=DATE_STYLE, locale=fmt.locale),
+        day_text=format_date(begin.date(), format=DATE_STYLE, locale=locale),
         span_text=f"{clock[0]}–{clock[1]}",
         abbreviation=zone_label(zone, begin),
     )

@@ -80,17 +80,17 @@ def agenda_page(
             names = {e.own.registration_id: e.own.name for e in entries} | {
                 e.counterpart.registration_id: e.counterpart.name for e in entries
             }
-            return render(
-                request,
-                "events/agenda/overview.html",
-                {
-                    "event": event,
-                    "title": event.title(get_locale(request)),
-                    "participants": participants,
-                    "names": names,
-                    "entries": entries,
-                },
-            )
+            fmt = get_formatter(request)
+            labels = {start: fmt.dual_time(start) for start in {e.starts_at for e in entries}}
+            context = {
+                "event": event,
+                "title": event.title(get_locale(request)),
+                "participants": participants,
+                "names": names,
+                "entries": entries,
+                "time_labels": labels,  # each slot's time written once, not once per meeting
+            }
+            return render(request, "events/agenda/overview.html", context)
         registration = own_registration(session, actor, event)
         if registration is None:
             raise NotFound("You are not registered at this event.")

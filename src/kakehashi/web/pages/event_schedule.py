@@ -13,7 +13,15 @@ from kakehashi.events.locks import meeting_of_event
 from kakehashi.events.problem_build import INTERPRETER_PAIRS
 from kakehashi.events.run_inputs import slot_starts, supply_of
 from kakehashi.jobs.runner import JobRunner
-from kakehashi.web.deps import DatabaseDep, FormDep, SignedInDep, TranslationsDep, get_locale, set_notice
+from kakehashi.web.deps import (
+    DatabaseDep,
+    FormDep,
+    SignedInDep,
+    TranslationsDep,
+    get_formatter,
+    get_locale,
+    set_notice,
+)
 from kakehashi.web.forms import form_version
 from kakehashi.web.templating import render
 
@@ -30,6 +38,7 @@ def schedule_page(request: Request, event_id: int, actor: SignedInDep, database:
         entries = agenda.whole_agenda(session, actor, event_id)
         supply = supply_of(session, event_id)
         starts = slot_starts(event)
+        fmt = get_formatter(request)
         context = {
             "event": event,
             "title": event.title(get_locale(request)),
@@ -38,6 +47,8 @@ def schedule_page(request: Request, event_id: int, actor: SignedInDep, database:
             "latest": next((r for r in found_runs if r.status == "succeeded"), None),
             "entries": entries,
             "starts": starts,
+            # Each slot's time written once (a page lists up to thousands of meetings in a few dozen slots).
+            "slot_labels": [fmt.dual_time(start) for start in starts],
             "minutes": event.slot_minutes,
             "supply": supply,
             "pairs": INTERPRETER_PAIRS,
