@@ -131,7 +131,12 @@ _MEETING_COLUMNS = (
 
 
 def _meeting_rows(
-    session: Session, event: Event, *, registration_id: int | None, organiser: bool
+    session: Session,
+    event: Event,
+    *,
+    registration_id: int | None,
+    organiser: bool,
+    slots: range | None = None,
 ) -> list[Any]:
     """Plain rows (no ORM objects, no relationship loads): the meeting's columns, each side's
     registration id, zone, organisation id, name and country, and the table's number and name."""
@@ -167,6 +172,8 @@ def _meeting_rows(
         )
     if not organiser:
         query = query.where(Meeting.published_at.is_not(None))
+    if slots is not None:
+        query = query.where(Meeting.slot >= slots.start, Meeting.slot < slots.stop)
     return list(session.execute(query).all())
 
 
@@ -227,13 +234,16 @@ def _entry(row: Any, own: Party, other: Party) -> AgendaEntry:
     )
 
 
-def whole_agenda(session: Session, actor: Actor, event_id: int) -> list[AgendaEntry]:
-    """Every meeting of the event (organisers): ``own`` is side a, ``counterpart`` side b."""
+def whole_agenda(
+    session: Session, actor: Actor, event_id: int, *, slots: range | None = None
+) -> list[AgendaEntry]:
+    """Every meeting of the event (organisers), or those in ``slots``: ``own`` is side a, ``counterpart``
+    side b."""
     event = event_or_404(session, event_id)
     require_organiser(actor, event)
     return [
         _entry(row, _side(row, "a", event.time_zone), _side(row, "b", event.time_zone))
-        for row in _meeting_rows(session, event, registration_id=None, organiser=True)
+        for row in _meeting_rows(session, event, registration_id=None, organiser=True, slots=slots)
     ]
 
 

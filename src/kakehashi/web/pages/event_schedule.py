@@ -9,10 +9,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kakehashi.events import agenda, agenda_admin, locks, moves, runs
 from kakehashi.events.agenda_access import event_or_404, require_organiser
+from kakehashi.events.agenda_models import Meeting
 from kakehashi.events.locks import meeting_of_event
 from kakehashi.events.problem_build import INTERPRETER_PAIRS
 from kakehashi.events.run_inputs import slot_starts, supply_of
 from kakehashi.jobs.runner import JobRunner
+from kakehashi.store import Database
 from kakehashi.web.deps import (
     DatabaseDep,
     FormDep,
@@ -29,13 +31,29 @@ router = APIRouter()
 MAX_SLOT = 10_000
 
 
+SLOT_WINDOW = 4  # slots of the agenda shown at once (up to ~200 meetings at 40 tables and online rooms)
+
+
+def slot_window(slot: int | None, n_slots: int) -> range:
+    """The window of slots (0-based) that holds ``slot`` (1-based; the first window without one)."""
+    first = 0 if slot is None else ((min(slot, max(1, n_slots)) - 1) // SLOT_WINDOW) * SLOT_WINDOW
+    return range(first, min(n_slots, first + SLOT_WINDOW))
+
+
 @router.get("/events/{event_id}/schedule", response_class=HTMLResponse)
-def schedule_page(request: Request, event_id: int, actor: SignedInDep, database: DatabaseDep) -> HTMLResponse:
+def schedule_page(
+    request: Request,
+    event_id: int,
+    actor: SignedInDep,
+    database: DatabaseDep,
+    slot: int | None = Query(default=None, ge=1, le=MAX_SLOT, description="Show the slots around this one."),
+) -> HTMLResponse:
     with database.session() as session:
         event = event_or_404(session, event_id)
         require_organiser(actor, event)
         found_runs = agenda_admin.event_runs(session, actor, event_id, limit=10)
-        entries = agenda.whole_agenda(session, actor, event_id)
+        window = slot_window(slot, len(slot_starts(event)))
+        entries = agenda.whole_agenda(session, actor, event_id, slots=window)
         supply = supply_of(session, event_id)
         starts = slot_starts(event)
         fmt = get_formatter(request)
@@ -46,6 +64,8 @@ def schedule_page(request: Request, event_id: int, actor: SignedInDep, database:
             "active": next((r for r in found_runs if not r.finished), None),
             "latest": next((r for r in found_runs if r.status == "succeeded"), None),
             "entries": entries,
+            "window": window,
+            "window_size": SLOT_WINDOW,
             "starts": starts,
             # Each slot's time written once (a page lists up to thousands of meetings in a few dozen slots).
             "slot_labels": [fmt.dual_time(start) for start in starts],
@@ -97,7 +117,16 @@ def lock_meeting(
         if locked
         else translations.gettext("Unlocked."),
     )
-    return RedirectResponse(f"/events/{event_id}/schedule#meeting-{meeting_id}", status_code=303)
+    return RedirectResponse(
+        f"/events/{event_id}/schedule?slot={slot_of(database, meeting_id)}#meeting-{meeting_id}",
+        status_code=303,
+    )
+
+
+def slot_of(database: Database, meeting_id: int) -> int:
+    with database.session() as session:
+        found = session.get(Meeting, meeting_id)
+        return 1 if found is None else found.slot + 1
 
 
 @router.get("/events/{event_id}/meetings/{meeting_id}/move", response_class=HTMLResponse)
@@ -155,7 +184,7 @@ def move_meeting(
             session, actor, event_id, meeting_id, slot=slot - 1, table_id=table_id, version=form_version(form)
         )
     set_notice(request, translations.gettext("The meeting is moved and locked."))
-    return RedirectResponse(f"/events/{event_id}/schedule#meeting-{meeting_id}", status_code=303)
+    return RedirectResponse(f"/events/{event_id}/schedule?slot={slot}#meeting-{meeting_id}", status_code=303)
 
 
 @router.post("/events/{event_id}/interpreters")
