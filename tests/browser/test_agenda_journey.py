@@ -92,7 +92,7 @@ def _ics(page: Page, event_id: int) -> dict[str, tuple[int, datetime, datetime, 
     for event in Calendar.from_ical(body).walk("VEVENT"):
         start = event.decoded("DTSTART")
         found[str(event["UID"])] = (
-            int(event["SEQUENCE"]),
+            int(event.decoded("SEQUENCE")),
             start,
             event.decoded("DTEND"),
             str(event["SUMMARY"]),

@@ -98,7 +98,7 @@ def test_the_ics_keeps_its_uid_and_raises_its_sequence_when_a_meeting_moves(
     def events() -> dict[str, tuple[int, object]]:
         body = client.get(f"{API}/events/{world.event_id}/agenda.ics", headers=ferro).content
         return {
-            str(e["UID"]): (int(e["SEQUENCE"]), e.decoded("DTSTART"))
+            str(e["UID"]): (int(e.decoded("SEQUENCE")), e.decoded("DTSTART"))
             for e in Calendar.from_ical(body).walk("VEVENT")
         }
 
