@@ -21,7 +21,9 @@ from kakehashi.accounts.service import issue_token
 from kakehashi.api import BASE_PATH
 from kakehashi.app import create_app
 from kakehashi.config import Settings
+from kakehashi.errors import N_
 from kakehashi.events.agenda_models import CheckIn
+from kakehashi.notifications import notify
 from kakehashi.store import Database
 from tests.events.day_world import event_for_every_page
 from tests.factories import make_opportunity, make_organisation, make_user
@@ -49,6 +51,7 @@ class World:
     opps: dict[str, int] = field(default_factory=dict)
     # An event where B meets C (A is not a side, nor an organiser): event_id, meeting_id, checkin_id.
     events: dict[str, int] = field(default_factory=dict)
+    notices: dict[str, int] = field(default_factory=dict)
 
     def auth(self, who: str) -> dict[str, str]:
         """Request headers of ``who`` (member_a, member_b, officer, admin); a visitor sends none."""
@@ -109,6 +112,13 @@ def world(database: Database) -> World:
             "meeting_id": made["meeting_id"],
             "checkin_id": checkin_id,
         }
+        [built.notices["b_notice"]] = notify(
+            session,
+            kind="intro.stage",
+            message=N_("Your introduction moved on."),
+            users=[people["member_b"].id],
+            email=False,
+        )
     return built
 
 

@@ -54,6 +54,7 @@ WRITES: list[tuple[str, str, Any]] = [
         )
         for target in B_TARGETS
     ],
+    ("POST", "/notices/{b_notice}/read", {}),  # a notice of B's member: A gets "not found"
 ]
 WRITE_IDS = [f"{method} {path}" for method, path, _ in WRITES]
 # Endpoints that write only the caller's own things, so that nothing of B can be reached through them.
@@ -63,6 +64,8 @@ OWN_WRITES = {
     ("PUT", "/me/password"),
     ("POST", "/auth/password-reset"),
     ("POST", "/auth/password-reset/confirm"),
+    ("POST", "/notices/read-all"),
+    ("PUT", "/me/notification-settings"),
 }
 # Administrators only (tests/api/test_accounts_admin.py checks members, officers and visitors are refused).
 ADMIN_WRITES = {("PATCH", "/users/{user_id}")}
@@ -70,7 +73,7 @@ ADMIN_WRITES = {("PATCH", "/users/{user_id}")}
 
 def _fill(template: Any, world: World) -> Any:
     """Put the world's ids into a path or a body (``"{org_b}"`` becomes B's id, an int in bodies)."""
-    names = {"org_b": world.org_b, **world.opps, **world.events}
+    names = {"org_b": world.org_b, **world.opps, **world.events, **world.notices}
     if isinstance(template, dict):
         return {key: _fill(value, world) for key, value in template.items()}
     if isinstance(template, str) and template.startswith("{") and template.endswith("}"):
@@ -105,6 +108,7 @@ def test_the_table_covers_every_write_endpoint(client: TestClient) -> None:
             path.replace("{org_b}", "{organisation_id}")
             .replace("{b_draft}", "{opportunity_id}")
             .replace("{a_published}", "{target_id}")
+            .replace("{b_notice}", "{notice_id}")
             .replace("/translations/it", "/translations/{language}"),
         )
         for method, path, _ in WRITES

@@ -25,9 +25,10 @@ from sqlalchemy import select
 import kakehashi
 from kakehashi.accounts.models import User
 from kakehashi.accounts.roles import Role
-from kakehashi.errors import FieldProblem, KakehashiError
+from kakehashi.errors import N_, FieldProblem, KakehashiError
 from kakehashi.events.agenda_models import Feedback
 from kakehashi.events.models import Event, EventTable
+from kakehashi.notifications import notify
 from kakehashi.profiles.models import Opportunity, OpportunityTranslation, Organisation
 from kakehashi.store import Database
 from tests.events.day_world import event_for_every_page
@@ -78,6 +79,8 @@ PAGES: dict[str, list[str]] = {
     "/events/{event_id}/meetings/{meeting_id}/follow-up": [
         "/events/{event_id}/meetings/{meeting_id}/follow-up"
     ],
+    "/notices": ["/notices"],
+    "/account/notifications": ["/account/notifications"],
 }
 # GET routes that are not pages (a redirect, the JSON health probes, a file export; the error of a bad
 # value is among ERRORS).
@@ -219,6 +222,14 @@ def world(database: Database) -> World:
         built.ids.update(event_for_every_page(session, org_it_id=org_it.id, org_jp_id=org_jp.id))
         built.ids["table_id"] = session.scalar(
             select(EventTable.id).where(EventTable.event_id == built.ids["event_id"])
+        )
+        notify(
+            session,
+            kind="alert.match",
+            message=N_("Your notification settings are saved."),
+            link="/account/notifications",
+            users=[user.id for user in users.values()],
+            email=False,
         )
         built.data = _stored_texts(session)
     return built

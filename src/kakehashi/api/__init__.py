@@ -19,7 +19,16 @@ BASE_PATH: Final = f"{API_PREFIX}/{API_VERSION}"
 
 def routers() -> list[APIRouter]:
     """The API's routers, in the order they are mounted."""
-    from kakehashi.api import account, auth, event_agenda, jobs, matching, opportunities, organisations
+    from kakehashi.api import (
+        account,
+        auth,
+        event_agenda,
+        jobs,
+        matching,
+        notices,
+        opportunities,
+        organisations,
+    )
     from kakehashi.api.openapi import errors
 
     # What any operation may answer, whatever it does: an unreadable or oversized body, a bad token,
@@ -27,6 +36,6 @@ def routers() -> list[APIRouter]:
     # here so that every operation's responses are complete.
     version = APIRouter(prefix=f"/{API_VERSION}", responses=errors(400, 401, 413, 422, 429))
     routers = (auth.router, account.router, organisations.router, opportunities.router, matching.router)
-    for router in (*routers, jobs.router, event_agenda.router):
+    for router in (*routers, jobs.router, notices.router, event_agenda.router):
         version.include_router(router)
     return [version]

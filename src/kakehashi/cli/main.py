@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "backup",
     "jobs",
     "agenda",
+    "notices",
 )
 SOLE_MODULE: dict[str, str] = {"schedule": "schedule"}  # command name -> the only module it needs
 

@@ -8,20 +8,19 @@ each notice at most once. A rollback leaves nothing to send.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final
+from collections.abc import Iterable, Mapping
+from typing import Final
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from kakehashi.notifications.models import EMAIL_NONE, EMAIL_PENDING, Notice
 from kakehashi.notifications.params import NoticeParam, encode_params
 from kakehashi.notifications.recipients import resolve_recipients
-from kakehashi.store import Database
 
 MAX_KIND: Final = 60
 MAX_LINK: Final = 500
-_PENDING_MAIL: Final = "kakehashi.notifications.pending_mail"
+# Set in a session that wrote notices to e-mail; read after its commit (see ``dispatch``).
+PENDING_MAIL: Final = "kakehashi.notifications.pending_mail"
 
 
 def notify(
@@ -66,7 +65,7 @@ def notify(
     session.add_all(notices)
     session.flush()
     if email:
-        session.info[_PENDING_MAIL] = True
+        session.info[PENDING_MAIL] = True
     return [notice.id for notice in notices]
 
 
@@ -85,18 +84,3 @@ def _check(*, kind: str, message: str, link: str | None) -> None:
 def family(kind: str) -> str:
     """The e-mail preference family of a kind: its first dotted part."""
     return kind.partition(".")[0]
-
-
-def on_notice_mail_committed(database: Database, callback: Callable[[], Any]) -> None:
-    """Call ``callback()`` after every commit of ``database`` sessions that wrote notices to e-mail (the
-    app wakes its sender or enqueues the send job); a rollback forgets them."""
-
-    def after_commit(session: Session) -> None:
-        if session.info.pop(_PENDING_MAIL, False):
-            callback()
-
-    def after_rollback(session: Session) -> None:
-        session.info.pop(_PENDING_MAIL, None)
-
-    event.listen(database.sessionmaker, "after_commit", after_commit)
-    event.listen(database.sessionmaker, "after_rollback", after_rollback)

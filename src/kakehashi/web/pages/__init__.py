@@ -15,6 +15,7 @@ from kakehashi.web.pages import (
     language,
     matching,
     my_organisation,
+    notices,
     opportunities,
     organisations,
     review,
@@ -34,4 +35,5 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     jobs.router,
     event_schedule.router,
     event_day.router,
+    notices.router,
 )
