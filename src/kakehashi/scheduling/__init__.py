@@ -6,11 +6,36 @@ touch files, and only where the caller says.
 
 from kakehashi.scheduling.problem import (
     Assignment,
+    Change,
+    ChangeKind,
+    ChangeReason,
+    InterpreterPool,
     Meeting,
+    Pair,
+    Placement,
     Problem,
     Result,
     Session,
     Status,
+    Unmet,
+    UnmetReason,
+    language_pair,
 )
 
-__all__ = ["Assignment", "Meeting", "Problem", "Result", "Session", "Status"]
+__all__ = [
+    "Assignment",
+    "Change",
+    "ChangeKind",
+    "ChangeReason",
+    "InterpreterPool",
+    "Meeting",
+    "Pair",
+    "Placement",
+    "Problem",
+    "Result",
+    "Session",
+    "Status",
+    "Unmet",
+    "UnmetReason",
+    "language_pair",
+]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 
-from kakehashi.scheduling.problem import Assignment, Meeting, Problem, Session
+from kakehashi.scheduling.problem import Assignment, InterpreterPool, Meeting, Problem, Session
 from kakehashi.scheduling.zones import SlotGrid, WorkingHours, online_slots, zone
 
 
@@ -156,3 +156,107 @@ def platform_instance(
         choose_meetings=True,
     )
     return problem, grid
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedEvent:
+    problem: Problem
+    grid: SlotGrid
+    japanese: tuple[bool, ...]
+    remote: tuple[bool, ...]
+
+
+def event_instance(
+    seed: int,
+    *,
+    n_participants: int = 300,
+    n_requests: int = 1500,
+    days: tuple[date, ...] = (date(2026, 10, 23), date(2026, 10, 26)),
+    slots_per_day: int = 16,
+    slot_minutes: int = 30,
+    n_tables: int = 40,
+    online_share: float = 0.2,
+    online_capacity: int = 20,
+    interpreters: tuple[tuple[str, str, int], ...] = (("it", "ja", 10), ("en", "ja", 5), ("en", "it", 5)),
+) -> GeneratedEvent:
+    """An Italy–Japan event in Rome over ``days`` (default: a Friday and the Monday after the end of
+    European summer time, so the Rome–Tokyo overlap shrinks by an hour between the two days).
+
+    Italians speak Italian (60 % also English), Japanese Japanese (50 % also English); 45 % of the
+    participants are Japanese and 40 % of those take part online from Tokyo, working 8:00–20:00 there.
+    A share ``online_share`` of the requests has a remote party (so it can only be held online, inside
+    both working days); 90 % of the others are Italian–Japanese. Priorities as ``platform_instance``:
+    3 for "must meet", 1 for "meet", plus 1 when the interest is mutual.
+    """
+    rng = random.Random(seed)
+    rome = zone("Europe/Rome")
+    morning = slots_per_day // 2
+    starts: list[datetime] = []
+    for day in days:
+        first = datetime.combine(day, time(9, 0), rome)
+        grid_day = SlotGrid.day(
+            first, n_slots=slots_per_day, minutes=slot_minutes, morning_slots=morning, lunch=60
+        )
+        starts.extend(grid_day.starts)
+    grid = SlotGrid(tuple(starts), slot_minutes)
+    japanese = tuple(rng.random() < 0.45 for _ in range(n_participants))
+    remote = tuple(jp and rng.random() < 0.4 for jp in japanese)
+    languages = tuple(
+        frozenset({"ja", *(["en"] if rng.random() < 0.5 else [])})
+        if jp
+        else frozenset({"it", *(["en"] if rng.random() < 0.6 else [])})
+        for jp in japanese
+    )
+    hours = [
+        WorkingHours("Asia/Tokyo", start=time(8, 0), end=time(20, 0)) if away else WorkingHours("Europe/Rome")
+        for away in remote
+    ]
+    weights = [rng.paretovariate(2.0) for _ in range(n_participants)]
+    away = [p for p in range(n_participants) if remote[p]]
+    here = [p for p in range(n_participants) if not remote[p]]
+    italians = [p for p in here if not japanese[p]]
+    pairs: set[frozenset[int]] = set()
+    meetings: list[Meeting] = []
+    while len(meetings) < n_requests:
+        want_online = rng.random() < online_share
+        a, b = _event_pair(rng, want_online, away, here, italians, weights, japanese)
+        while a == b or frozenset((a, b)) in pairs:
+            a, b = _event_pair(rng, want_online, away, here, italians, weights, japanese)
+        pairs.add(frozenset((a, b)))
+        priority = (3 if rng.random() < 0.3 else 1) + (1 if rng.random() < 0.25 else 0)
+        on_site = not (remote[a] or remote[b])
+        window = online_slots(grid, hours[a], hours[b]) if not on_site else frozenset()
+        meetings.append(Meeting(a, b, priority=priority, online_slots=window, onsite=on_site))
+    n_slots = len(starts)
+    problem = Problem(
+        n_participants=n_participants,
+        n_slots=n_slots,
+        n_tables=n_tables,
+        meetings=tuple(meetings),
+        online_capacity=online_capacity,
+        choose_meetings=True,
+        languages=languages,
+        interpreters=tuple(
+            InterpreterPool.constant(x, y, count, n_slots=n_slots) for x, y, count in interpreters
+        ),
+    )
+    return GeneratedEvent(problem, grid, japanese, remote)
+
+
+def _event_pair(
+    rng: random.Random,
+    online: bool,
+    away: list[int],
+    here: list[int],
+    italians: list[int],
+    weights: list[float],
+    japanese: tuple[bool, ...],
+) -> tuple[int, int]:
+    """A remote Japanese with an Italian on site, or two on site (Italian–Japanese 90 % of the time)."""
+    if online:
+        a = rng.choices(away, weights=[weights[p] for p in away])[0]
+        return a, rng.choices(italians, weights=[weights[p] for p in italians])[0]
+    while True:
+        a, b = rng.choices(here, weights=[weights[p] for p in here], k=2)
+        if japanese[a] != japanese[b] or rng.random() >= 0.9:
+            return a, b

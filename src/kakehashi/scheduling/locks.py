@@ -1,4 +1,5 @@
-"""Locked meetings that cannot all be held as locked: each problem names the meeting(s) and the slot.
+"""Locked meetings that cannot all be held as locked, and meetings moved by hand to a place where they
+cannot be held: each problem names the meeting(s) and the slot.
 
 The organiser locks a meeting to a slot and a table (or online). Before a run, these are checked on
 their own (availability, session and online hours, two locks on one table or one participant, online
@@ -9,10 +10,12 @@ a clear message instead of a run that finds nothing. Numbers in the messages are
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
 
 from kakehashi.errors import FieldProblem
 from kakehashi.scheduling.interpreters import match_slot
-from kakehashi.scheduling.problem import Problem
+from kakehashi.scheduling.problem import Assignment, Placement, Problem
 
 
 def lock_conflicts(problem: Problem) -> list[FieldProblem]:
@@ -94,3 +97,88 @@ def _not_allowed(problem: Problem, m: int, t: int, where: str) -> FieldProblem:
         "interpreters)",
         params=params,
     )
+
+
+def move_conflicts(
+    problem: Problem, agenda: Iterable[Assignment], m: int, place: Placement
+) -> list[FieldProblem]:
+    """Why meeting ``m`` cannot be moved by hand to ``place`` in ``agenda`` (empty: the move is valid).
+
+    Checked against the rest of the agenda: the parties' availability, session and online hours, the
+    table or an online place, the parties' other meetings in that slot, and an interpreter of a fitting
+    pair left in that slot (the others keep theirs, re-matched if needed)."""
+    meeting = problem.meetings[m]
+    others = [a for a in agenda if a.meeting != m and a.slot == place.slot]
+    where = f"meetings[{m + 1}]"
+    params: dict[str, object] = {"meeting": m + 1, "slot": place.slot + 1}
+    found: list[FieldProblem] = []
+    for p in meeting.participants:
+        if place.slot in problem.forbidden[p]:
+            found.append(
+                FieldProblem(
+                    where,
+                    "participant %(participant)s is not available in slot %(slot)s",
+                    params={**params, "participant": _name(problem, p)},
+                )
+            )
+        for a in others:
+            if p in problem.meetings[a.meeting].participants:
+                found.append(
+                    FieldProblem(
+                        where,
+                        "participant %(participant)s already has meeting %(other)s in slot %(slot)s",
+                        params={**params, "participant": _name(problem, p), "other": a.meeting + 1},
+                    )
+                )
+    unlocked = replace(meeting, lock=None, fixed_slot=None)
+    free = replace(problem, meetings=(*problem.meetings[:m], unlocked, *problem.meetings[m + 1 :]))
+    allowed = free.online_slots(m) if place.online else free.onsite_slots(m)
+    if place.slot not in allowed and not found:
+        found.append(
+            FieldProblem(
+                where,
+                "meeting %(meeting)s cannot be held in slot %(slot)s (session, online hours or interpreters)",
+                params=params,
+            )
+        )
+    found.extend(_room_conflicts(problem, others, m, place, where, params))
+    return found
+
+
+def _room_conflicts(
+    problem: Problem,
+    others: list[Assignment],
+    m: int,
+    place: Placement,
+    where: str,
+    params: dict[str, object],
+) -> list[FieldProblem]:
+    found: list[FieldProblem] = []
+    if place.online:
+        if sum(1 for a in others if a.online) >= problem.online_capacity:
+            found.append(FieldProblem(where, "slot %(slot)s has no online place left", params=params))
+    else:
+        for a in others:
+            if a.table == place.table:
+                found.append(
+                    FieldProblem(
+                        where,
+                        "table %(table)s is taken by meeting %(other)s in slot %(slot)s",
+                        params={**params, "table": (place.table or 0) + 1, "other": a.meeting + 1},
+                    )
+                )
+    if problem.interpreter_pairs(problem.meetings[m]) is not None:
+        needing = [
+            a.meeting for a in others if problem.interpreter_pairs(problem.meetings[a.meeting]) is not None
+        ]
+        if len(match_slot(problem, place.slot, [*needing, m])) <= len(needing):
+            found.append(
+                FieldProblem(
+                    where, "slot %(slot)s has no interpreter left for meeting %(meeting)s", params=params
+                )
+            )
+    return found
+
+
+def _name(problem: Problem, p: int) -> object:
+    return problem.names[p] if problem.names else p + 1

@@ -39,6 +39,7 @@ class B2BModel:
     breaks: list[Var] = field(default_factory=list)
     total_breaks: Var | None = None
     priority_held: cp_model.LinearExprT = 0
+    interpreter: dict[tuple[int, int, tuple[str, str]], Var] = field(default_factory=dict)
 
     def slot_vars(self, m: int) -> list[tuple[int, Var]]:
         """(slot, variable) pairs of every way meeting m can be held."""
@@ -99,6 +100,7 @@ def add_interpreters(b: B2BModel) -> None:
             choices = []
             for pair in open_pairs:
                 v = b.model.new_bool_var(f"interpreter[{m},{t},{'-'.join(pair)}]")
+                b.interpreter[m, t, pair] = v
                 choices.append(v)
                 per_pool.setdefault((pair, t), []).append(v)
             b.model.add(sum(choices) == held)

@@ -28,7 +28,9 @@ class _Agenda:
         self.online = Counter(a.slot for a in self.at.values() if a.online)
         self.interpreting = Counter((a.slot, a.interpreter) for a in self.at.values() if a.interpreter)
         self.locked_seats = {
-            (a.slot, a.table) for a in self.at.values() if problem.meetings[a.meeting].lock is not None
+            (a.slot, a.table)
+            for a in self.at.values()
+            if problem.meetings[a.meeting].lock is not None and a.table is not None
         }
         self.locked_people = {
             (p, a.slot)

@@ -139,22 +139,23 @@ class Problem:
         meeting = self.meetings[m]
         if not meeting.onsite or (meeting.lock is not None and meeting.lock.online):
             return []
-        return [t for t in self.session_slots(meeting.session) if self._slot_open(meeting, t)]
+        pairs = self.interpreter_pairs(meeting)
+        return [t for t in self.session_slots(meeting.session) if self._slot_open(meeting, t, pairs)]
 
     def online_slots(self, m: int) -> list[int]:
         meeting = self.meetings[m]
         if meeting.lock is not None and not meeting.lock.online:
             return []
-        return [t for t in sorted(meeting.online_slots) if self._slot_open(meeting, t)]
+        pairs = self.interpreter_pairs(meeting)
+        return [t for t in sorted(meeting.online_slots) if self._slot_open(meeting, t, pairs)]
 
-    def _slot_open(self, meeting: Meeting, t: int) -> bool:
+    def _slot_open(self, meeting: Meeting, t: int, pairs: tuple[Pair, ...] | None) -> bool:
         if meeting.fixed_slot is not None and meeting.fixed_slot != t:
             return False
         if meeting.lock is not None and meeting.lock.slot != t:
             return False
         if t in self.forbidden[meeting.a] or t in self.forbidden[meeting.b]:
             return False
-        pairs = self.interpreter_pairs(meeting)
         return pairs is None or any(self.interpreters_at(pair, t) > 0 for pair in pairs)
 
     def interpreter_pairs(self, meeting: Meeting) -> tuple[Pair, ...] | None:
@@ -171,10 +172,6 @@ class Problem:
 
     def interpreters_at(self, pair: Pair, t: int) -> int:
         return sum(pool.per_slot[t] for pool in self.interpreters if pool.pair == pair)
-
-    def lock_allows(self, m: int, t: int, *, online: bool) -> bool:
-        lock = self.meetings[m].lock
-        return lock is None or (lock.slot == t and lock.online == online)
 
     def meetings_of(self) -> list[list[int]]:
         """For each participant, the indices of its meetings."""

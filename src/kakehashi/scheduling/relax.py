@@ -63,8 +63,9 @@ def _interpreter_rows(
     interpreters; all meetings needing one at most the interpreters of their pairs together."""
     single: dict[tuple[tuple[str, str], int], list[pywraplp.Variable]] = {}
     needing: dict[int, tuple[set[tuple[str, str]], list[pywraplp.Variable]]] = {}
+    pairs_of = [problem.interpreter_pairs(meeting) for meeting in problem.meetings]
     for (m, t), variables in slot_vars.items():
-        pairs = problem.interpreter_pairs(problem.meetings[m])
+        pairs = pairs_of[m]
         if pairs is None:
             continue
         open_pairs = [p for p in pairs if problem.interpreters_at(p, t) > 0]

@@ -9,6 +9,7 @@ priority held.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 from kakehashi.scheduling.problem import Assignment, Pair, Problem
@@ -22,13 +23,17 @@ class _Agenda:
     used: dict[tuple[int, bool], int] = field(default_factory=dict)  # (slot, online) -> count
     interpreting: dict[tuple[int, Pair], int] = field(default_factory=dict)  # (slot, pair) -> count
     pair_of: dict[int, Pair] = field(default_factory=dict)
+    _options: dict[int, list[tuple[int, bool]]] = field(default_factory=dict)
+    _pairs: dict[int, tuple[Pair, ...] | None] = field(default_factory=dict)
 
     def capacity(self, online: bool) -> int:
         return self.problem.online_capacity if online else self.problem.n_tables
 
     def free_pair(self, m: int, t: int) -> Pair | None:
         """A pair with an interpreter left in slot t for m ("" pair when m needs none); None if none."""
-        pairs = self.problem.interpreter_pairs(self.problem.meetings[m])
+        if m not in self._pairs:
+            self._pairs[m] = self.problem.interpreter_pairs(self.problem.meetings[m])
+        pairs = self._pairs[m]
         if pairs is None:
             return ("", "")
         for pair in pairs:
@@ -58,8 +63,10 @@ class _Agenda:
         return t, online
 
     def options(self, m: int) -> list[tuple[int, bool]]:
-        on = [(t, False) for t in self.problem.onsite_slots(m)]
-        return on + [(t, True) for t in self.problem.online_slots(m)]
+        if m not in self._options:
+            on = [(t, False) for t in self.problem.onsite_slots(m)]
+            self._options[m] = on + [(t, True) for t in self.problem.online_slots(m)]
+        return self._options[m]
 
     def fits(self, m: int, t: int, online: bool) -> bool:
         free = all((p, t) not in self.occupant for p in self.problem.meetings[m].participants)
@@ -71,10 +78,14 @@ class _Agenda:
 
 
 def improve(
-    problem: Problem, agenda: tuple[Assignment, ...] | dict[int, tuple[int, bool]], *, rounds: int = 2
+    problem: Problem,
+    agenda: tuple[Assignment, ...] | dict[int, tuple[int, bool]],
+    *,
+    rounds: int = 2,
+    until: float = math.inf,
 ) -> dict[int, tuple[int, bool]]:
     """meeting -> (slot, online) after insertion moves; start from a valid agenda. Locked meetings
-    never move."""
+    never move. Each move keeps the agenda valid, so stopping at ``until`` (monotonic) is safe."""
     state = _Agenda(problem)
     placed = agenda.items() if isinstance(agenda, dict) else ((a.meeting, (a.slot, a.online)) for a in agenda)
     for m, (t, online) in placed:
@@ -85,6 +96,8 @@ def improve(
         pending.sort(key=lambda m: -problem.meetings[m].priority / math.sqrt(max(1, scarcity[m])))
         changed = False
         for m in pending:
+            if time.monotonic() >= until:
+                return state.slot
             if m not in state.slot and _insert(state, m):
                 changed = True
         if not changed:
@@ -125,7 +138,7 @@ def _relocate(state: _Agenda, m: int, avoid: int) -> bool:
     return False
 
 
-def start_agenda(problem: Problem) -> dict[int, tuple[int, bool]]:
+def start_agenda(problem: Problem, *, until: float = math.inf) -> dict[int, tuple[int, bool]]:
     """The platform solver's first agenda: locked meetings where they are locked, then published ones
     where they were (highest priority first) if they still fit, then the rest by scarcity-weighted
     priority in their earliest slot (on site first, as ``greedy_by_priority``), then insertion moves."""
@@ -151,4 +164,29 @@ def start_agenda(problem: Problem) -> dict[int, tuple[int, bool]]:
             if state.fits(m, t, online):
                 state.place(m, t, online)
                 break
-    return improve(problem, state.slot)
+    return improve(problem, state.slot, until=until)
+
+
+def restore(problem: Problem, agenda: dict[int, tuple[int, bool]]) -> dict[int, tuple[int, bool]]:
+    """Move published meetings back to where they were wherever that place is free (never lowering the
+    priority held: a meeting moves back, or a dropped one comes back), until nothing moves."""
+    state = _Agenda(problem)
+    for m, (t, online) in agenda.items():
+        state.place(m, t, online)
+    published = [m for m, meeting in enumerate(problem.meetings) if meeting.previous and not meeting.lock]
+    moved = True
+    while moved:
+        moved = False
+        for m in published:
+            place = problem.meetings[m].previous
+            assert place is not None
+            want = (place.slot, place.online)
+            if state.slot.get(m) == want or want not in state.options(m):
+                continue
+            old = state.remove(m) if m in state.slot else None
+            if state.fits(m, *want):
+                state.place(m, *want)
+                moved = True
+            elif old is not None:
+                state.place(m, *old)
+    return state.slot

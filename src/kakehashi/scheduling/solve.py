@@ -3,77 +3,47 @@
 Benchmark mode (every meeting held): minimise total breaks under fairness (repaired first-come agenda,
 SAT questions from both ends, then CP-SAT; see ``_solve_breaks``). The time limit is kept to within
 about ``STOP_MARGIN`` plus one answer's reading (0.3 s stated in docs/scheduling.md).
-Platform mode (``choose_meetings``): first maximise the priority held, then, keeping that priority,
-minimise breaks; the two phases share the time limit.
+Platform mode (``choose_meetings``): ``platform_mode.solve_platform`` (priority, then published
+meetings kept, then breaks).
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from kakehashi.errors import format_message
 from kakehashi.scheduling.bounds import participant_lower_bounds
 from kakehashi.scheduling.check import check_agenda
 from kakehashi.scheduling.explain import infeasibility_reasons
 from kakehashi.scheduling.fallback import fallback_agenda
-from kakehashi.scheduling.interpreters import assign_interpreters
-from kakehashi.scheduling.locks import lock_conflicts
-from kakehashi.scheduling.model import B2BModel, build_model, keep_literals
-from kakehashi.scheduling.outcome import changes, unmet_reasons
-from kakehashi.scheduling.problem import Assignment, Problem, Result, Status, participant_breaks
-from kakehashi.scheduling.relax import priority_lp_bound
-from kakehashi.scheduling.repair import start_agenda
+from kakehashi.scheduling.model import build_model
+from kakehashi.scheduling.platform_mode import solve_platform
+from kakehashi.scheduling.problem import Assignment, Problem, Result, Status
 from kakehashi.scheduling.sat import sat_applies
 from kakehashi.scheduling.sat_search import sat_phase
+from kakehashi.scheduling.solving import (
+    CPSAT_MIN_SECONDS,
+    STOP_MARGIN,
+    Progress,
+    Reporter,
+    SolveOptions,
+    agenda_result,
+    cpsat_solver,
+    hint,
+    infeasible_result,
+    unknown_result,
+)
 from kakehashi.scheduling.tables import assign_tables
 
-Progress = Callable[[str], None]
+__all__ = ["Progress", "SolveOptions", "solve"]
 
 FALLBACK_SHARE = 0.5  # of the time limit at most for the repaired first-come agenda ...
 FALLBACK_SECONDS = 2.0  # ... and at most this (it ends once fair and locally optimal; 0.2 s on 282r, quiet)
 BOUNDS_SHARE = 0.15  # of the time limit for the per-participant bounds (0 is valid when cut short)
-CPSAT_MIN_SECONDS = 1.0  # CP-SAT is not started with less left (building its model takes 0.3 s on 282r)
 SEARCH_MIN_SECONDS = 0.8  # with less left after the first agenda, no SAT or CP-SAT search is started
-STOP_MARGIN = 0.1  # seconds kept back from CP-SAT's limit for reading its answer and the checker
-
-
-@dataclass(frozen=True, slots=True)
-class SolveOptions:
-    time_limit: float = 30.0
-    fairness: int | None = 2
-    threads: int = 2
-    seed: int = 0
-    priority_share: float = 0.5  # of the time limit given to the priority phase in platform mode
-    probe_tries: int = 2  # tries (different seeds) at the proven bound before loosening k
-    probe_try_share: float = 0.5  # of the probe window per try
-    probe_share: float = 0.5  # of the time limit for "an agenda with k breaks?" questions from the bound up
-    engine: Literal["auto", "cpsat"] = (
-        "auto"  # "auto": SAT questions first where they apply (sat.sat_applies); "cpsat": never
-    )
-    sat_share: float = 0.8  # of the time limit for the SAT questions before CP-SAT takes over
-
-
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, phase: str, progress: Progress | None, started: float) -> None:
-        super().__init__()
-        self.phase = phase
-        self.progress = progress
-        self.started = started
-        self.last: float | None = None  # time.monotonic() of the last solution
-
-    def on_solution_callback(self) -> None:
-        self.last = time.monotonic()
-        if self.progress is not None:
-            self.progress(
-                f"{self.phase}: {self.objective_value:g} (bound {self.best_objective_bound:g}) "
-                f"after {time.monotonic() - self.started:.1f}s"
-            )
 
 
 def solve(
@@ -83,16 +53,16 @@ def solve(
     started = time.monotonic()
     reasons = infeasibility_reasons(problem)
     if reasons:
-        return _infeasible(problem, "; ".join(reasons), started)
+        return infeasible_result(problem, "; ".join(reasons), started)
     lower = participant_lower_bounds(problem, until=started + opts.time_limit * BOUNDS_SHARE)
     if (
         opts.fairness is not None
         and problem.choose_meetings is False
         and _spread_impossible(problem, lower, opts)
     ):
-        return _infeasible(problem, _fairness_reason(lower, opts.fairness), started)
+        return infeasible_result(problem, _fairness_reason(lower, opts.fairness), started)
     if problem.choose_meetings:
-        return _solve_platform(problem, opts, progress, started)
+        return solve_platform(problem, opts, progress, started)
     return _solve_breaks(problem, lower, opts, progress, started)
 
 
@@ -107,14 +77,6 @@ def _fairness_reason(lower: list[int], fairness: int) -> str:
         f"participant {p + 1} cannot have fewer than {lower[p]} breaks (its sessions and unavailable slots), "
         f"but someone with a single meeting has none and fairness allows a difference of {fairness}"
     )
-
-
-def _solver(opts: SolveOptions, seconds: float) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, seconds)
-    solver.parameters.num_workers = max(1, opts.threads)
-    solver.parameters.random_seed = opts.seed
-    return solver
 
 
 class _Incumbent:
@@ -168,29 +130,29 @@ def _solve_breaks(
     bound = sum(lower)
     if not searching:
         done = best.result(bound, started)
-        return done if done is not None else _unknown(problem, started, bound)
+        return done if done is not None else unknown_result(problem, started, bound)
     if opts.engine == "auto" and sat_applies(problem):
         sat_until = started + opts.time_limit * opts.sat_share
         if deadline - sat_until < CPSAT_MIN_SECONDS:
             sat_until = deadline - STOP_MARGIN  # too little left for CP-SAT: the SAT search takes it all
         sat = sat_phase(problem, lower, opts.fairness, sat_until, progress, seed=best.slots)
         if sat.infeasible:
-            return _infeasible(problem, _explain_after_solve(problem, opts, deadline), started)
+            return infeasible_result(problem, _explain_after_solve(problem, opts, deadline), started)
         best.offer(sat.slots, sat.found_at)
         bound = max(bound, sat.bound)
     else:
         bound = _cpsat_probes(problem, lower, opts, progress, started, best)
         if bound < 0:
-            return _infeasible(problem, _explain_after_solve(problem, opts, deadline), started)
+            return infeasible_result(problem, _explain_after_solve(problem, opts, deadline), started)
     done = best.result(bound, started)
     if done is not None and done.status is Status.OPTIMAL:
         return done
     if deadline - time.monotonic() >= CPSAT_MIN_SECONDS:
         bound = _cpsat_minimise(problem, lower, opts, progress, started, best, bound)
         if bound < 0:
-            return _infeasible(problem, _explain_after_solve(problem, opts, deadline), started)
+            return infeasible_result(problem, _explain_after_solve(problem, opts, deadline), started)
     done = best.result(bound, started)
-    return done if done is not None else _unknown(problem, started, bound)
+    return done if done is not None else unknown_result(problem, started, bound)
 
 
 def _cpsat_probes(
@@ -219,7 +181,7 @@ def _cpsat_probes(
         assert probe.total_breaks is not None
         probe.model.add(probe.total_breaks <= k)
         # Feasibility times are heavy-tailed: a second try with another seed beats one long try.
-        solver = _solver(
+        solver = cpsat_solver(
             opts, min(left, window * opts.probe_try_share) if attempt < opts.probe_tries else left / 2
         )
         solver.parameters.random_seed = opts.seed + attempt
@@ -259,9 +221,9 @@ def _cpsat_minimise(
     b.model.add(b.total_breaks >= bound)
     b.model.minimize(b.total_breaks)
     if best.slots is not None:
-        _hint(b, tuple(Assignment(m, t, 0) for m, t in best.slots.items()))
-    solver = _solver(opts, deadline - time.monotonic() - STOP_MARGIN)
-    reporter = _Reporter("breaks", progress, started)
+        hint(b, tuple(Assignment(m, t, 0) for m, t in best.slots.items()))
+    solver = cpsat_solver(opts, deadline - time.monotonic() - STOP_MARGIN)
+    reporter = Reporter("breaks", progress, started)
     code = solver.solve(b.model, reporter)
     if code == cp_model.INFEASIBLE:
         return -1 if best.slots is None else bound
@@ -275,173 +237,16 @@ def _cpsat_minimise(
 def _feasible_ignoring_breaks(problem: Problem, opts: SolveOptions, deadline: float) -> bool:
     """Whether any agenda exists under fairness (a "no" at the first bound may mean no agenda at all)."""
     probe = build_model(problem, fairness=opts.fairness)
-    solver = _solver(opts, deadline - time.monotonic() - STOP_MARGIN)
+    solver = cpsat_solver(opts, deadline - time.monotonic() - STOP_MARGIN)
     return solver.solve(probe.model) != cp_model.INFEASIBLE
-
-
-def _solve_platform(
-    problem: Problem, opts: SolveOptions, progress: Progress | None, started: float
-) -> Result:
-    """Phase 1 maximises the priority held and then the published meetings kept where they were (one
-    weighted objective, seeded with the start agenda); phase 2 minimises breaks keeping both."""
-    conflicts = lock_conflicts(problem)
-    if conflicts:
-        return _infeasible(
-            problem, "; ".join(format_message(c.message, c.params) for c in conflicts), started
-        )
-    start = start_agenda(problem)
-    deadline = started + opts.time_limit
-    if deadline - time.monotonic() < CPSAT_MIN_SECONDS + STOP_MARGIN:
-        return _platform_start(problem, start, opts, started)
-    lean = build_model(problem, fairness=None, with_breaks=False)
-    keep = keep_literals(lean)
-    weight = len(keep) + 1  # priority first: all kept meetings together weigh less than one point
-    lean.model.maximize(cp_model.LinearExpr.sum([weight * lean.priority_held, *keep]))
-    _hint(lean, tuple(Assignment(m, t, None if online else 0) for m, (t, online) in start.items()))
-    phase_one = min(opts.time_limit * opts.priority_share, deadline - time.monotonic() - STOP_MARGIN)
-    first = _solver(opts, phase_one)
-    code = first.solve(lean.model, _Reporter("priority held", progress, started))
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _platform_start(problem, start, opts, started)
-    held = sum(m.priority for m, v in zip(problem.meetings, lean.held, strict=True) if first.value(v))
-    kept = sum(first.boolean_value(v) for v in keep)
-    lp_seconds = min(max(1.0, opts.time_limit * 0.25), deadline - time.monotonic() - CPSAT_MIN_SECONDS)
-    lp_bound = priority_lp_bound(problem, time_limit=lp_seconds) if lp_seconds > 0.2 else None
-    bound = math.floor((first.best_objective_bound + 1e-6) / weight)
-    if lp_bound is not None:
-        bound = min(bound, lp_bound)
-    priority_optimal = code == cp_model.OPTIMAL
-    if deadline - time.monotonic() < CPSAT_MIN_SECONDS:
-        return _platform_checked(problem, _result(lean, first, Status.FEASIBLE, started), start, opts, bound)
-    b = build_model(problem, fairness=opts.fairness)
-    assert b.total_breaks is not None
-    for key, v in b.onsite.items():
-        b.model.add_hint(v, first.boolean_value(lean.onsite[key]))
-    for key, v in b.online.items():
-        b.model.add_hint(v, first.boolean_value(lean.online[key]))
-    b.model.add(b.priority_held >= held)
-    if keep:
-        b.model.add(sum(keep_literals(b)) >= kept)
-    b.model.minimize(b.total_breaks)
-    second = _solver(opts, deadline - time.monotonic() - STOP_MARGIN)
-    code2 = second.solve(b.model, _Reporter("breaks", progress, started))
-    if code2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        result = _result(lean, first, Status.FEASIBLE, started)
-    else:
-        both = priority_optimal and code2 == cp_model.OPTIMAL
-        result = _result(b, second, Status.OPTIMAL if both else Status.FEASIBLE, started)
-    return _platform_checked(problem, result, start, opts, bound)
-
-
-def _platform_checked(
-    problem: Problem, result: Result, start: dict[int, tuple[int, bool]], opts: SolveOptions, bound: int
-) -> Result:
-    """The CP-SAT agenda if the checker passes it (else the start agenda), with reasons and changes."""
-    if not check_agenda(problem, result.assignments, fairness=opts.fairness).ok:
-        result = _platform_start(problem, start, opts, time.monotonic() - result.seconds)
-    return _with_priority_bound(result, bound)
-
-
-def _platform_start(
-    problem: Problem, start: dict[int, tuple[int, bool]], opts: SolveOptions, started: float
-) -> Result:
-    """CP-SAT found nothing in time: the start agenda (locks, kept, greedy, repaired), if the checker
-    passes it."""
-    onsite = {m: t for m, (t, online) in start.items() if not online}
-    online = {m: t for m, (t, on) in start.items() if on}
-    result = _agenda_result(problem, onsite, online, Status.FEASIBLE, started)
-    if not check_agenda(problem, result.assignments, fairness=opts.fairness).ok:
-        return _unknown(problem, started)
-    return result
-
-
-def _hint(b: B2BModel, agenda: tuple[Assignment, ...]) -> None:
-    chosen = {(a.meeting, a.slot, a.online) for a in agenda}
-    for (m, t), v in b.onsite.items():
-        b.model.add_hint(v, (m, t, False) in chosen)
-    for (m, t), v in b.online.items():
-        b.model.add_hint(v, (m, t, True) in chosen)
-
-
-def _with_priority_bound(result: Result, bound: int) -> Result:
-    return replace(result, priority_bound=max(bound, result.priority_held), seconds_to_best=None)
 
 
 def _slots_result(
     problem: Problem, onsite: dict[int, int], status: Status, started: float, proven: int
 ) -> Result:
     """An agenda from the SAT questions (meeting -> slot, all on site), its bound proved by them."""
-    result = _agenda_result(problem, onsite, {}, status, started)
+    result = agenda_result(problem, onsite, {}, status, started)
     return replace(result, lower_bound=min(proven, result.breaks or 0))
-
-
-def _result(
-    b: B2BModel, solver: cp_model.CpSolver, status: Status, started: float, proven: int = 0
-) -> Result:
-    problem = b.problem
-    onsite = {m: t for (m, t), v in b.onsite.items() if solver.boolean_value(v)}
-    online = {m: t for (m, t), v in b.online.items() if solver.boolean_value(v)}
-    result = _agenda_result(problem, onsite, online, status, started)
-    per_participant = result.breaks_per_participant
-    bound = solver.best_objective_bound if status is not Status.OPTIMAL else sum(per_participant)
-    is_breaks_objective = not problem.choose_meetings or solver.objective_value == sum(per_participant)
-    return replace(result, lower_bound=max(proven, math.ceil(bound - 1e-6)) if is_breaks_objective else 0)
-
-
-def _agenda_result(
-    problem: Problem, onsite: dict[int, int], online: dict[int, int], status: Status, started: float
-) -> Result:
-    tables = assign_tables(problem, onsite)
-    pairs = assign_interpreters(problem, {**onsite, **online}) or {}  # {}: the checker will say why
-    assignments = [Assignment(m, t, tables[m], pairs.get(m)) for m, t in onsite.items()]
-    assignments += [Assignment(m, t, None, pairs.get(m)) for m, t in online.items()]
-    busy: list[list[int]] = [[] for _ in range(problem.n_participants)]
-    for a in assignments:
-        for p in problem.meetings[a.meeting].participants:
-            busy[p].append(a.slot)
-    per_participant = tuple(participant_breaks(slots) for slots in busy)
-    held = {a.meeting for a in assignments}
-    platform = problem.choose_meetings
-    return Result(
-        status=status,
-        assignments=tuple(sorted(assignments, key=lambda a: a.meeting)),
-        breaks=sum(per_participant),
-        max_breaks=max(per_participant, default=0),
-        lower_bound=0,
-        unscheduled=tuple(m for m in range(len(problem.meetings)) if m not in held),
-        seconds=time.monotonic() - started,
-        priority_held=sum(problem.meetings[m].priority for m in held),
-        priority_bound=sum(problem.meetings[m].priority for m in held),
-        breaks_per_participant=per_participant,
-        unmet=unmet_reasons(problem, assignments) if platform else (),
-        changes=changes(problem, assignments) if platform else (),
-    )
-
-
-def _infeasible(problem: Problem, reason: str, started: float) -> Result:
-    return Result(
-        status=Status.INFEASIBLE,
-        assignments=(),
-        breaks=None,
-        max_breaks=None,
-        lower_bound=0,
-        unscheduled=tuple(range(len(problem.meetings))),
-        seconds=time.monotonic() - started,
-        explanation=reason,
-    )
-
-
-def _unknown(problem: Problem, started: float, proven: int = 0) -> Result:
-    return Result(
-        status=Status.UNKNOWN,
-        assignments=(),
-        breaks=None,
-        max_breaks=None,
-        lower_bound=proven,
-        unscheduled=tuple(range(len(problem.meetings))),
-        seconds=time.monotonic() - started,
-        explanation="no agenda found within the time limit",
-    )
 
 
 def _explain_after_solve(problem: Problem, opts: SolveOptions, deadline: float) -> str:
@@ -451,7 +256,7 @@ def _explain_after_solve(problem: Problem, opts: SolveOptions, deadline: float) 
     relaxed = build_model(problem, fairness=None)
     assert relaxed.total_breaks is not None
     relaxed.model.minimize(relaxed.total_breaks)
-    solver = _solver(opts, min(10.0, deadline - time.monotonic() - STOP_MARGIN))
+    solver = cpsat_solver(opts, min(10.0, deadline - time.monotonic() - STOP_MARGIN))
     code = solver.solve(relaxed.model)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return (
