@@ -101,13 +101,14 @@ def world(database: Database) -> World:
             ).id
         built.opps["a_draft"] = make_opportunity(session, org_a, status="draft").id
         built.opps["a_published"] = make_opportunity(session, org_a, status="published").id
+        built.events = event_world(session, org_a, org_b, people)
         org_c = make_organisation(session, name="Vetreria Lagunare S.p.A.", country="IT")
         made = event_for_every_page(session, org_it_id=org_c.id, org_jp_id=org_b.id, organisers=("JETRO",))
         checkin_id = session.scalar(
             select(CheckIn.id).where(CheckIn.registration_id == made["registration_it"])
         )
         assert checkin_id is not None
-        built.events = {
+        built.events |= {
             "event_id": made["event_id"],
             "meeting_id": made["meeting_id"],
             "checkin_id": checkin_id,
@@ -120,6 +121,36 @@ def world(database: Database) -> World:
             email=False,
         )
     return built
+
+
+def event_world(session: Any, org_a: Any, org_b: Any, people: dict[str, User]) -> dict[str, int]:
+    """An ICE event open for requests: A and B approved, B's pending request to a third participant C."""
+    from kakehashi.accounts.service import actor_for
+    from kakehashi.events import registrations, requests, service
+    from kakehashi.events.lifecycle import EventAction
+    from kakehashi.events.schemas import MarkInput, RegistrationInput
+    from tests.events.factories import event_input
+
+    officer = actor_for(people["officer"])
+    event = service.create_event(session, officer, event_input(meeting_rule="any"))
+    service.transition(session, officer, event.id, EventAction.OPEN_REGISTRATION)
+    org_c = make_organisation(session, name="Kyoto Photonics", country="JP")
+    regs = {}
+    for name, org in (("a", org_a), ("b", org_b), ("c", org_c)):
+        data = RegistrationInput.model_validate(
+            {"representatives": [{"name": f"Rep {name}", "languages": ["en"]}]}
+        )
+        regs[name] = registrations.register(session, officer, event.id, data, organisation_id=org.id).id
+    service.transition(session, officer, event.id, EventAction.OPEN_BOOKING)
+    member_b = actor_for(people["member_b"])
+    request = requests.mark(session, member_b, event.id, MarkInput(to_registration_id=regs["c"], mark="meet"))
+    return {
+        "event": event.id,
+        "reg_a": regs["a"],
+        "reg_b": regs["b"],
+        "reg_c": regs["c"],
+        "b_request": request.id,
+    }
 
 
 def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:

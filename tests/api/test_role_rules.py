@@ -56,6 +56,47 @@ WRITES: list[tuple[str, str, Any]] = [
     ],
     ("POST", "/notices/{b_notice}/read", {}),  # a notice of B's member: A gets "not found"
 ]
+EVENT_ACTIONS = (
+    "open-registration",
+    "open-booking",
+    "reopen-booking",
+    "mark-scheduled",
+    "publish",
+    "mark-held",
+    "close",
+)
+# Events: A is an approved participant of {event}, so each write is aimed at B's registration or request,
+# or is an organisers' write (a member gets 403).
+WRITES += [
+    (
+        "POST",
+        "/events",
+        {
+            "title_en": "A member's event",
+            "days": ["2027-03-01"],
+            "sessions": [{"part": "morning", "starts": "09:00", "ends": "12:00"}],
+        },
+    ),
+    ("PATCH", "/events/{event}", {"request_cap": 1}),
+    *[("POST", f"/events/{{event}}/{action}", None) for action in EVENT_ACTIONS],
+    (
+        "POST",
+        "/events/{event}/registrations",
+        {"organisation_id": "{org_b}", "representatives": [{"name": "Intruder", "languages": ["it"]}]},
+    ),
+    ("PATCH", "/events/{event}/registrations/{reg_b}", {"note": "changed by A"}),
+    ("POST", "/events/{event}/registrations/{reg_b}/approve", None),
+    ("POST", "/events/{event}/registrations/{reg_b}/decline", {"reason": "x"}),
+    ("POST", "/events/{event}/registrations/{reg_b}/withdraw", None),
+    (
+        "POST",
+        "/events/{event}/requests",
+        {"from_registration_id": "{reg_b}", "to_registration_id": "{reg_c}", "mark": "no_thanks"},
+    ),
+    ("POST", "/events/{event}/requests/{b_request}/accept", {"accept": True}),
+    ("POST", "/events/{event}/requests/{b_request}/decline", {"accept": False}),
+    ("POST", "/events/{event}/requests/{b_request}/withdraw", None),
+]
 WRITE_IDS = [f"{method} {path}" for method, path, _ in WRITES]
 # Endpoints that write only the caller's own things, so that nothing of B can be reached through them.
 OWN_WRITES = {
@@ -89,6 +130,9 @@ def _snapshot_of_b(client: TestClient, world: World) -> Any:
         client.get(f"{API}/organisations/{world.org_b}", headers=officer).json(),
         client.get(f"{API}/organisations/{world.org_b}/opportunities", headers=officer).json(),
         client.get(f"{API}/opportunities?page_size=100", headers=officer).json()["total"],
+        client.get(f"{API}/events/{world.events['event']}", headers=officer).json(),
+        client.get(f"{API}/events/{world.events['event']}/registrations", headers=officer).json(),
+        client.get(f"{API}/events/{world.events['event']}/requests", headers=officer).json(),
     )
 
 
@@ -109,7 +153,10 @@ def test_the_table_covers_every_write_endpoint(client: TestClient) -> None:
             .replace("{b_draft}", "{opportunity_id}")
             .replace("{a_published}", "{target_id}")
             .replace("{b_notice}", "{notice_id}")
-            .replace("/translations/it", "/translations/{language}"),
+            .replace("/translations/it", "/translations/{language}")
+            .replace("{event}", "{event_id}")
+            .replace("{reg_b}", "{registration_id}")
+            .replace("{b_request}", "{request_id}"),
         )
         for method, path, _ in WRITES
         if "{b_in_review}" not in path and "{b_published}" not in path

@@ -164,3 +164,59 @@ def test_members_see_their_own_marks_and_requests_to_them_only(database: Databas
         assert len(requests.list_requests(session, world.officer, world.event.id)) == 3
         with pytest.raises(NotFound):
             requests.get_request(session, world.members["it2"].actor, mine.id)
+
+
+def test_requests_and_answers_notify_the_other_side_in_the_same_transaction(database: Database) -> None:
+    from kakehashi.notifications.models import Notice
+
+    with database.session() as session:
+        world = booking_world(session)
+        request = _mark(world, session, "it1", "jp1", note="SiC")
+        received = session.query(Notice).filter_by(user_id=world.members["jp1"].user.id).all()
+        assert [n.kind for n in received] == ["event.registration.decided", "event.request.received"]
+        assert received[1].params["organisation"]["v"] == "Org it1"
+        requests.answer(session, world.members["jp1"].actor, request.id, accept=False)
+        answered = session.query(Notice).filter_by(user_id=world.members["it1"].user.id).all()
+        assert [n.kind for n in answered][-1] == "event.request.answered"
+        others = session.query(Notice).filter_by(user_id=world.members["it2"].user.id).all()
+        assert [n.kind for n in others] == ["event.registration.decided"]
+
+
+def test_the_expiry_job_writes_what_pages_already_show(database: Database) -> None:
+    from kakehashi.jobs.registry import JOBS, execute
+    from kakehashi.matching.embed import FakeEmbedder
+    from kakehashi.matching.service import MatchingService
+
+    with database.session() as session:
+        world = booking_world(session, request_expiry_minutes=5)
+        request = _mark(world, session, "it1", "jp1")
+        request.expires_at = utcnow() - timedelta(minutes=1)
+        request_id = request.id
+    matching = MatchingService(database, FakeEmbedder())
+    assert execute(JOBS["events-expire-requests"], database=database, matching=matching, arguments={})
+    with database.session() as session:
+        stored = session.get(MeetingRequest, request_id)
+        assert stored is not None
+        assert stored.status == "expired"
+
+
+def test_the_scheduler_is_asked_for_accepted_pairs_never_for_a_no_thanks(database: Database) -> None:
+    from kakehashi.events.wishes import meeting_wishes
+
+    with database.session() as session:
+        world = booking_world(session)
+        reg = {name: m.registration.id for name, m in world.members.items() if m.registration is not None}
+        must = _mark(world, session, "it1", "jp1", mark="must_meet")
+        requests.answer(session, world.members["jp1"].actor, must.id, accept=True)
+        _mark(world, session, "jp2", "it2")
+        _mark(world, session, "it2", "jp2")  # mutual: both accepted
+        pending = _mark(world, session, "jp1", "it2")  # pending: not scheduled
+        _mark(world, session, "it1", "jp2")
+        _mark(world, session, "jp2", "it1")  # mutual, accepted ...
+        _mark(world, session, "it1", "jp2", mark="no_thanks")  # ... until a no-thanks
+        assert pending.status == "pending"
+        wishes = {(w.a, w.b): w.priority for w in meeting_wishes(session, world.event.id)}
+        assert wishes == {
+            (reg["it1"], reg["jp1"]): 2,
+            (reg["it2"], reg["jp2"]): 2,
+        }

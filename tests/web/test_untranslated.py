@@ -81,6 +81,17 @@ PAGES: dict[str, list[str]] = {
     ],
     "/notices": ["/notices"],
     "/account/notifications": ["/account/notifications"],
+    "/events": ["/events"],
+    "/events/new": ["/events/new"],
+    "/events/{event_id}": ["/events/{event}"],
+    "/events/{event_id}/edit": ["/events/{event}/edit"],
+    "/events/{event_id}/register": ["/events/{event}/register"],
+    "/events/{event_id}/registrations": ["/events/{event}/registrations"],
+    "/events/{event_id}/participants": [
+        "/events/{event}/participants",
+        "/events/{event}/participants?registration={reg_jp}",
+    ],
+    "/events/{event_id}/requests": ["/events/{event}/requests"],
 }
 # GET routes that are not pages (a redirect, the JSON health probes, a file export; the error of a bad
 # value is among ERRORS).
@@ -231,8 +242,35 @@ def world(database: Database) -> World:
             users=[user.id for user in users.values()],
             email=False,
         )
+        built.ids.update(_event(session, users["officer"], org_it, org_jp))
         built.data = _stored_texts(session)
     return built
+
+
+def _event(session: Any, officer: User, org_it: Organisation, org_jp: Organisation) -> dict[str, int]:
+    """A JETRO event open for requests: both organisations approved, a request each way."""
+    from kakehashi.accounts.service import actor_for
+    from kakehashi.events import registrations, requests, service
+    from kakehashi.events.lifecycle import EventAction
+    from kakehashi.events.schemas import MarkInput, RegistrationInput
+    from tests.events.factories import event_input
+
+    staff = actor_for(officer)
+    event = service.create_event(session, staff, event_input(organisers=["JETRO"]))
+    service.transition(session, staff, event.id, EventAction.OPEN_REGISTRATION)
+    ids = {"event": event.id}
+    for name, org, language in (("reg_it", org_it, "it"), ("reg_jp", org_jp, "ja")):
+        data = RegistrationInput.model_validate(
+            {"representatives": [{"name": f"Rappresentante {language}", "languages": [language]}]}
+        )
+        ids[name] = registrations.register(session, staff, event.id, data, organisation_id=org.id).id
+    service.transition(session, staff, event.id, EventAction.OPEN_BOOKING)
+    for sender, receiver in (("reg_it", "reg_jp"), ("reg_jp", "reg_it")):
+        data = MarkInput(
+            to_registration_id=ids[receiver], mark="meet", note="SiC", from_registration_id=ids[sender]
+        )
+        requests.mark(session, staff, event.id, data)
+    return ids
 
 
 def _stored_texts(session: Any) -> list[str]:
@@ -244,8 +282,11 @@ def _stored_texts(session: Any) -> list[str]:
         texts += [opp.title, opp.description, opp.partner_sought, opp.external_id, *opp.keywords]
     for translation in session.scalars(select(OpportunityTranslation)):
         texts += [translation.title, translation.description]
+    from kakehashi.events.models import Representative
+
     for event in session.scalars(select(Event)):
         texts += [event.title_en, event.title_it, event.title_ja, event.venue, event.city, event.time_zone]
+    texts += [rep.name for rep in session.scalars(select(Representative))]
     for row in session.scalars(select(Feedback)):
         texts.append(row.comment)
     for user in session.scalars(select(User)):

@@ -23,6 +23,8 @@ def routers() -> list[APIRouter]:
         account,
         auth,
         event_agenda,
+        event_participants,
+        events,
         jobs,
         matching,
         notices,
@@ -35,7 +37,15 @@ def routers() -> list[APIRouter]:
     # invalid parameters, too many requests (kakehashi.api.limits, with Retry-After). Documented once
     # here so that every operation's responses are complete.
     version = APIRouter(prefix=f"/{API_VERSION}", responses=errors(400, 401, 413, 422, 429))
-    routers = (auth.router, account.router, organisations.router, opportunities.router, matching.router)
+    routers = (
+        auth.router,
+        account.router,
+        organisations.router,
+        opportunities.router,
+        matching.router,
+        events.router,
+        event_participants.router,
+    )
     for router in (*routers, jobs.router, notices.router, event_agenda.router):
         version.include_router(router)
     return [version]

@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jobs",
     "agenda",
     "notices",
+    "events",
 )
 SOLE_MODULE: dict[str, str] = {"schedule": "schedule"}  # command name -> the only module it needs
 

@@ -6,15 +6,14 @@ back); the recipients read it in their own language and zone.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from kakehashi.accounts.roles import Actor
 from kakehashi.errors import N_
 from kakehashi.events.models import Event, MeetingRequest, Registration
+from kakehashi.notifications import NoticeParam, notify
 from kakehashi.profiles.models import Organisation
 
 
@@ -23,17 +22,13 @@ def _notify(
     *,
     kind: str,
     message: str,
-    params: Mapping[str, Any],
+    params: Mapping[str, NoticeParam],
     link: str,
     actor: Actor,
     organisations: Iterable[int] = (),
     agencies: Iterable[str] = (),
 ) -> None:
-    try:
-        service: Any = importlib.import_module("kakehashi.notifications.notices")
-    except ModuleNotFoundError:  # the notification service is not part of this build
-        return
-    service.notify(
+    notify(
         session,
         kind=kind,
         message=message,

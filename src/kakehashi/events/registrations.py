@@ -256,6 +256,7 @@ def decide(
             "This registration is %(status)s already.",
             params={"status": Label("registration_status", registration.status)},
         )
+    write(session)  # pending changes first, so that the version read is the one in the store
     read_version = registration.version
     moved = session.execute(
         update(Registration)

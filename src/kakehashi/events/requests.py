@@ -348,6 +348,7 @@ def answer(
         raise InvalidTransition(
             "This request is %(status)s already.", params={"status": Label("request_status", status)}
         )
+    write(session)  # pending changes first, so that the version read is the one in the store
     read_version = request.version
     moved = session.execute(
         update(MeetingRequest)

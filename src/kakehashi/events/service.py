@@ -164,6 +164,8 @@ def update_event(
     event = managed_event(session, actor, event_id)
     require_version(event.version, expected_version)
     given = set(patch.model_dump(exclude_unset=True))
+    if patch.time_zone == event.time_zone:
+        given.discard("time_zone")  # the form sends it with the title: unchanged is no grid change
     status = EventStatus(event.status)
     if given & set(_GRID_FIELDS) and status not in GRID_EDITABLE:
         raise InvalidTransition(
@@ -304,6 +306,7 @@ def transition(
         raise _illegal(action, event.status)
     if action == EventAction.OPEN_REGISTRATION:
         _require_ready(event)
+    write(session)  # pending changes first, so that the version read is the one in the store
     read_version, before, now = event.version, event.status, utcnow()
     moved = session.execute(
         update(Event)

@@ -85,12 +85,22 @@ def send_notices(context: JobContext) -> None:
     context.progress(done, done)
 
 
+def expire_event_requests(context: JobContext) -> None:
+    """Write "expired" on pending meeting requests past their time (pages compute it on read already)."""
+    from kakehashi.events.requests import expire_due
+
+    with context.database.session() as session:
+        expire_due(session)
+    context.progress(1, 1)
+
+
 JOBS: Mapping[str, JobSpec] = {
     spec.name: spec
     for spec in (
         JobSpec("index-refresh", refresh_index, lock=INDEX_LOCK),
         JobSpec("index-rebuild", rebuild_index, lock=INDEX_LOCK, max_attempts=2),
         JobSpec("probe", probe, lock="probe", max_attempts=3, retry_wait_s=1),
+        JobSpec("events-expire-requests", expire_event_requests, lock="events-expire-requests"),
         # A run is not retried: it failed for a reason its page shows; the officer starts another.
         JobSpec(runs.JOB_NAME, runs.schedule_event, max_attempts=1),
         JobSpec(followups.JOB_NAME, followups.send_follow_ups, lock=followups.JOB_NAME, cron=followups.CRON),

@@ -23,6 +23,7 @@ ARGUMENTS: Mapping[str, Mapping[str, type]] = {
     "index-refresh": {},
     "index-rebuild": {"full": bool, "rematch": bool},
     "probe": {"seconds": float},
+    "events-expire-requests": {},
 }
 PROBE_MAX_S = 60.0
 
