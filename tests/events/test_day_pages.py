@@ -48,15 +48,22 @@ def world(database: Database) -> DayWorld:
     return world
 
 
-def _client(app: FastAPI, email: str, language: str = "en") -> Iterator[TestClient]:
-    with TestClient(app, headers={"accept-language": language}) as client:
-        sign_in(client, email)
-        yield client
+def _client(app: FastAPI, email: str, language: str = "en", *, lifespan: bool = False) -> Iterator[TestClient]:
+    """A signed-in browser; only the first client of an app runs the app's lifespan (as one server)."""
+    client = TestClient(app, headers={"accept-language": language})
+    if lifespan:
+        with client:
+            sign_in(client, email)
+            yield client
+        return
+    sign_in(client, email)
+    yield client
+    client.close()
 
 
 @pytest.fixture
 def officer(app: FastAPI, world: DayWorld) -> Iterator[TestClient]:
-    yield from _client(app, world.emails["officer"])
+    yield from _client(app, world.emails["officer"], lifespan=True)
 
 
 def _scheduled(database: Database, world: DayWorld) -> None:
