@@ -194,6 +194,7 @@ def main() -> None:
         sign_in(officer, world["officer"], PASSWORD)
         pages = {
             "member_agenda_page": (member, f"/events/{event}/agenda"),
+            "member_participant_list_page": (member, f"/events/{event}/participants"),
             "member_agenda_json": (member, f"/api/v1/events/{event}/agenda"),
             "member_agenda_ics": (member, f"/events/{event}/agenda.ics"),
             "officer_participant_agenda_page": (officer, f"/events/{event}/agenda/{world['registration']}"),
