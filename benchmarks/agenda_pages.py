@@ -188,7 +188,8 @@ def main() -> None:
     app = create_app(settings, database=database)
     event = world["event_id"]
     results: dict[str, Any] = {}
-    with TestClient(app) as member, TestClient(app) as officer:
+    officer = TestClient(app)  # one lifespan per app: the member's client runs it, as one server would
+    with TestClient(app) as member:
         sign_in(member, world["member"], PASSWORD)
         member.headers["Authorization"] = f"Bearer {world['member_token']}"
         sign_in(officer, world["officer"], PASSWORD)

@@ -17,9 +17,11 @@ from kakehashi.events.agenda_ics import participant_ics
 from kakehashi.events.meeting_access import side_of
 from kakehashi.events.models import Registration
 from kakehashi.events.qr import qr_svg
+from kakehashi.events.run_inputs import slot_starts
 from kakehashi.events.vocab import RegistrationStatus
 from kakehashi.events.zones_shown import two_zone_span
 from kakehashi.limits import MAX_ID
+from kakehashi.profiles.models import Organisation
 from kakehashi.web.deps import (
     DatabaseDep,
     FormDep,
@@ -31,6 +33,7 @@ from kakehashi.web.deps import (
     set_notice,
 )
 from kakehashi.web.forms import form_version
+from kakehashi.web.pages.event_schedule import SLOT_WINDOW, slot_window
 from kakehashi.web.templating import render
 
 router = APIRouter()
@@ -66,29 +69,35 @@ def _agenda_context(
 
 @router.get("/events/{event_id}/agenda", response_class=HTMLResponse)
 def agenda_page(
-    request: Request, event_id: int, actor: SignedInDep, database: DatabaseDep, translations: TranslationsDep
+    request: Request,
+    event_id: int,
+    actor: SignedInDep,
+    database: DatabaseDep,
+    translations: TranslationsDep,
+    slot: int | None = Query(default=None, ge=1, le=10_000, description="Organisers: the slots around it."),
 ) -> HTMLResponse:
     with database.session() as session:
         event = event_or_404(session, event_id)
         if is_organiser(actor, event):
             participants = session.execute(
-                select(Registration.id, Registration.organisation_id)
+                select(Registration.id, Organisation.name)
+                .join(Organisation, Organisation.id == Registration.organisation_id)
                 .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.APPROVED)
-                .order_by(Registration.id)
+                .order_by(Organisation.name)
             ).all()
-            entries = agenda.whole_agenda(session, actor, event_id)
-            names = {e.own.registration_id: e.own.name for e in entries} | {
-                e.counterpart.registration_id: e.counterpart.name for e in entries
-            }
+            window = slot_window(slot, len(slot_starts(event)))
+            entries = agenda.whole_agenda(session, actor, event_id, slots=window)
             fmt = get_formatter(request)
             labels = {start: fmt.dual_time(start) for start in {e.starts_at for e in entries}}
             context = {
                 "event": event,
                 "title": event.title(get_locale(request)),
                 "participants": participants,
-                "names": names,
                 "entries": entries,
                 "time_labels": labels,  # each slot's time written once, not once per meeting
+                "window": window,
+                "window_size": SLOT_WINDOW,
+                "n_slots": len(slot_starts(event)),
             }
             return render(request, "events/agenda/overview.html", context)
         registration = own_registration(session, actor, event)
