@@ -48,7 +48,9 @@ def world(database: Database) -> DayWorld:
     return world
 
 
-def _client(app: FastAPI, email: str, language: str = "en", *, lifespan: bool = False) -> Iterator[TestClient]:
+def _client(
+    app: FastAPI, email: str, language: str = "en", *, lifespan: bool = False
+) -> Iterator[TestClient]:
     """A signed-in browser; only the first client of an app runs the app's lifespan (as one server)."""
     client = TestClient(app, headers={"accept-language": language})
     if lifespan:
