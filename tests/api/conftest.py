@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from kakehashi.accounts.models import User
 from kakehashi.accounts.roles import Role
@@ -21,8 +22,10 @@ from kakehashi.api import BASE_PATH
 from kakehashi.app import create_app
 from kakehashi.config import Settings
 from kakehashi.errors import N_
+from kakehashi.events.agenda_models import CheckIn
 from kakehashi.notifications import notify
 from kakehashi.store import Database
+from tests.events.day_world import event_for_every_page
 from tests.factories import make_opportunity, make_organisation, make_user
 
 API = BASE_PATH
@@ -46,6 +49,7 @@ class World:
     org_b: int
     tokens: dict[str, str] = field(default_factory=dict)
     opps: dict[str, int] = field(default_factory=dict)
+    # An event where B meets C (A is not a side, nor an organiser): event_id, meeting_id, checkin_id.
     events: dict[str, int] = field(default_factory=dict)
     notices: dict[str, int] = field(default_factory=dict)
 
@@ -97,6 +101,17 @@ def world(database: Database) -> World:
             ).id
         built.opps["a_draft"] = make_opportunity(session, org_a, status="draft").id
         built.opps["a_published"] = make_opportunity(session, org_a, status="published").id
+        org_c = make_organisation(session, name="Vetreria Lagunare S.p.A.", country="IT")
+        made = event_for_every_page(session, org_it_id=org_c.id, org_jp_id=org_b.id, organisers=("JETRO",))
+        checkin_id = session.scalar(
+            select(CheckIn.id).where(CheckIn.registration_id == made["registration_it"])
+        )
+        assert checkin_id is not None
+        built.events |= {
+            "event_id": made["event_id"],
+            "meeting_id": made["meeting_id"],
+            "checkin_id": checkin_id,
+        }
         [built.notices["b_notice"]] = notify(
             session,
             kind="intro.stage",
@@ -133,7 +148,7 @@ def event_world(world: World, database: Database) -> World:
         request = requests.mark(
             session, member_b, event.id, MarkInput(to_registration_id=regs["c"], mark="meet")
         )
-        world.events = {
+        world.events |= {
             "event": event.id,
             "reg_a": regs["a"],
             "reg_b": regs["b"],

@@ -35,6 +35,17 @@ WRITES: list[tuple[str, str, Any]] = [
         ("PUT", f"/opportunities/{{{target}}}/matches/{{a_published}}/verdict", {"verdict": "dismissed"})
         for target in B_TARGETS
     ],
+    # Event agendas and the day (B meets C at an event A neither organises nor meets at).
+    ("POST", "/events/{event_id}/runs", {"time_limit_s": 5}),
+    ("PUT", "/events/{event_id}/meetings/{meeting_id}/lock", {"locked": True}),
+    ("POST", "/events/{event_id}/meetings/{meeting_id}/move", {"slot": 1, "table_id": None}),
+    ("PUT", "/events/{event_id}/interpreters", {"items": [{"slot": 1, "pair": "it-ja", "count": 2}]}),
+    ("POST", "/events/{event_id}/agenda/publish", {}),
+    ("POST", "/events/{event_id}/checkins", {"token": "KH1-E1-R1-AAAAAAAAAAAAAAAA"}),
+    ("DELETE", "/events/{event_id}/checkins/{checkin_id}", None),
+    ("PUT", "/events/{event_id}/meetings/{meeting_id}/outcome", {"outcome": "no_show"}),
+    ("PUT", "/events/{event_id}/meetings/{meeting_id}/feedback", {"rating": "informative", "comment": "x"}),
+    ("PUT", "/events/{event_id}/meetings/{meeting_id}/follow-up", {"answer": "valuable_contact"}),
     *[
         (
             "PUT",

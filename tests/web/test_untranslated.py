@@ -26,9 +26,12 @@ import kakehashi
 from kakehashi.accounts.models import User
 from kakehashi.accounts.roles import Role
 from kakehashi.errors import N_, FieldProblem, KakehashiError
+from kakehashi.events.agenda_models import Feedback
+from kakehashi.events.models import Event, EventTable
 from kakehashi.notifications import notify
 from kakehashi.profiles.models import Opportunity, OpportunityTranslation, Organisation
 from kakehashi.store import Database
+from tests.events.day_world import event_for_every_page
 from tests.factories import make_opportunity, make_organisation, make_user
 from tests.web.conftest import csrf_token, sign_in
 from tests.web.untranslated import untranslated, visible_texts
@@ -61,6 +64,21 @@ PAGES: dict[str, list[str]] = {
     "/admin/users": ["/admin/users"],
     "/admin/audit": ["/admin/audit"],
     "/jobs": ["/jobs"],
+    "/events/{event_id}/schedule": ["/events/{event_id}/schedule"],
+    "/events/{event_id}/meetings/{meeting_id}/move": [
+        "/events/{event_id}/meetings/{meeting_id}/move",
+        "/events/{event_id}/meetings/{meeting_id}/move?slot=1&table=online",
+        "/events/{event_id}/meetings/{meeting_id}/move?slot=2&table={table_id}",
+    ],
+    "/events/{event_id}/agenda": ["/events/{event_id}/agenda"],
+    "/events/{event_id}/agenda/{registration_id}": ["/events/{event_id}/agenda/{registration_it}"],
+    "/events/{event_id}/print/participants": ["/events/{event_id}/print/participants"],
+    "/events/{event_id}/print/tables": ["/events/{event_id}/print/tables"],
+    "/events/{event_id}/desk": ["/events/{event_id}/desk"],
+    "/events/{event_id}/feedback": ["/events/{event_id}/feedback"],
+    "/events/{event_id}/meetings/{meeting_id}/follow-up": [
+        "/events/{event_id}/meetings/{meeting_id}/follow-up"
+    ],
     "/notices": ["/notices"],
     "/account/notifications": ["/account/notifications"],
     "/events": ["/events"],
@@ -84,6 +102,7 @@ NOT_PAGES = {
     "/healthz",
     "/readyz",
     "/admin/audit/export",
+    "/events/{event_id}/agenda.ics",
 }
 # Addresses that end in an error page (each as every role).
 ERRORS = [
@@ -211,6 +230,10 @@ def world(database: Database) -> World:
             "admin": make_user(session, role=Role.ADMIN),
         }
         built.emails = {role: user.email for role, user in users.items()}
+        built.ids.update(event_for_every_page(session, org_it_id=org_it.id, org_jp_id=org_jp.id))
+        built.ids["table_id"] = session.scalar(
+            select(EventTable.id).where(EventTable.event_id == built.ids["event_id"])
+        )
         notify(
             session,
             kind="alert.match",
@@ -259,11 +282,13 @@ def _stored_texts(session: Any) -> list[str]:
         texts += [opp.title, opp.description, opp.partner_sought, opp.external_id, *opp.keywords]
     for translation in session.scalars(select(OpportunityTranslation)):
         texts += [translation.title, translation.description]
-    from kakehashi.events.models import Event, Representative
+    from kakehashi.events.models import Representative
 
     for event in session.scalars(select(Event)):
         texts += [event.title_en, event.title_it, event.title_ja, event.venue, event.city, event.time_zone]
     texts += [rep.name for rep in session.scalars(select(Representative))]
+    for row in session.scalars(select(Feedback)):
+        texts.append(row.comment)
     for user in session.scalars(select(User)):
         texts += [user.email, user.display_name]
     return [text for text in texts if text]

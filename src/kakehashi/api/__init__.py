@@ -22,6 +22,7 @@ def routers() -> list[APIRouter]:
     from kakehashi.api import (
         account,
         auth,
+        event_agenda,
         event_participants,
         events,
         jobs,
@@ -45,6 +46,6 @@ def routers() -> list[APIRouter]:
         events.router,
         event_participants.router,
     )
-    for router in (*routers, jobs.router, notices.router):
+    for router in (*routers, jobs.router, notices.router, event_agenda.router):
         version.include_router(router)
     return [version]

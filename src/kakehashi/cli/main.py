@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "schedule",
     "backup",
     "jobs",
+    "agenda",
     "notices",
     "events",
 )

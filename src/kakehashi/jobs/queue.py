@@ -68,6 +68,7 @@ def _register(
     def task(context: procrastinate.JobContext, /, *, key: str | None = None, **arguments: Any) -> None:
         if database is None or matching is None:
             raise RuntimeError("this process only defers jobs")
+        arguments.pop("timestamp", None)  # what procrastinate passes to a periodic task
         job = context.job
         execute(
             spec,
@@ -85,7 +86,10 @@ def _register(
     retry: bool | procrastinate.RetryStrategy = (
         procrastinate.RetryStrategy(max_attempts=retries, wait=spec.retry_wait_s) if retries else False
     )
-    app.task(name=spec.name, queue=QUEUE, pass_context=True, lock=spec.lock, retry=retry)(task)
+    registered = app.task(name=spec.name, queue=QUEUE, pass_context=True, lock=spec.lock, retry=retry)(task)
+    if spec.cron is not None:
+        # The timestamp procrastinate passes arrives in **arguments (popped above).
+        app.periodic(cron=spec.cron, periodic_id=spec.name)(registered)  # type: ignore[arg-type]
 
 
 def defer(

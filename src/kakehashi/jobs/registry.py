@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kakehashi.config import Settings
+from kakehashi.events import followups, runs
 from kakehashi.jobs.runs import RunRecord, already_succeeded
 from kakehashi.matching.service import MatchingService
 from kakehashi.notifications.outbox import deliver_pending
@@ -49,6 +50,7 @@ class JobSpec:
     max_attempts: int = 3
     retry_wait_s: int = 5
     deduplicate: bool = True  # a second enqueue while one waits is dropped (procrastinate queueing lock)
+    cron: str | None = None  # with job workers, also deferred on this schedule (procrastinate periodic)
 
 
 def refresh_index(context: JobContext) -> None:
@@ -99,6 +101,9 @@ JOBS: Mapping[str, JobSpec] = {
         JobSpec("index-rebuild", rebuild_index, lock=INDEX_LOCK, max_attempts=2),
         JobSpec("probe", probe, lock="probe", max_attempts=3, retry_wait_s=1),
         JobSpec("events-expire-requests", expire_event_requests, lock="events-expire-requests"),
+        # A run is not retried: it failed for a reason its page shows; the officer starts another.
+        JobSpec(runs.JOB_NAME, runs.schedule_event, max_attempts=1),
+        JobSpec(followups.JOB_NAME, followups.send_follow_ups, lock=followups.JOB_NAME, cron=followups.CRON),
         JobSpec(NOTICES_SEND, send_notices, lock=NOTICES_SEND, max_attempts=5, retry_wait_s=60),
     )
 }

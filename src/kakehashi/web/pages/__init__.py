@@ -8,7 +8,9 @@ from kakehashi.web.pages import (
     account,
     admin,
     auth,
+    event_day,
     event_participation,
+    event_schedule,
     events,
     home,
     jobs,
@@ -35,5 +37,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     jobs.router,
     events.router,
     event_participation.router,
+    event_schedule.router,
+    event_day.router,
     notices.router,
 )
