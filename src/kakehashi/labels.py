@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from kakehashi.errors import N_, Gettext
+from kakehashi.pipeline import labels as pipeline_labels
 
 SECTORS: Final[Mapping[str, str]] = {
     "ai": N_("Artificial intelligence"),
@@ -175,6 +176,7 @@ AUDIT_KINDS: Final[Mapping[str, str]] = {
     "token_issued": N_("API token issued"),
     "token_revoked": N_("API token revoked"),
     "opportunity_transition": N_("Opportunity status changed"),
+    **pipeline_labels.AUDIT_KINDS,
 }
 
 VOCABULARIES: Final[Mapping[str, Mapping[str, str]]] = {
@@ -190,6 +192,14 @@ VOCABULARIES: Final[Mapping[str, Mapping[str, str]]] = {
     "industry": INDUSTRIES,
     "action": ACTIONS,
     "audit_kind": AUDIT_KINDS,
+    "interest_status": pipeline_labels.INTEREST_STATUSES,
+    "stage": pipeline_labels.STAGES,
+    "origin": pipeline_labels.ORIGINS,
+    "agreement_category": pipeline_labels.AGREEMENT_CATEGORIES,
+    "agreement_subtype": pipeline_labels.AGREEMENT_SUBTYPES,
+    "currency": pipeline_labels.CURRENCIES,
+    "frequency": pipeline_labels.FREQUENCIES,
+    "side": pipeline_labels.SIDES,
 }
 
 

@@ -60,6 +60,7 @@ def _register(
     app: procrastinate.App, spec: JobSpec, *, database: Database | None, matching: MatchingService | None
 ) -> None:
     def task(context: procrastinate.JobContext, /, *, key: str | None = None, **arguments: Any) -> None:
+        arguments.pop("timestamp", None)  # what procrastinate passes to a periodic run
         if database is None or matching is None:
             raise RuntimeError("this process only defers jobs")
         job = context.job
@@ -78,7 +79,9 @@ def _register(
     retry: bool | procrastinate.RetryStrategy = (
         procrastinate.RetryStrategy(max_attempts=retries, wait=spec.retry_wait_s) if retries else False
     )
-    app.task(name=spec.name, queue=QUEUE, pass_context=True, lock=spec.lock, retry=retry)(task)
+    registered = app.task(name=spec.name, queue=QUEUE, pass_context=True, lock=spec.lock, retry=retry)(task)
+    if spec.cron is not None:
+        app.periodic(cron=spec.cron, periodic_id=spec.name)(registered)  # type: ignore[arg-type]
 
 
 def defer(

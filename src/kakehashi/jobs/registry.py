@@ -44,6 +44,7 @@ class JobSpec:
     max_attempts: int = 3
     retry_wait_s: int = 5
     deduplicate: bool = True  # a second enqueue while one waits is dropped (procrastinate queueing lock)
+    cron: str | None = None  # workers also run it periodically (procrastinate periodic task)
 
 
 def refresh_index(context: JobContext) -> None:
@@ -68,12 +69,30 @@ def probe(context: JobContext, *, seconds: float = 0.0) -> None:
         context.progress(step + 1, steps)
 
 
+def pipeline_overdue(context: JobContext) -> None:
+    """Notify the officers of introductions whose next step is overdue (once per due date)."""
+    from kakehashi.pipeline.jobs import report_overdue
+
+    report_overdue(context.database)
+    context.progress(1, 1)
+
+
+def pipeline_alerts(context: JobContext) -> None:
+    """Run the organisations' saved searches and followed matches; send the digests that are due."""
+    from kakehashi.pipeline.jobs import run_alerts
+
+    run_alerts(context.database, context.matching)
+    context.progress(1, 1)
+
+
 JOBS: Mapping[str, JobSpec] = {
     spec.name: spec
     for spec in (
         JobSpec("index-refresh", refresh_index, lock=INDEX_LOCK),
         JobSpec("index-rebuild", rebuild_index, lock=INDEX_LOCK, max_attempts=2),
         JobSpec("probe", probe, lock="probe", max_attempts=3, retry_wait_s=1),
+        JobSpec("pipeline-overdue", pipeline_overdue, lock="pipeline-overdue", cron="0 * * * *"),
+        JobSpec("pipeline-alerts", pipeline_alerts, lock="pipeline-alerts", cron="15 * * * *"),
     )
 }
 

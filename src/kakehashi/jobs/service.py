@@ -23,6 +23,8 @@ ARGUMENTS: Mapping[str, Mapping[str, type]] = {
     "index-refresh": {},
     "index-rebuild": {"full": bool, "rematch": bool},
     "probe": {"seconds": float},
+    "pipeline-overdue": {},
+    "pipeline-alerts": {},
 }
 PROBE_MAX_S = 60.0
 

@@ -92,4 +92,5 @@ def import_all_models() -> None:
     import kakehashi.audit.models
     import kakehashi.jobs.models
     import kakehashi.matching.tables
+    import kakehashi.pipeline.models
     import kakehashi.profiles.models  # noqa: F401
