@@ -19,14 +19,21 @@ BASE_PATH: Final = f"{API_PREFIX}/{API_VERSION}"
 
 def routers() -> list[APIRouter]:
     """The API's routers, in the order they are mounted."""
-    from kakehashi.api import account, auth, jobs, matching, opportunities, organisations
+    from kakehashi.api import account, auth, jobs, matching, opportunities, organisations, pipeline
     from kakehashi.api.openapi import errors
 
     # What any operation may answer, whatever it does: an unreadable or oversized body, a bad token,
     # invalid parameters, too many requests (kakehashi.api.limits, with Retry-After). Documented once
     # here so that every operation's responses are complete.
     version = APIRouter(prefix=f"/{API_VERSION}", responses=errors(400, 401, 413, 422, 429))
-    routers = (auth.router, account.router, organisations.router, opportunities.router, matching.router)
+    routers = (
+        auth.router,
+        account.router,
+        organisations.router,
+        opportunities.router,
+        matching.router,
+        pipeline.router,
+    )
     for router in (*routers, jobs.router):
         version.include_router(router)
     return [version]

@@ -30,6 +30,7 @@ from kakehashi.profiles.vocab import Status
 
 _CENT = Decimal("0.01")
 _YEN = Decimal("1")
+_RATE = Decimal("0.000001")
 
 
 def side_of(actor: Actor, intro: Introduction) -> Side | None:
@@ -97,7 +98,9 @@ def is_idle(intro: Introduction, *, today: date) -> bool:
 
 
 def agreement_view(agreement: Agreement) -> AgreementView:
-    amount, rate = agreement.amount, agreement.jpy_per_eur
+    # Quantised as stored (two decimals; six for the rate): the same reading just written or reloaded.
+    amount = agreement.amount.quantize(_CENT) if agreement.amount is not None else None
+    rate = agreement.jpy_per_eur.quantize(_RATE) if agreement.jpy_per_eur is not None else None
     amount_eur = amount_jpy = None
     if amount is not None and rate is not None and rate > 0:
         if agreement.currency == "EUR":
