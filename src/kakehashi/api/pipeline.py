@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 from fastapi import status as http_status
-from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -374,21 +373,6 @@ def audit_trail(
 ) -> list[dict[str, Any]]:
     with database.session() as session:
         return [as_dict(event) for event in trail.events(session, actor, introduction_id)]
-
-
-@router.get(
-    "/introductions/{introduction_id}/audit.csv",
-    summary="The audit trail of an introduction as CSV (agencies)",
-    response_class=StreamingResponse,
-    responses=errors(401, 403, 404),
-)
-def audit_trail_csv(
-    introduction_id: IntroductionId, actor: SignedInDep, database: DatabaseDep
-) -> StreamingResponse:
-    with database.session() as session:
-        lines = list(trail.export_csv(session, actor, introduction_id))
-    headers = {"Content-Disposition": f'attachment; filename="introduction-{introduction_id}-audit.csv"'}
-    return StreamingResponse(iter(lines), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 # --- agreements ---------------------------------------------------------------------------------
