@@ -30,10 +30,12 @@ from kakehashi.api.limits import RateLimits, enforce_rate_limits
 from kakehashi.config import Settings
 from kakehashi.errors import KakehashiError
 from kakehashi.jobs.client import JobClient
+from kakehashi.jobs.registry import NOTICES_SEND
 from kakehashi.jobs.runner import JobRunner, QueueRunner, ThreadRunner
 from kakehashi.matching.embed import get_embedder
 from kakehashi.matching.service import MatchingService
 from kakehashi.matching.worker import EmbeddingWorker, notify_on_opportunity_writes
+from kakehashi.notifications.dispatch import NoticeMailDispatch
 from kakehashi.notifications.mail import MailSender
 from kakehashi.store import Database
 from kakehashi.web import error_pages
@@ -76,7 +78,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.state.secret_key = resolve_secret_key(settings)
     app.state.matching = MatchingService(app.state.database, get_embedder(settings.embedder))
     app.state.job_client = _job_client(settings, app.state.database)
-    app.state.job_runner = _job_runner(app.state.job_client, app.state.matching)
+    app.state.job_runner = _job_runner(app.state.job_client, app.state.matching, settings)
+    app.state.notice_mail = _notice_mail(settings, app.state.database, app.state.job_runner)
     app.state.embedding_worker = _indexing_worker(settings, app.state.matching, app.state.job_client)
     notify_on_opportunity_writes(app.state.database, app.state.embedding_worker.notify)
     app.state.translations = load_translations()
@@ -120,8 +123,17 @@ def _job_client(settings: Settings, database: Database) -> JobClient | None:
     return JobClient(settings)
 
 
-def _job_runner(client: JobClient | None, matching: MatchingService) -> JobRunner:
-    return ThreadRunner(matching) if client is None else QueueRunner(client)
+def _job_runner(client: JobClient | None, matching: MatchingService, settings: Settings) -> JobRunner:
+    return ThreadRunner(matching, settings=settings) if client is None else QueueRunner(client)
+
+
+def _notice_mail(settings: Settings, database: Database, runner: JobRunner) -> NoticeMailDispatch:
+    """Notices are e-mailed by a job, started after the commit that wrote them (and by a periodic sweep)."""
+    return NoticeMailDispatch(
+        database,
+        submit=lambda: runner.submit(NOTICES_SEND, key=None, arguments={}),
+        sweep_s=settings.notices_sweep_s,
+    )
 
 
 def _indexing_worker(
@@ -162,12 +174,15 @@ def _install_api_docs(app: FastAPI) -> None:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """While serving, new and changed opportunities are embedded in the background."""
+    """While serving, new and changed opportunities are embedded, and notices e-mailed, in the background."""
     worker: EmbeddingWorker = app.state.embedding_worker
     worker.start()
+    notice_mail: NoticeMailDispatch = app.state.notice_mail
+    notice_mail.start()
     try:
         yield
     finally:
+        notice_mail.stop()
         worker.stop()
         if app.state.job_client is not None:
             app.state.job_client.close()

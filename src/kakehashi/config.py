@@ -178,6 +178,15 @@ class Settings(BaseSettings):
         default="kakehashi@localhost", description="Sender address of the e-mails the platform sends."
     )
     smtp_timeout_s: float = Field(default=10.0, gt=0, description="Timeout of one SMTP conversation.")
+    notices_email_attempts: int = Field(
+        default=5, ge=1, le=50, description="SMTP attempts for one notice e-mail before it is left failed."
+    )
+    notices_sweep_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="How often a server process looks for notice e-mails still waiting (after a crash "
+        "between a commit and its send job).",
+    )
 
     @property
     def secure_cookies(self) -> bool:

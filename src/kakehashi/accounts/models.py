@@ -32,6 +32,9 @@ class User(TimestampMixin, Base):
     )
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     locale: Mapped[str | None] = mapped_column(String(2))
+    # IANA zone of the user's times (notices, e-mails); None: from the organisation's country (IT → Rome,
+    # JP → Tokyo, otherwise UTC), see ``kakehashi.notifications.recipients.user_zone``.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     is_active: Mapped[bool] = mapped_column(default=True)
 
     agency: Mapped[Agency | None] = relationship(lazy="joined")

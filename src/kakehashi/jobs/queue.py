@@ -47,17 +47,23 @@ def build_app(
     *,
     database: Database | None = None,
     matching: MatchingService | None = None,
+    settings: Settings | None = None,
 ) -> procrastinate.App:
     """The procrastinate app with a task per job. ``database`` and ``matching`` are what the tasks use
     (a worker passes them; a web process only defers and may leave them out)."""
     app = procrastinate.App(connector=connector)
     for spec in JOBS.values():
-        _register(app, spec, database=database, matching=matching)
+        _register(app, spec, database=database, matching=matching, settings=settings)
     return app
 
 
 def _register(
-    app: procrastinate.App, spec: JobSpec, *, database: Database | None, matching: MatchingService | None
+    app: procrastinate.App,
+    spec: JobSpec,
+    *,
+    database: Database | None,
+    matching: MatchingService | None,
+    settings: Settings | None,
 ) -> None:
     def task(context: procrastinate.JobContext, /, *, key: str | None = None, **arguments: Any) -> None:
         arguments.pop("timestamp", None)  # what procrastinate passes to a periodic run
@@ -72,6 +78,7 @@ def _register(
             key=key,
             queue_job_id=job.id,
             attempt=job.attempts + 1,
+            settings=settings,
         )
 
     # procrastinate's ``max_attempts`` counts the retries after the first run (and 0 would mean forever).
@@ -121,6 +128,7 @@ async def run_worker(
         procrastinate.PsycopgConnector(conninfo=conninfo(settings.resolved_database_url())),
         database=database,
         matching=matching,
+        settings=settings,
     )
     async with app.open_async():
         recovery = asyncio.create_task(_recovery_loop(app, settings))

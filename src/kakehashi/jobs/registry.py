@@ -14,20 +14,25 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kakehashi.config import Settings
 from kakehashi.jobs.runs import RunRecord, already_succeeded
 from kakehashi.matching.service import MatchingService
+from kakehashi.notifications.outbox import deliver_pending
 from kakehashi.store import Database
 
+NOTICES_SEND = "notifications.send"
 INDEX_LOCK = "matching-index"  # the index jobs write the same vectors and matches: never two at once
 
 
 @dataclass(frozen=True, slots=True)
 class JobContext:
-    """What a job may use: the store, the matching service of the process, and its progress reporter."""
+    """What a job may use: the store, the matching service of the process, its progress reporter, and the
+    process's settings (None only where a caller has none: jobs that need them say so)."""
 
     database: Database
     matching: MatchingService
     progress: Callable[[int, int], None]
+    settings: Settings | None = None
 
 
 JobFunction = Callable[..., None]
@@ -69,6 +74,16 @@ def probe(context: JobContext, *, seconds: float = 0.0) -> None:
         context.progress(step + 1, steps)
 
 
+def send_notices(context: JobContext) -> None:
+    """E-mail every notice waiting in the outbox (each at most once; an SMTP failure raises, so the queue
+    retries the rest later)."""
+    if context.settings is None:
+        raise RuntimeError("the notices e-mail job needs the settings (SMTP)")
+    delivery = deliver_pending(context.database, settings=context.settings)
+    done = delivery.sent + delivery.skipped + delivery.failed
+    context.progress(done, done)
+
+
 def pipeline_overdue(context: JobContext) -> None:
     """Notify the officers of introductions whose next step is overdue (once per due date)."""
     from kakehashi.pipeline.jobs import report_overdue
@@ -91,6 +106,7 @@ JOBS: Mapping[str, JobSpec] = {
         JobSpec("index-refresh", refresh_index, lock=INDEX_LOCK),
         JobSpec("index-rebuild", rebuild_index, lock=INDEX_LOCK, max_attempts=2),
         JobSpec("probe", probe, lock="probe", max_attempts=3, retry_wait_s=1),
+        JobSpec(NOTICES_SEND, send_notices, lock=NOTICES_SEND, max_attempts=5, retry_wait_s=60),
         JobSpec("pipeline-overdue", pipeline_overdue, lock="pipeline-overdue", cron="0 * * * *"),
         JobSpec("pipeline-alerts", pipeline_alerts, lock="pipeline-alerts", cron="15 * * * *"),
     )
@@ -106,13 +122,14 @@ def execute(
     key: str | None = None,
     queue_job_id: int | None = None,
     attempt: int = 1,
+    settings: Settings | None = None,
 ) -> bool:
     """Run ``spec`` once, recorded in ``job_runs``; False when a run with the same key already succeeded.
     An error is recorded and raised again (the queue retries it)."""
     if already_succeeded(database, task=spec.name, key=key):
         return False
     record = RunRecord.start(database, task=spec.name, key=key, queue_job_id=queue_job_id, attempt=attempt)
-    context = JobContext(database=database, matching=matching, progress=record.progress)
+    context = JobContext(database=database, matching=matching, progress=record.progress, settings=settings)
     try:
         spec.function(context, **arguments)
     except BaseException as error:

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from kakehashi.config import Settings
 from kakehashi.jobs.client import JobClient
 from kakehashi.jobs.registry import JOBS, execute
 from kakehashi.matching.service import MatchingService
@@ -35,8 +36,9 @@ class ThreadRunner:
     """In a thread of this process, the same job function, recorded the same way (no retries: an officer
     enqueues it again). The index jobs wait for the indexing thread (the matching service's lock)."""
 
-    def __init__(self, matching: MatchingService) -> None:
+    def __init__(self, matching: MatchingService, *, settings: Settings | None = None) -> None:
         self.matching = matching
+        self.settings = settings
         self._active: set[tuple[str, str | None]] = set()
         self._lock = threading.Lock()
 
@@ -59,6 +61,7 @@ class ThreadRunner:
                 matching=self.matching,
                 arguments=arguments,
                 key=key,
+                settings=self.settings,
             )
         except Exception:  # recorded in job_runs; the server keeps serving
             log.exception("job %s failed", name)

@@ -92,5 +92,6 @@ def import_all_models() -> None:
     import kakehashi.audit.models
     import kakehashi.jobs.models
     import kakehashi.matching.tables
+    import kakehashi.notifications.models
     import kakehashi.pipeline.models
     import kakehashi.profiles.models  # noqa: F401

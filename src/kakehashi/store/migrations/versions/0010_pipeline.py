@@ -1,7 +1,7 @@
 """pipeline: interests, introductions, agreements, messages, alerts
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-01 00:01:27.300600
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import kakehashi.store.base
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0009"  # 0007 in the brief; chained after notify's 0009 once merged
 branch_labels = None
 depends_on = None
 
