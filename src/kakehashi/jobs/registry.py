@@ -96,7 +96,7 @@ def pipeline_alerts(context: JobContext) -> None:
     """Run the organisations' saved searches and followed matches; send the digests that are due."""
     from kakehashi.pipeline.jobs import run_alerts
 
-    run_alerts(context.database, context.matching)
+    run_alerts(context.database, context.matching, settings=context.settings)
     context.progress(1, 1)
 
 

@@ -3,24 +3,26 @@
 A run asks the cross-lingual listing (``kakehashi.matching.listing``) or the stored matches of a followed
 opportunity for published counterparts, keeps those the organisation was never told about (one
 ``alert_hits`` row per organisation and opportunity: never the same counterpart twice), and notifies it;
-a digest e-mail (daily or weekly, the alert's choice) sums up the hits not yet digested.
+a digest e-mail (daily or weekly: each member's notification preference) sums up the notices of hits.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kakehashi.accounts.models import User
 from kakehashi.accounts.roles import Actor, Role
+from kakehashi.config import Settings
 from kakehashi.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from kakehashi.matching import listing
 from kakehashi.matching.service import MatchingService
+from kakehashi.notifications.digest import digest_candidates, send_digest
 from kakehashi.pipeline import notices
 from kakehashi.pipeline.models import AlertHit, SavedSearch
 from kakehashi.pipeline.schemas import SavedSearchInput, SavedSearchView
-from kakehashi.pipeline.vocab import Frequency
 from kakehashi.profiles.models import Opportunity
 from kakehashi.profiles.schemas import OpportunityFilters
 from kakehashi.profiles.vocab import Status
@@ -28,7 +30,6 @@ from kakehashi.store import Database
 from kakehashi.store.base import utcnow
 
 PER_RUN = 20
-PERIOD = {Frequency.DAILY.value: timedelta(days=1), Frequency.WEEKLY.value: timedelta(days=7)}
 FILTER_NAMES = ("type", "sector", "country")
 
 
@@ -58,7 +59,6 @@ def save(session: Session, actor: Actor, data: SavedSearchInput) -> SavedSearch:
         query=data.query,
         filters={name: getattr(data, name).value for name in FILTER_NAMES if getattr(data, name)},
         follow_opportunity_id=data.follow_opportunity_id,
-        frequency=data.frequency.value,
     )
     session.add(alert)
     session.flush()
@@ -84,7 +84,6 @@ def list_alerts(session: Session, actor: Actor) -> list[SavedSearchView]:
             query=a.query,
             filters=dict(a.filters or {}),
             follow_opportunity_id=a.follow_opportunity_id,
-            frequency=a.frequency,
             last_run_at=a.last_run_at,
             hits=session.scalar(select(func.count()).where(AlertHit.saved_search_id == a.id)) or 0,
             version=a.version,
@@ -108,8 +107,15 @@ def _candidates(matching: MatchingService, alert: SavedSearch) -> list[int]:
     return [item.id for item in found.page.items]
 
 
-def run_alerts(database: Database, matching: MatchingService, *, now: datetime | None = None) -> int:
-    """Run every alert once; returns how many new counterparts were found in all."""
+def run_alerts(
+    database: Database,
+    matching: MatchingService,
+    *,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Run every alert once and, with ``settings`` (SMTP), e-mail each member the digest that is due at
+    their rhythm (daily or weekly, their notification preference); how many new counterparts in all."""
     now = now or utcnow()
     total = 0
     with database.session() as session:
@@ -119,9 +125,9 @@ def run_alerts(database: Database, matching: MatchingService, *, now: datetime |
             alert = session.get(SavedSearch, alert_id)
             if alert is None:
                 continue
-            found = _candidates(matching, alert)
-            total += _record_hits(session, alert, found, now=now)
-            _digest_if_due(session, alert, now=now)
+            total += _record_hits(session, alert, _candidates(matching, alert), now=now)
+    if settings is not None:
+        send_digests(database, settings=settings, now=now)
     return total
 
 
@@ -151,21 +157,25 @@ def _record_hits(session: Session, alert: SavedSearch, found: list[int], *, now:
     return len(new)
 
 
-def _digest_if_due(session: Session, alert: SavedSearch, *, now: datetime) -> None:
-    if alert.last_digest_at is not None and now - alert.last_digest_at < PERIOD[alert.frequency]:
-        return
-    waiting = session.scalar(
-        select(func.count()).where(AlertHit.saved_search_id == alert.id, AlertHit.digested_at.is_(None))
-    )
-    alert.last_digest_at = now
-    if waiting:
-        session.execute(
-            update(AlertHit)
-            .where(AlertHit.saved_search_id == alert.id, AlertHit.digested_at.is_(None))
-            .values(digested_at=now)
+def send_digests(database: Database, *, settings: Settings, now: datetime) -> int:
+    """One digest e-mail per member with alert notices never e-mailed, when their rhythm says it is due."""
+    with database.session() as session:
+        members = list(
+            session.scalars(
+                select(User.id).where(
+                    User.organisation_id.in_(select(SavedSearch.organisation_id)), User.is_active.is_(True)
+                )
+            )
         )
-        notices.alert_digest(session, organisation_id=alert.organisation_id, count=int(waiting))
-    session.flush()
+        waiting = {
+            user_id: digest_candidates(session, user_id=user_id, kind_family=notices.ALERT_FAMILY)
+            for user_id in members
+        }
+    return sum(
+        send_digest(database, settings=settings, user_id=user_id, notice_ids=ids, now=now)
+        for user_id, ids in waiting.items()
+        if ids
+    )
 
 
 def hits(session: Session, actor: Actor, *, limit: int = 100) -> list[int]:

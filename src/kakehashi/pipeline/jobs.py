@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from kakehashi.config import Settings
 from kakehashi.matching.service import MatchingService
 from kakehashi.pipeline import alerts, introductions
 from kakehashi.store import Database
@@ -16,5 +17,6 @@ def report_overdue(database: Database, *, today: date | None = None) -> int:
         return introductions.report_overdue(session, today=today or utcnow().date())
 
 
-def run_alerts(database: Database, matching: MatchingService) -> int:
-    return alerts.run_alerts(database, matching)
+def run_alerts(database: Database, matching: MatchingService, *, settings: Settings | None) -> int:
+    """Run the saved searches and followed matches; e-mail the digests that are due (with ``settings``)."""
+    return alerts.run_alerts(database, matching, settings=settings)

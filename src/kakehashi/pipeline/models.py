@@ -127,7 +127,8 @@ class IntroductionMessage(Base):
 
 class SavedSearch(TimestampMixin, Base):
     """An alert of an organisation: a search (text in any language and filters) or one of its own
-    opportunities whose new matches it follows."""
+    opportunities whose new matches it follows. The digest's rhythm (daily or weekly) is each member's
+    notification preference (``kakehashi.notifications``)."""
 
     __tablename__ = "saved_searches"
 
@@ -141,9 +142,7 @@ class SavedSearch(TimestampMixin, Base):
     follow_opportunity_id: Mapped[int | None] = mapped_column(
         ForeignKey("opportunities.id", ondelete="CASCADE")
     )
-    frequency: Mapped[str] = mapped_column(String(8))  # daily | weekly
     last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(server_default=text("1"))
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -162,4 +161,3 @@ class AlertHit(Base):
     )
     opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
     found_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    digested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -7,18 +7,19 @@ transaction, so a refused or rolled-back change notifies nobody.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from kakehashi.errors import N_
 from kakehashi.labels import Label
+from kakehashi.notifications.notices import notify
+from kakehashi.notifications.params import NoticeParam
 from kakehashi.pipeline.models import Agreement, Interest, Introduction
 
 AGENCIES = ("ICE", "JETRO")
+ALERT_FAMILY = "alert"  # notices of alerts are e-mailed in digests, never one by one
 
 
 def _notify(
@@ -26,7 +27,7 @@ def _notify(
     *,
     kind: str,
     message: str,
-    params: Mapping[str, Any],
+    params: Mapping[str, NoticeParam],
     link: str,
     users: Iterable[int] = (),
     organisations: Iterable[int] = (),
@@ -34,11 +35,7 @@ def _notify(
     exclude_user: int | None = None,
     email: bool = True,
 ) -> None:
-    try:
-        service = importlib.import_module("kakehashi.notifications.notices")
-    except ImportError:  # the notification service is not on this branch yet
-        return
-    service.notify(
+    notify(
         session,
         kind=kind,
         message=message,
@@ -65,7 +62,7 @@ def interest_expressed(
 ) -> None:
     _notify(
         session,
-        kind="pipeline.interest.new",
+        kind="interest.new",
         message=N_("An organisation from %(country)s expressed interest in your opportunity “%(title)s”."),
         params={"country": Label("country", country), "title": title},
         link="/interests",
@@ -85,7 +82,7 @@ def interest_decided(session: Session, interest: Interest, *, title: str, actor_
     }
     _notify(
         session,
-        kind=f"pipeline.interest.{interest.status}",
+        kind=f"interest.{interest.status}",
         message=messages[interest.status],
         params={"title": title},
         link="/interests",
@@ -98,7 +95,7 @@ def interest_decided(session: Session, interest: Interest, *, title: str, actor_
 def introduction_proposed(session: Session, intro: Introduction, *, actor_user_id: int | None) -> None:
     _notify(
         session,
-        kind="pipeline.introduction.proposed",
+        kind="intro.proposed",
         message=N_("An agency proposes introduction %(id)s: accept it to disclose both identities."),
         params={"id": intro.id},
         link=_intro_link(intro),
@@ -112,7 +109,7 @@ def consent_given(
 ) -> None:
     _notify(
         session,
-        kind="pipeline.introduction.consent",
+        kind="intro.consent",
         message=N_("The other side accepted introduction %(id)s."),
         params={"id": intro.id},
         link=_intro_link(intro),
@@ -125,7 +122,7 @@ def consent_given(
 def disclosed(session: Session, intro: Introduction, *, actor_user_id: int | None) -> None:
     _notify(
         session,
-        kind="pipeline.introduction.disclosed",
+        kind="intro.disclosed",
         message=N_("Both sides accepted introduction %(id)s: identities are now disclosed."),
         params={"id": intro.id},
         link=_intro_link(intro),
@@ -138,7 +135,7 @@ def disclosed(session: Session, intro: Introduction, *, actor_user_id: int | Non
 def stage_changed(session: Session, intro: Introduction, *, actor_user_id: int | None) -> None:
     _notify(
         session,
-        kind="pipeline.introduction.stage",
+        kind="intro.stage",
         message=N_("Introduction %(id)s is now at the stage: %(stage)s."),
         params={"id": intro.id, "stage": Label("stage", intro.stage)},
         link=_intro_link(intro),
@@ -152,7 +149,7 @@ def overdue(session: Session, intro: Introduction, *, due: date) -> None:
     officers = _officers(intro)
     _notify(
         session,
-        kind="pipeline.introduction.overdue",
+        kind="intro.overdue",
         message=N_("The next step of introduction %(id)s was due on %(due)s."),
         params={"id": intro.id, "due": due},
         link=_intro_link(intro),
@@ -166,7 +163,7 @@ def agreement_recorded(
 ) -> None:
     _notify(
         session,
-        kind="pipeline.agreement.recorded",
+        kind="intro.agreement",
         message=N_("An agreement (%(subtype)s) was recorded for introduction %(id)s: please confirm it."),
         params={"id": intro.id, "subtype": Label("agreement_subtype", agreement.subtype)},
         link=_intro_link(intro),
@@ -182,7 +179,7 @@ def message_posted(
     officers = _officers(intro)
     _notify(
         session,
-        kind="pipeline.message",
+        kind="message.introduction",
         message=N_("New message in introduction %(id)s."),
         params={"id": intro.id},
         link=_intro_link(intro) + "#messages",
@@ -196,22 +193,10 @@ def message_posted(
 def alert_hits(session: Session, *, organisation_id: int, count: int, alert_id: int) -> None:
     _notify(
         session,
-        kind="pipeline.alert.hits",
+        kind="alert.hits",
         message=N_("%(count)s new counterparts match your alert %(alert)s."),
         params={"count": count, "alert": alert_id},
         link="/alerts",
         organisations=[organisation_id],
         email=False,
-    )
-
-
-def alert_digest(session: Session, *, organisation_id: int, count: int) -> None:
-    _notify(
-        session,
-        kind="pipeline.alert.digest",
-        message=N_("Your alerts found %(count)s new counterparts since the last digest."),
-        params={"count": count},
-        link="/alerts",
-        organisations=[organisation_id],
-        email=True,
     )

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from kakehashi.limits import DESCRIPTION_MAX, MAX_ID, NOTE_MAX, SEARCH_MAX, single_line
-from kakehashi.pipeline.vocab import AgreementCategory, Frequency, Stage
+from kakehashi.pipeline.vocab import AgreementCategory, Stage
 from kakehashi.profiles.vocab import Country, OpportunityType, Sector
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -87,7 +87,6 @@ class SavedSearchInput(_Strict):
     sector: Sector | None = None
     country: Country | None = None
     follow_opportunity_id: Id | None = None
-    frequency: Frequency = Frequency.WEEKLY
 
 
 # --- views --------------------------------------------------------------------------------------
@@ -191,7 +190,6 @@ class SavedSearchView(BaseModel):
     query: str
     filters: dict[str, str]
     follow_opportunity_id: int | None
-    frequency: str
     last_run_at: datetime | None
     hits: int
     version: int

@@ -84,9 +84,7 @@ def upgrade() -> None:
         sa.Column("query", sa.String(length=200), nullable=False),
         sa.Column("filters", sa.JSON(), nullable=False),
         sa.Column("follow_opportunity_id", sa.Integer(), nullable=True),
-        sa.Column("frequency", sa.String(length=8), nullable=False),
         sa.Column("last_run_at", kakehashi.store.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_digest_at", kakehashi.store.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),
         sa.Column("created_at", kakehashi.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", kakehashi.store.base.UTCDateTime(timezone=True), nullable=False),
@@ -122,7 +120,6 @@ def upgrade() -> None:
         sa.Column("saved_search_id", sa.Integer(), nullable=False),
         sa.Column("opportunity_id", sa.Integer(), nullable=False),
         sa.Column("found_at", kakehashi.store.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("digested_at", kakehashi.store.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["opportunity_id"],
             ["opportunities.id"],
