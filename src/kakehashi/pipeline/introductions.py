@@ -24,7 +24,7 @@ from kakehashi.pipeline.errors import introduction_not_found, moved_meanwhile, s
 from kakehashi.pipeline.interests import readable as readable_interest
 from kakehashi.pipeline.models import Introduction
 from kakehashi.pipeline.schemas import FollowUpInput, IntroductionView, MoveInput, ProposalInput
-from kakehashi.pipeline.stages import OPEN_STAGES, may_move, skips_consent
+from kakehashi.pipeline.stages import MOVES, OPEN_STAGES, may_move, skips_consent
 from kakehashi.pipeline.views import introduction_view, side_of
 from kakehashi.pipeline.vocab import InterestStatus, Origin, Side, Stage
 from kakehashi.profiles.models import Opportunity, OpportunitySector, Organisation
@@ -32,6 +32,12 @@ from kakehashi.profiles.service import write
 from kakehashi.profiles.vocab import Status
 from kakehashi.store.base import utcnow
 
+# The moves an officer is offered on a page, in the order of the stages (by hand only: ``agreement`` is
+# reached by recording one).
+MOVES_SHOWN = {
+    stage: tuple(target for target in Stage if target in targets and target != Stage.AGREEMENT)
+    for stage, targets in MOVES.items()
+}
 # The country whose side each agency follows.
 AGENCY_COUNTRY = {"ICE": "IT", "JETRO": "JP"}
 

@@ -15,6 +15,7 @@ from kakehashi.web.pages import (
     my_organisation,
     opportunities,
     organisations,
+    pipeline,
     review,
 )
 
@@ -30,4 +31,5 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     account.router,
     admin.router,
     jobs.router,
+    pipeline.router,
 )
