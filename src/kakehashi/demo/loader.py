@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from kakehashi.accounts.models import User
 from kakehashi.accounts.roles import Role
 from kakehashi.accounts.service import SYSTEM, create_user, ensure_agencies
+from kakehashi.demo.pipeline import load_pipeline_demo
 from kakehashi.profiles.importer import (
     ImportReport,
     import_companies,
@@ -63,6 +64,7 @@ def load_demo(database: Database) -> list[ImportReport]:
             import_opportunities(session, SYSTEM, OPPORTUNITIES),
         ]
         ensure_demo_users(session)
+        load_pipeline_demo(session)
     return reports
 
 
