@@ -89,7 +89,7 @@ def test_a_stage_jump_that_skips_consent_is_refused(client: TestClient, pw: Pipe
     ).json()
     for stage in ("accepted", "met", "negotiating", "agreement"):
         response = _move(client, pw, intro["id"], stage)
-        assert_error(response, 409, "invalid_transition")  # type: ignore[arg-type]
+        assert_error(response, 409, "invalid_transition")
     assert call(client, pw, "jetro", "GET", f"/introductions/{intro['id']}").json()["stage"] == "proposed"
 
 

@@ -143,7 +143,7 @@ def _routes(routes: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
         if hasattr(route, "original_router"):
             yield from _routes(route.original_router.routes, prefix + route.include_context.prefix)
         elif isinstance(route, APIRoute):
-            yield from ((m, prefix + route.path) for m in route.methods if m != "HEAD")
+            yield from ((m, prefix + route.path) for m in route.methods or () if m != "HEAD")
 
 
 def _pipeline_routes(app: FastAPI) -> set[tuple[str, str]]:
@@ -169,7 +169,7 @@ class Guarded:
 
 
 @pytest.fixture
-def guarded(client: TestClient, pw: PipelineWorld, database: Database) -> Iterator[Guarded]:
+def guarded(client: TestClient, pw: PipelineWorld, database: Database) -> Guarded:
     """Before consent: a pending interest, an accepted one (the owner consented, the asker not yet) with
     messages from both sides, an officer's proposal, and an agreement on an introduction of the third."""
     with database.session() as session:
