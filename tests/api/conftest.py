@@ -20,6 +20,8 @@ from kakehashi.accounts.service import issue_token
 from kakehashi.api import BASE_PATH
 from kakehashi.app import create_app
 from kakehashi.config import Settings
+from kakehashi.errors import N_
+from kakehashi.notifications import notify
 from kakehashi.store import Database
 from tests.factories import make_opportunity, make_organisation, make_user
 
@@ -44,6 +46,7 @@ class World:
     org_b: int
     tokens: dict[str, str] = field(default_factory=dict)
     opps: dict[str, int] = field(default_factory=dict)
+    notices: dict[str, int] = field(default_factory=dict)
 
     def auth(self, who: str) -> dict[str, str]:
         """Request headers of ``who`` (member_a, member_b, officer, admin); a visitor sends none."""
@@ -93,6 +96,13 @@ def world(database: Database) -> World:
             ).id
         built.opps["a_draft"] = make_opportunity(session, org_a, status="draft").id
         built.opps["a_published"] = make_opportunity(session, org_a, status="published").id
+        [built.notices["b_notice"]] = notify(
+            session,
+            kind="intro.stage",
+            message=N_("Your introduction moved on."),
+            users=[people["member_b"].id],
+            email=False,
+        )
     return built
 
 

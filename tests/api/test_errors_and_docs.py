@@ -64,7 +64,7 @@ def test_every_operation_is_documented(client: TestClient) -> None:
         if path.startswith(API)
         for method, op in ops.items()
     ]
-    assert len(operations) == 55
+    assert len(operations) == 60
     assert {tag for _, _, op in operations for tag in op["tags"]} == {
         "auth",
         "accounts",
@@ -73,6 +73,7 @@ def test_every_operation_is_documented(client: TestClient) -> None:
         "matching",
         "jobs",
         "pipeline",
+        "notices",
     }
     for path, method, op in operations:
         assert op.get("summary"), (path, method)

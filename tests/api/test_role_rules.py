@@ -66,6 +66,7 @@ WRITES: list[tuple[str, str, Any]] = [
         )
         for target in B_TARGETS
     ],
+    ("POST", "/notices/{b_notice}/read", {}),  # a notice of B's member: A gets "not found"
 ]
 WRITE_IDS = [f"{method} {path}" for method, path, _ in WRITES]
 # Endpoints that write only the caller's own things, so that nothing of B can be reached through them.
@@ -75,6 +76,8 @@ OWN_WRITES = {
     ("PUT", "/me/password"),
     ("POST", "/auth/password-reset"),
     ("POST", "/auth/password-reset/confirm"),
+    ("POST", "/notices/read-all"),
+    ("PUT", "/me/notification-settings"),
     ("POST", "/alerts"),  # an alert of the caller's own organisation
 }
 # Administrators only (tests/api/test_accounts_admin.py checks members, officers and visitors are refused).
@@ -132,7 +135,7 @@ def b_pipeline(world: World, database: Database) -> dict[str, int]:
 
 def _fill(template: Any, world: World, extra: dict[str, int] | None = None) -> Any:
     """Put the world's ids into a path or a body (``"{org_b}"`` becomes B's id, an int in bodies)."""
-    names = {"org_b": world.org_b, **world.opps, **(extra or {})}
+    names = {"org_b": world.org_b, **world.opps, **world.notices, **(extra or {})}
     if isinstance(template, dict):
         return {key: _fill(value, world, extra) for key, value in template.items()}
     if isinstance(template, str) and template.startswith("{") and template.endswith("}"):
@@ -173,6 +176,7 @@ def test_the_table_covers_every_write_endpoint(client: TestClient) -> None:
             path.replace("{org_b}", "{organisation_id}")
             .replace("{b_draft}", "{opportunity_id}")
             .replace("{a_published}", "{target_id}")
+            .replace("{b_notice}", "{notice_id}")
             .replace("/translations/it", "/translations/{language}"),
         )
         for method, path, _ in WRITES

@@ -19,6 +19,7 @@ HOME_HEADING = {
 }
 NAV_OPPORTUNITIES = {"it": "Opportunità", "ja": "案件", "en": "Opportunities"}
 SECTOR_REQUIRED = {"it": "Scegli almeno un settore.", "ja": "分野を 1 つ以上選んでください。"}
+PUBLISHED_NOTICE = {"it": "è stata pubblicata", "ja": "が公開されました"}
 MEMBER = {"it": "member.it@kakehashi.example", "ja": "member.jp@kakehashi.example"}
 OFFICER = {"it": "officer.ice@kakehashi.example", "ja": "officer.jetro@kakehashi.example"}
 NEW_OPPORTUNITY = {
@@ -162,6 +163,17 @@ def test_member_posts_officer_publishes_visitor_sees_it_anonymised(new_page: New
     expect(visitor.get_by_test_id("opportunity").get_by_test_id("anonymised")).to_be_visible()
     expect(visitor.get_by_test_id("organisation-link")).to_have_count(0)  # not even in the matches
     assert organisation_name not in visitor.content()
+
+    # The member is told in its own language: the header counts it, the notice opens the opportunity.
+    member = new_page(language)
+    sign_in(member, MEMBER[language])
+    expect(member.get_by_test_id("unread-count")).to_have_text("1")
+    member.get_by_test_id("notices-link").click()
+    told = member.get_by_test_id("notice-item").filter(has_text=text["title"])
+    expect(told).to_contain_text(PUBLISHED_NOTICE[language])
+    told.get_by_test_id("notice-open").click()
+    expect(member.get_by_test_id("opportunity-title")).to_have_text(text["title"])
+    expect(member.get_by_test_id("unread-count")).to_have_count(0)
 
 
 def test_times_are_shown_in_the_viewers_zone_and_the_counterparts(new_page: NewPage) -> None:

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from kakehashi.accounts.recovery import request_reset, reset_mail
 from kakehashi.config import Settings
 from kakehashi.notifications.mail import Mail, MailSender, password_reset_mail
+from kakehashi.store import Database
 from kakehashi.web.i18n import load_translations
+from tests.factories import make_organisation, make_user
 from tests.mailbox import Mailbox
 
 
@@ -60,3 +63,18 @@ def test_a_refusing_server_is_reported_quietly(tmp_path: Path, caplog: pytest.Lo
     with caplog.at_level(logging.ERROR):
         assert sender.send_quietly(Mail(to="a@b.example", subject="S", body="B")) is False
     assert "a@b.example" in caplog.text
+
+
+def test_the_reset_mail_falls_back_to_the_organisations_country(
+    database: Database, settings: Settings
+) -> None:
+    """Like notices: an account that never chose a language reads its country's."""
+    with database.session() as session:
+        user = make_user(
+            session, organisation=make_organisation(session, country="JP"), email="aiko@example.jp"
+        )
+        assert user.locale is None
+        link = request_reset(session, email="aiko@example.jp", max_age_s=600)
+    assert link is not None
+    mail = reset_mail(link, translations=load_translations(), settings=settings)
+    assert mail.subject == "Kakehashi：パスワードの再設定"

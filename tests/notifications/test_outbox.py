@@ -198,3 +198,34 @@ def _closed_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
     return port
+
+
+def test_the_queue_runs_the_send_job_with_the_workers_settings(
+    database: Database, mail_settings: Settings, mailbox: Mailbox
+) -> None:
+    """The procrastinate task of ``notifications.send`` (in-memory connector; PostgreSQL in production)
+    gets the worker's settings and sends; a second enqueue while one waits is dropped."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from procrastinate.testing import InMemoryConnector
+
+    from kakehashi.jobs.queue import build_app, defer
+
+    with database.session() as session:
+        user_id = member(session).id
+    _notify_meeting(database, [user_id])
+    matching = MatchingService(database, get_embedder("fake"))
+    app = build_app(InMemoryConnector(), database=database, matching=matching, settings=mail_settings)
+
+    def enqueue_and_work() -> tuple[int | None, int | None]:
+        with app.open():
+            deferred = (defer(app, NOTICES_SEND), defer(app, NOTICES_SEND))
+            app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+        return deferred
+
+    with ThreadPoolExecutor(max_workers=1) as pool:  # procrastinate's sync calls want a loop-free thread
+        first, second = pool.submit(enqueue_and_work).result()
+    assert first is not None
+    assert second is None
+    assert len(mailbox.messages) == 1
+    assert _states(database) == [EMAIL_SENT]

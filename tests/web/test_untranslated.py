@@ -25,7 +25,8 @@ from sqlalchemy import select
 import kakehashi
 from kakehashi.accounts.models import User
 from kakehashi.accounts.roles import Role
-from kakehashi.errors import FieldProblem, KakehashiError
+from kakehashi.errors import N_, FieldProblem, KakehashiError
+from kakehashi.notifications import notify
 from kakehashi.profiles.models import Opportunity, OpportunityTranslation, Organisation
 from kakehashi.store import Database
 from tests.factories import make_opportunity, make_organisation, make_user
@@ -60,6 +61,8 @@ PAGES: dict[str, list[str]] = {
     "/admin/users": ["/admin/users"],
     "/admin/audit": ["/admin/audit"],
     "/jobs": ["/jobs"],
+    "/notices": ["/notices"],
+    "/account/notifications": ["/account/notifications"],
     "/interests": ["/interests"],
     "/introductions": ["/introductions", "/introductions?country=JP&idle=true&agency=JETRO"],
     "/introductions/{introduction_id}": [
@@ -205,6 +208,14 @@ def world(database: Database) -> World:
             "admin": make_user(session, role=Role.ADMIN),
         }
         built.emails = {role: user.email for role, user in users.items()}
+        notify(
+            session,
+            kind="alert.match",
+            message=N_("Your notification settings are saved."),
+            link="/account/notifications",
+            users=[user.id for user in users.values()],
+            email=False,
+        )
         _pipeline(session, built, users, org_jp)
         built.data = _stored_texts(session)
     return built

@@ -27,6 +27,7 @@ from kakehashi.audit.service import AuditKind
 from kakehashi.config import Settings
 from kakehashi.errors import AuthenticationRequired, FieldProblem, NotFound, ValidationFailed
 from kakehashi.notifications.mail import Mail, password_reset_mail
+from kakehashi.notifications.recipients import user_language
 from kakehashi.store.base import utcnow
 
 MAX_LIVE_RESET_LINKS = 3
@@ -149,7 +150,9 @@ def request_reset(
         )
     )
     session.flush()
-    return ResetLink(email=user.email, display_name=user.display_name, locale=user.locale, token=token)
+    # The language notices use too: the account's own, else its organisation's country's.
+    language = user_language(session, user)
+    return ResetLink(email=user.email, display_name=user.display_name, locale=language, token=token)
 
 
 def _live_reset(session: Session, token: str) -> PasswordReset:

@@ -19,7 +19,7 @@ BASE_PATH: Final = f"{API_PREFIX}/{API_VERSION}"
 
 def routers() -> list[APIRouter]:
     """The API's routers, in the order they are mounted."""
-    from kakehashi.api import account, auth, jobs, matching, opportunities, organisations, pipeline
+    from kakehashi.api import account, auth, jobs, matching, notices, opportunities, organisations, pipeline
     from kakehashi.api.openapi import errors
 
     # What any operation may answer, whatever it does: an unreadable or oversized body, a bad token,
@@ -34,6 +34,6 @@ def routers() -> list[APIRouter]:
         matching.router,
         pipeline.router,
     )
-    for router in (*routers, jobs.router):
+    for router in (*routers, jobs.router, notices.router):
         version.include_router(router)
     return [version]

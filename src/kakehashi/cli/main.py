@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "schedule",
     "backup",
     "jobs",
+    "notices",
     "pipeline",
 )
 SOLE_MODULE: dict[str, str] = {"schedule": "schedule"}  # command name -> the only module it needs

@@ -25,6 +25,7 @@ from kakehashi.notifications.recipients import user_zone
 # Kind families a user can turn e-mail off for (the first dotted part of a notice's kind). A kind of
 # another family is always e-mailed: add its family here, with its label, when a feature adds one.
 FAMILIES: Final[Mapping[str, str]] = {
+    "opportunity": N_("Review of my opportunities"),
     "event": N_("Events and meetings"),
     "interest": N_("Expressions of interest"),
     "intro": N_("Introductions and agreements"),
@@ -134,11 +135,13 @@ def update_preferences(
 
 
 def _insert(session: Session, user_id: int, values: Mapping[str, object]) -> None:
+    session.add(NoticePreferences(user_id=user_id, version=1, **values))
     try:
-        with session.begin_nested():
-            session.add(NoticePreferences(user_id=user_id, version=1, **values))
-    except IntegrityError:  # a concurrent first save won
-        raise _stale(session, user_id, 0) from None
+        session.flush()
+    except IntegrityError:  # a concurrent first save won; the caller's transaction rolls back
+        raise StaleVersion(
+            "The record was changed by someone else meanwhile; nothing was written. Read it and try again."
+        ) from None
 
 
 def _stale(session: Session, user_id: int, expected: int) -> StaleVersion:

@@ -42,6 +42,7 @@ from kakehashi.profiles.models import (
     Organisation,
     OrganisationSector,
 )
+from kakehashi.profiles.notices import tell_owner_of_review
 from kakehashi.profiles.schemas import (
     OpportunityFilters,
     OpportunityInput,
@@ -358,6 +359,7 @@ def transition(
         target=f"opportunity:{opp.id}",
         detail={"action": action.value, "from": before, "to": opp.status},
     )
+    tell_owner_of_review(session, actor, opp, action)
     return opp
 
 

@@ -15,6 +15,7 @@ from kakehashi.accounts.service import actor_for
 from kakehashi.accounts.sessions import SessionLimits, user_of_session
 from kakehashi.config import Settings
 from kakehashi.errors import AuthenticationRequired, PermissionDenied
+from kakehashi.notifications.inbox import unread_count
 from kakehashi.store import Database
 from kakehashi.web.csrf import SESSION_ID_KEY
 from kakehashi.web.i18n import (
@@ -78,6 +79,7 @@ class SessionUser:
     display_name: str
     role: str
     organisation_id: int | None
+    unread_notices: int = 0  # the header's count (one indexed COUNT, in the same session)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,7 @@ def _signed_in(request: Request) -> _SignedIn | None:
                     display_name=user.display_name,
                     role=user.role,
                     organisation_id=user.organisation_id,
+                    unread_notices=unread_count(session, user.id),
                 )
                 resolved = _SignedIn(shown=shown, actor=actor_for(user))
         if resolved is None:

@@ -68,6 +68,9 @@ FIELD_LABELS: Final[Mapping[str, str]] = {
     "page": N_("Page"),
     "status": N_("Status"),
     "version": N_("Version"),
+    "time_zone": N_("Time zone"),
+    "email_off": N_("E-mail notifications"),
+    "digest": N_("Alert digest"),
 }
 
 

@@ -13,6 +13,7 @@ from kakehashi.web.pages import (
     language,
     matching,
     my_organisation,
+    notices,
     opportunities,
     organisations,
     pipeline,
@@ -31,5 +32,6 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     account.router,
     admin.router,
     jobs.router,
+    notices.router,
     pipeline.router,
 )
