@@ -169,7 +169,7 @@ class Guarded:
 
 
 @pytest.fixture
-def guarded(client: TestClient, pw: PipelineWorld, database: Database) -> Guarded:
+def guarded(client: TestClient, pw: PipelineWorld, database: Database) -> Iterator[Guarded]:
     """Before consent: a pending interest, an accepted one (the owner consented, the asker not yet) with
     messages from both sides, an officer's proposal, and an agreement on an introduction of the third."""
     with database.session() as session:
@@ -245,7 +245,9 @@ def guarded(client: TestClient, pw: PipelineWorld, database: Database) -> Guarde
         if viewer != "visitor":
             sign_in(browser, emails[viewer])
         clients[viewer] = browser
-    return Guarded(ids=ids, clients=clients)
+    yield Guarded(ids=ids, clients=clients)
+    for browser in clients.values():
+        browser.close()  # its HTTP client only (the app's lifespan belongs to ``client``)
 
 
 def _assert_hidden(viewer: str, address: str, text: str) -> None:
