@@ -12,6 +12,7 @@ from typing import Final
 
 from kakehashi.errors import N_, Gettext
 from kakehashi.events.labels import EVENT_VOCABULARIES
+from kakehashi.pipeline import labels as pipeline_labels
 
 SECTORS: Final[Mapping[str, str]] = {
     "ai": N_("Artificial intelligence"),
@@ -178,6 +179,7 @@ AUDIT_KINDS: Final[Mapping[str, str]] = {
     "opportunity_transition": N_("Opportunity status changed"),
     "event_transition": N_("Event status changed"),
     "registration_decided": N_("Event registration approved or declined"),
+    **pipeline_labels.AUDIT_KINDS,
 }
 
 VOCABULARIES: Final[Mapping[str, Mapping[str, str]]] = {
@@ -194,6 +196,14 @@ VOCABULARIES: Final[Mapping[str, Mapping[str, str]]] = {
     "action": ACTIONS,
     "audit_kind": AUDIT_KINDS,
     **EVENT_VOCABULARIES,
+    "interest_status": pipeline_labels.INTEREST_STATUSES,
+    "stage": pipeline_labels.STAGES,
+    "origin": pipeline_labels.ORIGINS,
+    "agreement_category": pipeline_labels.AGREEMENT_CATEGORIES,
+    "agreement_subtype": pipeline_labels.AGREEMENT_SUBTYPES,
+    "currency": pipeline_labels.CURRENCIES,
+    "frequency": pipeline_labels.FREQUENCIES,
+    "side": pipeline_labels.SIDES,
 }
 
 

@@ -64,7 +64,7 @@ def test_every_operation_is_documented(client: TestClient) -> None:
         if path.startswith(API)
         for method, op in ops.items()
     ]
-    assert len(operations) == 81
+    assert len(operations) == 104
     assert {tag for _, _, op in operations for tag in op["tags"]} == {
         "auth",
         "accounts",
@@ -74,6 +74,7 @@ def test_every_operation_is_documented(client: TestClient) -> None:
         "jobs",
         "event agendas",
         "events",
+        "pipeline",
         "notices",
     }
     for path, method, op in operations:

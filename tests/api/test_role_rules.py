@@ -13,8 +13,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from kakehashi.accounts.roles import Actor, Role
+from kakehashi.store import Database
 from tests.api.conftest import API, B_EXTERNAL_ID, B_NAME, B_NAME_JA, B_WEBSITE, World, assert_error
 from tests.api.payloads import NEW_OPPORTUNITY, NEW_ORGANISATION
+from tests.factories import actor, make_organisation, make_user
 
 ACTIONS = ("submit", "publish", "send-back", "expire", "withdraw")
 B_TARGETS = ("b_draft", "b_in_review", "b_published")
@@ -46,6 +49,26 @@ WRITES: list[tuple[str, str, Any]] = [
     ("PUT", "/events/{event_id}/meetings/{meeting_id}/outcome", {"outcome": "no_show"}),
     ("PUT", "/events/{event_id}/meetings/{meeting_id}/feedback", {"rating": "informative", "comment": "x"}),
     ("PUT", "/events/{event_id}/meetings/{meeting_id}/follow-up", {"answer": "valuable_contact"}),
+    # The pipeline, aimed at B's interest, introduction, agreement and alert (with organisation C; A is
+    # neither side): A is refused everything, whatever B's side is.
+    ("POST", "/interests", {"opportunity_id": "{b_published}", "organisation_id": "{org_b}", "note": "x"}),
+    *[
+        ("POST", f"/interests/{{interest_b}}/{action}", {})
+        for action in ("accept", "decline", "refer", "withdraw")
+    ],
+    ("POST", "/introductions", {"opportunity_a_id": "{a_published}", "opportunity_b_id": "{b_published}"}),
+    ("POST", "/introductions/{intro_b}/consent", None),
+    ("POST", "/introductions/{intro_b}/withdraw-consent", None),
+    ("POST", "/introductions/{intro_b}/stage", {"stage": "closed", "reason": "x"}),
+    ("PATCH", "/introductions/{intro_b}", {"next_step": "x"}),
+    ("POST", "/introductions/{intro_b}/messages", {"body": "x"}),
+    (
+        "POST",
+        "/introductions/{intro_b}/agreements",
+        {"category": "research", "subtype": "joint_project", "signed_on": "2026-11-01"},
+    ),
+    ("POST", "/agreements/{agreement_b}/confirm", None),
+    ("DELETE", "/alerts/{alert_b}", None),
     *[
         (
             "PUT",
@@ -107,6 +130,7 @@ OWN_WRITES = {
     ("POST", "/auth/password-reset/confirm"),
     ("POST", "/notices/read-all"),
     ("PUT", "/me/notification-settings"),
+    ("POST", "/alerts"),  # an alert of the caller's own organisation
 }
 # Administrators only (tests/api/test_accounts_admin.py checks members, officers and visitors are refused).
 ADMIN_WRITES = {("PATCH", "/users/{user_id}")}
@@ -117,11 +141,60 @@ def _with_an_event(event_world: World) -> None:
     """Every test here also has the event of ``world.events`` (aimed at by the event writes)."""
 
 
-def _fill(template: Any, world: World) -> Any:
+# The path parameters that the pipeline's placeholders stand for.
+PIPELINE_PARAMETERS = {
+    "{interest_b}": "{interest_id}",
+    "{intro_b}": "{introduction_id}",
+    "{agreement_b}": "{agreement_id}",
+    "{alert_b}": "{alert_id}",
+}
+
+
+@pytest.fixture
+def b_pipeline(world: World, database: Database) -> dict[str, int]:
+    """B's pipeline with organisation C: C's interest in B's opportunity, accepted by both (disclosed),
+    an agreement, and an alert of B."""
+    from kakehashi.pipeline import agreements, alerts, interests, introductions
+    from kakehashi.pipeline.schemas import AgreementInput, InterestInput, SavedSearchInput
+
+    with database.session() as session:
+        org_c = make_organisation(session, name="Terza Via S.r.l.", country="IT")
+        member_c = actor(make_user(session, organisation=org_c))
+        member_b = Actor(role=Role.MEMBER, user_id=None, organisation_id=world.org_b)
+        officer = Actor(role=Role.OFFICER, user_id=None, agency_code="ICE")
+        decided = interests.express(
+            session, member_c, InterestInput(opportunity_id=world.opps["b_published"])
+        )
+        intro = interests.accept(session, member_b, decided.id)
+        introductions.consent(session, member_c, intro.id)
+        agreement = agreements.record(
+            session,
+            officer,
+            intro.id,
+            AgreementInput.model_validate(
+                {"category": "research", "subtype": "joint_project", "signed_on": "2026-11-01"}
+            ),
+        )
+        org_d = make_organisation(session, name="Quarta S.r.l.", country="IT")
+        pending = interests.express(
+            session,
+            actor(make_user(session, organisation=org_d)),
+            InterestInput(opportunity_id=world.opps["b_published"]),
+        )
+        alert = alerts.save(session, member_b, SavedSearchInput(query="量子"))
+        return {
+            "interest_b": pending.id,
+            "intro_b": intro.id,
+            "agreement_b": agreement.id,
+            "alert_b": alert.id,
+        }
+
+
+def _fill(template: Any, world: World, extra: dict[str, int] | None = None) -> Any:
     """Put the world's ids into a path or a body (``"{org_b}"`` becomes B's id, an int in bodies)."""
-    names = {"org_b": world.org_b, **world.opps, **world.events, **world.notices}
+    names = {"org_b": world.org_b, **world.opps, **world.events, **world.notices, **(extra or {})}
     if isinstance(template, dict):
-        return {key: _fill(value, world) for key, value in template.items()}
+        return {key: _fill(value, world, extra) for key, value in template.items()}
     if isinstance(template, str) and template.startswith("{") and template.endswith("}"):
         return names[template[1:-1]]
     if isinstance(template, str):
@@ -139,6 +212,12 @@ def _snapshot_of_b(client: TestClient, world: World) -> Any:
         client.get(f"{API}/events/{world.events['event']}/registrations", headers=officer).json(),
         client.get(f"{API}/events/{world.events['event']}/requests", headers=officer).json(),
     )
+
+
+def _generic(path: str) -> str:
+    for placeholder, parameter in PIPELINE_PARAMETERS.items():
+        path = path.replace(placeholder, parameter)
+    return path
 
 
 def test_the_table_covers_every_write_endpoint(client: TestClient) -> None:
@@ -166,16 +245,20 @@ def test_the_table_covers_every_write_endpoint(client: TestClient) -> None:
         for method, path, _ in WRITES
         if "{b_in_review}" not in path and "{b_published}" not in path
     }
+    generic = {(method, _generic(path)) for method, path in generic}
     assert routes - OWN_WRITES - ADMIN_WRITES == generic
 
 
 @pytest.mark.parametrize(("method", "path", "body"), WRITES, ids=WRITE_IDS)
 def test_member_of_a_cannot_write_anything_of_b(
-    client: TestClient, world: World, method: str, path: str, body: Any
+    client: TestClient, world: World, b_pipeline: dict[str, int], method: str, path: str, body: Any
 ) -> None:
     before = _snapshot_of_b(client, world)
     response = client.request(
-        method, API + _fill(path, world), json=_fill(body, world), headers=world.auth("member_a")
+        method,
+        API + _fill(path, world, b_pipeline),
+        json=_fill(body, world, b_pipeline),
+        headers=world.auth("member_a"),
     )
     error = assert_error(response, response.status_code)
     assert response.status_code in (403, 404), response.text
@@ -185,10 +268,12 @@ def test_member_of_a_cannot_write_anything_of_b(
 
 @pytest.mark.parametrize(("method", "path", "body"), WRITES, ids=WRITE_IDS)
 def test_visitor_cannot_write_anything(
-    client: TestClient, world: World, method: str, path: str, body: Any
+    client: TestClient, world: World, b_pipeline: dict[str, int], method: str, path: str, body: Any
 ) -> None:
     before = _snapshot_of_b(client, world)
-    response = client.request(method, API + _fill(path, world), json=_fill(body, world))
+    response = client.request(
+        method, API + _fill(path, world, b_pipeline), json=_fill(body, world, b_pipeline)
+    )
     assert_error(response, 401, "authentication_required")
     assert _snapshot_of_b(client, world) == before
 

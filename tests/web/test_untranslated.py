@@ -92,6 +92,13 @@ PAGES: dict[str, list[str]] = {
         "/events/{event}/participants?registration={reg_jp}",
     ],
     "/events/{event_id}/requests": ["/events/{event}/requests"],
+    "/interests": ["/interests"],
+    "/introductions": ["/introductions", "/introductions?country=JP&idle=true&agency=JETRO"],
+    "/introductions/{introduction_id}": [
+        "/introductions/{intro_disclosed}",
+        "/introductions/{intro_proposed}",
+    ],
+    "/alerts": ["/alerts"],
 }
 # GET routes that are not pages (a redirect, the JSON health probes, a file export; the error of a bad
 # value is among ERRORS).
@@ -103,6 +110,7 @@ NOT_PAGES = {
     "/readyz",
     "/admin/audit/export",
     "/events/{event_id}/agenda.ics",
+    "/introductions/{introduction_id}/audit.csv",
 }
 # Addresses that end in an error page (each as every role).
 ERRORS = [
@@ -243,6 +251,7 @@ def world(database: Database) -> World:
             email=False,
         )
         built.ids.update(_event(session, users["officer"], org_it, org_jp))
+        _pipeline(session, built, users, org_jp)
         built.data = _stored_texts(session)
     return built
 
@@ -273,6 +282,44 @@ def _event(session: Any, officer: User, org_it: Organisation, org_jp: Organisati
     return ids
 
 
+def _pipeline(session: Any, built: World, users: dict[str, User], org_jp: Organisation) -> None:
+    """A disclosed introduction at "met" with a JPY investment, a next step and a message; a proposal."""
+    from kakehashi.pipeline import agreements, conversation, interests, introductions
+    from kakehashi.pipeline.schemas import (
+        AgreementInput,
+        FollowUpInput,
+        InterestInput,
+        MoveInput,
+        ProposalInput,
+    )
+    from kakehashi.pipeline.vocab import Stage
+    from tests.factories import actor
+
+    owner, officer = actor(users["member"]), actor(users["officer"])
+    asker = actor(make_user(session, role=Role.MEMBER, organisation=org_jp))
+    note = InterestInput(opportunity_id=built.ids["published_it"], note="量子センサーに関心があります。")
+    intro = interests.accept(session, owner, interests.express(session, asker, note).id)
+    introductions.consent(session, asker, intro.id)
+    introductions.move(session, officer, intro.id, MoveInput(stage=Stage.MET), today=date(2026, 11, 20))
+    follow = FollowUpInput(next_step="Invio campioni", next_step_due=date(2026, 11, 25), follow="both")
+    introductions.follow_up(session, officer, intro.id, follow)
+    money = {
+        "amount": "150000000",
+        "currency": "JPY",
+        "jpy_per_eur": "162.35",
+        "description": "Quota di minoranza",
+    }
+    agreement = {"category": "investment", "subtype": "equity", "signed_on": "2026-11-28", **money}
+    agreements.record(session, officer, intro.id, AgreementInput.model_validate(agreement))
+    conversation.post(session, owner, intro.id, "Buongiorno, vi mandiamo i campioni.")
+    proposal = ProposalInput(
+        opportunity_a_id=built.ids["published_jp"], opportunity_b_id=built.ids["published_it"]
+    )
+    built.ids.update(
+        intro_disclosed=intro.id, intro_proposed=introductions.propose(session, officer, proposal).id
+    )
+
+
 def _stored_texts(session: Any) -> list[str]:
     """Free text the world stored (names, titles, e-mails): data, shown as written."""
     texts: list[str] = []
@@ -291,6 +338,12 @@ def _stored_texts(session: Any) -> list[str]:
         texts.append(row.comment)
     for user in session.scalars(select(User)):
         texts += [user.email, user.display_name]
+    from kakehashi.pipeline.models import Agreement, Interest, Introduction, IntroductionMessage
+
+    texts += [i.note for i in session.scalars(select(Interest))]
+    texts += [i.next_step for i in session.scalars(select(Introduction))]
+    texts += [m.body for m in session.scalars(select(IntroductionMessage))]
+    texts += [a.description for a in session.scalars(select(Agreement))]
     return [text for text in texts if text]
 
 

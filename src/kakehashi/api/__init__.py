@@ -30,6 +30,7 @@ def routers() -> list[APIRouter]:
         notices,
         opportunities,
         organisations,
+        pipeline,
     )
     from kakehashi.api.openapi import errors
 
@@ -45,6 +46,7 @@ def routers() -> list[APIRouter]:
         matching.router,
         events.router,
         event_participants.router,
+        pipeline.router,
     )
     for router in (*routers, jobs.router, notices.router, event_agenda.router):
         version.include_router(router)

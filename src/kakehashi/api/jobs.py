@@ -66,9 +66,10 @@ def list_jobs(
 class JobIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    job: Literal["index-refresh", "index-rebuild", "probe"] = Field(
+    job: Literal["index-refresh", "index-rebuild", "probe", "pipeline-overdue", "pipeline-alerts"] = Field(
         description="`index-refresh` (embed and match what changed), `index-rebuild` (arguments `full`, "
-        "`rematch`), `probe` (argument `seconds`: shows that the workers run jobs)."
+        "`rematch`), `probe` (argument `seconds`: shows that the workers run jobs), `pipeline-overdue` "
+        "(notify overdue next steps of introductions), `pipeline-alerts` (run saved searches, send digests)."
     )
     arguments: dict[str, Any] = Field(default_factory=dict)
     key: str | None = Field(

@@ -37,6 +37,20 @@ class AuditKind(StrEnum):
     OPPORTUNITY_TRANSITION = "opportunity_transition"
     EVENT_TRANSITION = "event_transition"
     REGISTRATION_DECIDED = "registration_decided"
+    INTEREST_EXPRESSED = "interest_expressed"
+    INTEREST_ACCEPTED = "interest_accepted"
+    INTEREST_DECLINED = "interest_declined"
+    INTEREST_REFERRED = "interest_referred"
+    INTEREST_WITHDRAWN = "interest_withdrawn"
+    INTRODUCTION_PROPOSED = "introduction_proposed"
+    CONSENT_GIVEN = "consent_given"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    IDENTITIES_DISCLOSED = "identities_disclosed"
+    INTRODUCTION_STAGE = "introduction_stage"
+    INTRODUCTION_FOLLOWED = "introduction_followed"
+    AGREEMENT_RECORDED = "agreement_recorded"
+    AGREEMENT_CONFIRMED = "agreement_confirmed"
+    MESSAGE_SENT = "message_sent"
 
 
 EXPORT_COLUMNS: Final = ("id", "at", "kind", "actor_user_id", "actor_email", "target", "address", "detail")

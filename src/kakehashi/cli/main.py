@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "agenda",
     "notices",
     "events",
+    "pipeline",
 )
 SOLE_MODULE: dict[str, str] = {"schedule": "schedule"}  # command name -> the only module it needs
 

@@ -48,12 +48,16 @@ def build_app(
     database: Database | None = None,
     matching: MatchingService | None = None,
     settings: Settings | None = None,
+    periodic: bool = False,
 ) -> procrastinate.App:
     """The procrastinate app with a task per job. ``database`` and ``matching`` are what the tasks use
-    (a worker passes them; a web process only defers and may leave them out)."""
+    (a worker passes them; a web process only defers and may leave them out). With ``periodic`` (the
+    ``kakehashi worker``) the jobs with a ``cron`` also run on their schedule."""
     app = procrastinate.App(connector=connector)
     for spec in JOBS.values():
-        _register(app, spec, database=database, matching=matching, settings=settings)
+        task = _register(app, spec, database=database, matching=matching, settings=settings)
+        if periodic and spec.cron is not None:
+            app.periodic(cron=spec.cron, periodic_id=spec.name)(task)
     return app
 
 
@@ -64,7 +68,7 @@ def _register(
     database: Database | None,
     matching: MatchingService | None,
     settings: Settings | None,
-) -> None:
+) -> Any:
     def task(context: procrastinate.JobContext, /, *, key: str | None = None, **arguments: Any) -> None:
         if database is None or matching is None:
             raise RuntimeError("this process only defers jobs")
@@ -86,10 +90,7 @@ def _register(
     retry: bool | procrastinate.RetryStrategy = (
         procrastinate.RetryStrategy(max_attempts=retries, wait=spec.retry_wait_s) if retries else False
     )
-    registered = app.task(name=spec.name, queue=QUEUE, pass_context=True, lock=spec.lock, retry=retry)(task)
-    if spec.cron is not None:
-        # The timestamp procrastinate passes arrives in **arguments (popped above).
-        app.periodic(cron=spec.cron, periodic_id=spec.name)(registered)  # type: ignore[arg-type]
+    return app.task(name=spec.name, queue=QUEUE, pass_context=True, lock=spec.lock, retry=retry)(task)
 
 
 def defer(
@@ -130,6 +131,7 @@ async def run_worker(
         database=database,
         matching=matching,
         settings=settings,
+        periodic=True,
     )
     async with app.open_async():
         recovery = asyncio.create_task(_recovery_loop(app, settings))

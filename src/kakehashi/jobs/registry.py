@@ -50,7 +50,7 @@ class JobSpec:
     max_attempts: int = 3
     retry_wait_s: int = 5
     deduplicate: bool = True  # a second enqueue while one waits is dropped (procrastinate queueing lock)
-    cron: str | None = None  # with job workers, also deferred on this schedule (procrastinate periodic)
+    cron: str | None = None  # workers also run it periodically (procrastinate periodic task)
 
 
 def refresh_index(context: JobContext) -> None:
@@ -91,6 +91,21 @@ def expire_event_requests(context: JobContext) -> None:
 
     with context.database.session() as session:
         expire_due(session)
+
+
+def pipeline_overdue(context: JobContext) -> None:
+    """Notify the officers of introductions whose next step is overdue (once per due date)."""
+    from kakehashi.pipeline.jobs import report_overdue
+
+    report_overdue(context.database)
+    context.progress(1, 1)
+
+
+def pipeline_alerts(context: JobContext) -> None:
+    """Run the organisations' saved searches and followed matches; send the digests that are due."""
+    from kakehashi.pipeline.jobs import run_alerts
+
+    run_alerts(context.database, context.matching, settings=context.settings)
     context.progress(1, 1)
 
 
@@ -105,6 +120,8 @@ JOBS: Mapping[str, JobSpec] = {
         JobSpec(runs.JOB_NAME, runs.schedule_event, max_attempts=1),
         JobSpec(followups.JOB_NAME, followups.send_follow_ups, lock=followups.JOB_NAME, cron=followups.CRON),
         JobSpec(NOTICES_SEND, send_notices, lock=NOTICES_SEND, max_attempts=5, retry_wait_s=60),
+        JobSpec("pipeline-overdue", pipeline_overdue, lock="pipeline-overdue", cron="0 * * * *"),
+        JobSpec("pipeline-alerts", pipeline_alerts, lock="pipeline-alerts", cron="15 * * * *"),
     )
 }
 

@@ -24,6 +24,8 @@ ARGUMENTS: Mapping[str, Mapping[str, type]] = {
     "index-rebuild": {"full": bool, "rematch": bool},
     "probe": {"seconds": float},
     "events-expire-requests": {},
+    "pipeline-overdue": {},
+    "pipeline-alerts": {},
 }
 PROBE_MAX_S = 60.0
 

@@ -95,4 +95,5 @@ def import_all_models() -> None:
     import kakehashi.jobs.models
     import kakehashi.matching.tables
     import kakehashi.notifications.models
+    import kakehashi.pipeline.models
     import kakehashi.profiles.models  # noqa: F401

@@ -20,6 +20,7 @@ from kakehashi.web.pages import (
     notices,
     opportunities,
     organisations,
+    pipeline,
     review,
 )
 
@@ -40,4 +41,5 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     event_schedule.router,
     event_day.router,
     notices.router,
+    pipeline.router,
 )
