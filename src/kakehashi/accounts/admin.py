@@ -2,6 +2,11 @@
 
 Deactivation ends the user's sessions and API tokens at once. An administrator cannot demote or
 deactivate the last active administrator, so the installation always keeps one.
+
+Users carry a version: a change made on an older read (``expected_version``, the ETag or the form's
+hidden field) is refused, and the UPDATE itself is conditional on the version read, so two administrators
+changing one user at once cannot both win; the loser's unit of work (sessions ended, tokens revoked,
+audit entry) rolls back whole.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from kakehashi.accounts.sessions import end_all_sessions
 from kakehashi.audit import service as audit
 from kakehashi.audit.service import AuditKind
 from kakehashi.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from kakehashi.store.versions import flush_versioned, require_version
 
 
 def _require_admin(actor: Actor) -> None:
@@ -71,10 +77,12 @@ def set_role(
     role: Role,
     organisation_id: int | None = None,
     agency_code: str | None = None,
+    expected_version: int | None = None,
 ) -> User:
     """Give a user another role (a member needs an organisation, an officer ICE or JETRO)."""
     _require_admin(actor)
     user = _user(session, user_id)
+    require_version(user.version, expected_version)
     if role == Role.VISITOR:
         raise ValidationFailed(
             "The role is not valid.", problems=[FieldProblem("role", "Visitors have no account.")]
@@ -103,7 +111,7 @@ def set_role(
         user.organisation_id = organisation_id if organisation_id is not None else user.organisation_id
     else:
         user.organisation_id = None
-    session.flush()
+    flush_versioned(session)
     session.expire(user, ["agency"])
     audit.record(
         session,
@@ -115,10 +123,13 @@ def set_role(
     return user
 
 
-def set_active(session: Session, actor: Actor, user_id: int, *, active: bool) -> User:
+def set_active(
+    session: Session, actor: Actor, user_id: int, *, active: bool, expected_version: int | None = None
+) -> User:
     """Deactivate (ending every session and token) or reactivate a user."""
     _require_admin(actor)
     user = _user(session, user_id)
+    require_version(user.version, expected_version)
     if user.is_active == active:
         return user
     if not active:
@@ -126,7 +137,7 @@ def set_active(session: Session, actor: Actor, user_id: int, *, active: bool) ->
         end_all_sessions(session, user.id)
         revoke_all_tokens(session, user.id)
     user.is_active = active
-    session.flush()
+    flush_versioned(session)
     audit.record(
         session,
         AuditKind.USER_ACTIVATED if active else AuditKind.USER_DEACTIVATED,
@@ -134,4 +145,25 @@ def set_active(session: Session, actor: Actor, user_id: int, *, active: bool) ->
         target=f"user:{user.id}",
         detail={"email": user.email},
     )
+    return user
+
+
+def change_user(
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    *,
+    role: Role | None = None,
+    organisation_id: int | None = None,
+    agency_code: str | None = None,
+    active: bool | None = None,
+    expected_version: int | None = None,
+) -> User:
+    """A role change and / or (de)activation in one unit of work, checked against one version read."""
+    user = user_for_admin(session, actor, user_id)
+    require_version(user.version, expected_version)
+    if role is not None:
+        set_role(session, actor, user_id, role=role, organisation_id=organisation_id, agency_code=agency_code)
+    if active is not None:
+        set_active(session, actor, user_id, active=active)
     return user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, String
+from sqlalchemy import Float, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kakehashi.store.base import Base, TimestampMixin, UTCDateTime
@@ -33,8 +33,13 @@ class User(TimestampMixin, Base):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     locale: Mapped[str | None] = mapped_column(String(2))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Optimistic concurrency: every UPDATE (role, deactivation, password) says "WHERE version = <the one
+    # read>" and bumps it, so two administrators changing one user at once cannot both win.
+    version: Mapped[int] = mapped_column(server_default=text("1"))
 
     agency: Mapped[Agency | None] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class ApiToken(Base):
