@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from kakehashi.accounts.models import Agency, User
 from kakehashi.accounts.roles import Actor, Role
@@ -162,8 +163,14 @@ def change_user(
     """A role change and / or (de)activation in one unit of work, checked against one version read."""
     user = user_for_admin(session, actor, user_id)
     require_version(user.version, expected_version)
+    read_at = user.version
     if role is not None:
         set_role(session, actor, user_id, role=role, organisation_id=organisation_id, agency_code=agency_code)
     if active is not None:
         set_active(session, actor, user_id, active=active)
+    if user.version == read_at:
+        # Nothing changed, yet still an UPDATE on the version read: a request is never acknowledged
+        # while a concurrent one changes the user.
+        flag_modified(user, "is_active")
+        flush_versioned(session)
     return user
