@@ -84,18 +84,3 @@ class MatchFeedback(Base):
     version: Mapped[int] = mapped_column(server_default=text("1"))
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
-
-
-class RateLimit(Base):
-    """One client's allowance for an expensive request (text search), shared by every server process.
-
-    ``due_at`` is the theoretical arrival time of the generic cell rate algorithm (a token bucket kept as
-    one number): a request is granted while ``due_at`` is at most ``burst - 1`` intervals ahead of now.
-    ``granted`` says whether the last request was; both are set by one atomic upsert (see
-    :mod:`kakehashi.api.limits`)."""
-
-    __tablename__ = "rate_limits"
-
-    key: Mapped[str] = mapped_column(String(120), primary_key=True)
-    due_at: Mapped[float] = mapped_column(Float)
-    granted: Mapped[bool] = mapped_column(default=True)
