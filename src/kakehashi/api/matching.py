@@ -13,7 +13,7 @@ from kakehashi.api.deps import ActorDep, SignedInDep
 from kakehashi.api.openapi import errors
 from kakehashi.api.versions import IfMatchDep, etag, with_etag
 from kakehashi.errors import StaleVersion
-from kakehashi.limits import MAX_ID
+from kakehashi.limits import FILTER_VALUES_MAX, MAX_ID
 from kakehashi.matching.explain import Explanation
 from kakehashi.matching.service import MAX_SEARCH_RESULTS, MatchingService, MatchResult, VerdictState
 from kakehashi.matching.worker import EmbeddingWorker
@@ -182,10 +182,12 @@ def search(
     q: Annotated[
         str, Query(min_length=1, max_length=2000, description="What you look for, in any language.")
     ],
-    type: Annotated[list[OpportunityType] | None, Query()] = None,
-    sector: Annotated[list[Sector] | None, Query()] = None,
-    country: Annotated[list[Country] | None, Query()] = None,
-    language: Annotated[list[Language] | None, Query(description="Original language.")] = None,
+    type: Annotated[list[OpportunityType] | None, Query(max_length=FILTER_VALUES_MAX)] = None,
+    sector: Annotated[list[Sector] | None, Query(max_length=FILTER_VALUES_MAX)] = None,
+    country: Annotated[list[Country] | None, Query(max_length=FILTER_VALUES_MAX)] = None,
+    language: Annotated[
+        list[Language] | None, Query(max_length=FILTER_VALUES_MAX, description="Original language.")
+    ] = None,
     limit: SearchLimit = 20,
     locale: ExplainIn = "en",
 ) -> list[MatchOut]:

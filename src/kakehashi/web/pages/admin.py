@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from math import ceil
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from kakehashi.accounts import admin
@@ -15,13 +15,16 @@ from kakehashi.accounts.roles import Role
 from kakehashi.audit import service as audit
 from kakehashi.audit.service import AuditFilter, AuditKind
 from kakehashi.errors import FieldProblem, StaleVersion, ValidationFailed
+from kakehashi.limits import MAX_ID, MAX_PAGE
 from kakehashi.web.deps import AdminDep, DatabaseDep, FormDep, TranslationsDep, set_notice
 from kakehashi.web.forms import FormErrors, form_errors, form_version, stale_problem
+from kakehashi.web.ids import RecordId
 from kakehashi.web.templating import render
 
 router = APIRouter()
 
 AUDIT_PAGE_SIZE = 50
+AuditUser = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
 def _users_page(
@@ -77,7 +80,7 @@ def _optional_int(form: FormDep, name: str) -> int | None:
 
 @router.post("/admin/users/{user_id}/role")
 def change_role(
-    user_id: int,
+    user_id: RecordId,
     actor: AdminDep,
     form: FormDep,
     database: DatabaseDep,
@@ -109,7 +112,7 @@ def change_role(
 
 @router.post("/admin/users/{user_id}/{change}")
 def change_active(
-    user_id: int,
+    user_id: RecordId,
     change: Literal["deactivate", "activate"],
     actor: AdminDep,
     form: FormDep,
@@ -164,10 +167,10 @@ def audit_page(
     actor: AdminDep,
     database: DatabaseDep,
     kind: str | None = None,
-    user: int | None = None,
+    user: AuditUser = None,
     since: str | None = None,
     until: str | None = None,
-    page: int = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> HTMLResponse:
     where = _filter(kind, user, since, until)
     page = max(1, min(page, 1_000_000))
@@ -192,7 +195,7 @@ def audit_export(
     database: DatabaseDep,
     format: Literal["csv", "jsonl"] = "csv",
     kind: str | None = None,
-    user: int | None = None,
+    user: AuditUser = None,
     since: str | None = None,
     until: str | None = None,
 ) -> StreamingResponse:

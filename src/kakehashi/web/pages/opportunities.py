@@ -156,7 +156,7 @@ def opportunity_page(
 @router.post("/opportunities/{opportunity_id}/translations")
 def save_translation(
     request: Request,
-    opportunity_id: int,
+    opportunity_id: RecordId,
     actor: SignedInDep,
     database: DatabaseDep,
     form: FormDep,
