@@ -236,3 +236,21 @@ def test_the_password_form_carries_the_version_and_refuses_a_stale_one(
     assert response.status_code == 409
     assert f'name="version" value="{read_at + 1}"' in response.text
     assert _version_of(database, user_id) == read_at + 1  # the password was not changed
+
+
+def test_two_administrators_deactivating_each_other_at_once_leave_one(
+    client: TestClient, world: World, database: Database, second_admin: dict[str, str]
+) -> None:
+    first_admin = world.auth("admin")
+    first_id = _user_id(client, world, "admin")
+    second_id = int(client.get(f"{API}/me", headers=second_admin).json()["id"])
+    responses = _at_once(
+        [
+            lambda: client.patch(f"{API}/users/{second_id}", json={"active": False}, headers=first_admin),
+            lambda: client.patch(f"{API}/users/{first_id}", json={"active": False}, headers=second_admin),
+        ]
+    )
+    assert sorted(r.status_code for r in responses) in ([200, 401], [200, 409]), [r.text for r in responses]
+    with database.session() as session:
+        admins = session.query(User).filter(User.role == Role.ADMIN.value, User.is_active.is_(True)).count()
+    assert admins == 1

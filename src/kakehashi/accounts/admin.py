@@ -11,7 +11,7 @@ audit entry) rolls back whole.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -54,19 +54,24 @@ def list_users(session: Session, actor: Actor) -> list[User]:
     return list(session.scalars(select(User).order_by(User.id)))
 
 
-def _other_active_admins(session: Session, user_id: int) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(User)
-            .where(User.role == Role.ADMIN.value, User.is_active.is_(True), User.id != user_id)
-        )
-        or 0
-    )
+def _active_admins(session: Session, *, besides: int | None = None) -> int:
+    """Active administrators (but ``besides``). On PostgreSQL their rows are locked until the end of the
+    transaction, so two administrators demoting each other at once are decided one after the other."""
+    query = select(User.id).where(User.role == Role.ADMIN.value, User.is_active.is_(True))
+    if besides is not None:
+        query = query.where(User.id != besides)
+    return len(session.scalars(query.with_for_update()).all())
 
 
 def _keep_one_admin(session: Session, user: User) -> None:
-    if user.role == Role.ADMIN.value and user.is_active and _other_active_admins(session, user.id) == 0:
+    if user.role == Role.ADMIN.value and user.is_active and _active_admins(session, besides=user.id) == 0:
+        raise Conflict("The last active administrator cannot be demoted or deactivated.")
+
+
+def _still_one_admin(session: Session) -> None:
+    """Checked again after the write: on SQLite the count above may predate a concurrent demotion that
+    committed while this one waited for the write lock; the transaction then rolls back whole."""
+    if _active_admins(session) == 0:
         raise Conflict("The last active administrator cannot be demoted or deactivated.")
 
 
@@ -113,6 +118,8 @@ def set_role(
     else:
         user.organisation_id = None
     flush_versioned(session)
+    if before == Role.ADMIN.value:
+        _still_one_admin(session)
     session.expire(user, ["agency"])
     audit.record(
         session,
@@ -139,6 +146,8 @@ def set_active(
         revoke_all_tokens(session, user.id)
     user.is_active = active
     flush_versioned(session)
+    if not active and user.role == Role.ADMIN.value:
+        _still_one_admin(session)
     audit.record(
         session,
         AuditKind.USER_ACTIVATED if active else AuditKind.USER_DEACTIVATED,
