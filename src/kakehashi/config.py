@@ -153,7 +153,8 @@ class Settings(BaseSettings):
     search_rate_per_minute: int = Field(
         default=20,
         ge=0,
-        description="Text searches per minute per client (API and pages), the costly requests; 0: no limit.",
+        description="Text searches per minute per client (API and pages), the costly requests, counted in the store "
+        "for every server process together; 0: no limit.",
     )
     search_burst: int = Field(default=20, ge=1, description="Text searches a client may send at once.")
     password_reset_max_age_s: int = Field(

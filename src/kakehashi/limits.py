@@ -31,6 +31,8 @@ KEYWORD_MAX: Final = 80
 KEYWORDS_MAX: Final = 20
 EMPLOYEES_MAX: Final = 10_000_000
 SEARCH_MAX: Final = 200
+FILTER_VALUES_MAX: Final = 20  # values of one repeated query filter (?sector=…&sector=…)
+TRANSLATIONS_MAX: Final = 3  # one per language
 
 
 # C0 controls (and DEL) are never text a person typed; multi-line fields keep line breaks and tabs.

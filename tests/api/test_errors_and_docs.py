@@ -64,7 +64,7 @@ def test_every_operation_is_documented(client: TestClient) -> None:
         if path.startswith(API)
         for method, op in ops.items()
     ]
-    assert len(operations) == 104
+    assert len(operations) == 106
     assert {tag for _, _, op in operations for tag in op["tags"]} == {
         "auth",
         "accounts",

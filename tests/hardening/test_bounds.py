@@ -190,3 +190,63 @@ def test_a_nul_byte_in_a_sign_in_is_not_a_server_error(client: TestClient) -> No
     form = {"email": "a\x00b@example.org", "password": "x", "csrf_token": csrf_token(client)}
     page = client.post("/signin", data=form, follow_redirects=False)
     assert page.status_code in (401, 422), page.text
+
+
+# --- bounds found by walking the OpenAPI and the page routes once more ----------------------------------
+
+
+@pytest.fixture
+def signed_in_admin(client: TestClient, database: Database) -> TestClient:
+    from kakehashi.accounts.roles import Role
+    from tests.factories import make_user
+    from tests.web.conftest import sign_in
+
+    with database.session() as session:
+        make_user(session, role=Role.ADMIN, email="bounds-admin@example.org")
+    sign_in(client, "bounds-admin@example.org")
+    return client
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        (f"/admin/users/{TOO_BIG_ID}/role", {"role": "officer", "agency": "ICE"}),
+        (f"/admin/users/{TOO_BIG_ID}/deactivate", {}),
+        (f"/opportunities/{TOO_BIG_ID}/translations", {"language": "en", "title": "t", "description": "d"}),
+    ],
+)
+def test_page_forms_with_ids_past_64_bits_are_a_422_page(
+    signed_in_admin: TestClient, path: str, data: dict[str, str]
+) -> None:
+    token = csrf_token(signed_in_admin, "/admin/users")
+    response = signed_in_admin.post(path, data={**data, "csrf_token": token}, follow_redirects=False)
+    assert response.status_code == 422, response.text
+    assert 'data-error-code="validation_failed"' in response.text
+
+
+@pytest.mark.parametrize("query", [f"user={TOO_BIG_ID}", "user=0", f"page={TOO_BIG_ID}", "page=0"])
+def test_audit_filters_out_of_range_are_a_422_page(signed_in_admin: TestClient, query: str) -> None:
+    for path in ("/admin/audit", "/admin/audit/export"):
+        response = signed_in_admin.get(f"{path}?{query}")
+        if "page=" in query and path.endswith("export"):
+            continue  # the export has no pages
+        assert response.status_code == 422, (path, response.text)
+
+
+def test_repeated_search_filters_are_bounded(client: TestClient) -> None:
+    from kakehashi.limits import FILTER_VALUES_MAX
+
+    many = "&".join(["sector=quantum"] * (FILTER_VALUES_MAX + 1))
+    response = client.get(f"{API}/search?q=wafer&{many}")
+    assert field_names(assert_error(response, 422, "validation_failed")) == {"sector"}
+    assert client.get(f"{API}/search?q=wafer&sector=quantum&sector=energy").status_code == 200
+
+
+def test_the_translations_of_a_body_are_bounded_in_the_documented_schema(client: TestClient) -> None:
+    from kakehashi.limits import TRANSLATIONS_MAX
+
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    for name in ("OpportunityCreate", "OpportunityPatch"):
+        translations = schemas[name]["properties"]["translations"]
+        bounded = [translations, *translations.get("anyOf", [])]
+        assert any(part.get("maxProperties") == TRANSLATIONS_MAX for part in bounded), translations

@@ -2,12 +2,18 @@
 
 Deactivation ends the user's sessions and API tokens at once. An administrator cannot demote or
 deactivate the last active administrator, so the installation always keeps one.
+
+Users carry a version: a change made on an older read (``expected_version``, the ETag or the form's
+hidden field) is refused, and the UPDATE itself is conditional on the version read, so two administrators
+changing one user at once cannot both win; the loser's unit of work (sessions ended, tokens revoked,
+audit entry) rolls back whole.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from kakehashi.accounts.models import Agency, User
 from kakehashi.accounts.roles import Actor, Role
@@ -16,6 +22,7 @@ from kakehashi.accounts.sessions import end_all_sessions
 from kakehashi.audit import service as audit
 from kakehashi.audit.service import AuditKind
 from kakehashi.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from kakehashi.store.versions import flush_versioned, require_version
 
 
 def _require_admin(actor: Actor) -> None:
@@ -47,19 +54,24 @@ def list_users(session: Session, actor: Actor) -> list[User]:
     return list(session.scalars(select(User).order_by(User.id)))
 
 
-def _other_active_admins(session: Session, user_id: int) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(User)
-            .where(User.role == Role.ADMIN.value, User.is_active.is_(True), User.id != user_id)
-        )
-        or 0
-    )
+def _active_admins(session: Session, *, besides: int | None = None) -> int:
+    """Active administrators (but ``besides``). On PostgreSQL their rows are locked until the end of the
+    transaction, so two administrators demoting each other at once are decided one after the other."""
+    query = select(User.id).where(User.role == Role.ADMIN.value, User.is_active.is_(True))
+    if besides is not None:
+        query = query.where(User.id != besides)
+    return len(session.scalars(query.with_for_update()).all())
 
 
 def _keep_one_admin(session: Session, user: User) -> None:
-    if user.role == Role.ADMIN.value and user.is_active and _other_active_admins(session, user.id) == 0:
+    if user.role == Role.ADMIN.value and user.is_active and _active_admins(session, besides=user.id) == 0:
+        raise Conflict("The last active administrator cannot be demoted or deactivated.")
+
+
+def _still_one_admin(session: Session) -> None:
+    """Checked again after the write: on SQLite the count above may predate a concurrent demotion that
+    committed while this one waited for the write lock; the transaction then rolls back whole."""
+    if _active_admins(session) == 0:
         raise Conflict("The last active administrator cannot be demoted or deactivated.")
 
 
@@ -71,10 +83,12 @@ def set_role(
     role: Role,
     organisation_id: int | None = None,
     agency_code: str | None = None,
+    expected_version: int | None = None,
 ) -> User:
     """Give a user another role (a member needs an organisation, an officer ICE or JETRO)."""
     _require_admin(actor)
     user = _user(session, user_id)
+    require_version(user.version, expected_version)
     if role == Role.VISITOR:
         raise ValidationFailed(
             "The role is not valid.", problems=[FieldProblem("role", "Visitors have no account.")]
@@ -103,7 +117,9 @@ def set_role(
         user.organisation_id = organisation_id if organisation_id is not None else user.organisation_id
     else:
         user.organisation_id = None
-    session.flush()
+    flush_versioned(session)
+    if before == Role.ADMIN.value:
+        _still_one_admin(session)
     session.expire(user, ["agency"])
     audit.record(
         session,
@@ -115,10 +131,13 @@ def set_role(
     return user
 
 
-def set_active(session: Session, actor: Actor, user_id: int, *, active: bool) -> User:
+def set_active(
+    session: Session, actor: Actor, user_id: int, *, active: bool, expected_version: int | None = None
+) -> User:
     """Deactivate (ending every session and token) or reactivate a user."""
     _require_admin(actor)
     user = _user(session, user_id)
+    require_version(user.version, expected_version)
     if user.is_active == active:
         return user
     if not active:
@@ -126,7 +145,9 @@ def set_active(session: Session, actor: Actor, user_id: int, *, active: bool) ->
         end_all_sessions(session, user.id)
         revoke_all_tokens(session, user.id)
     user.is_active = active
-    session.flush()
+    flush_versioned(session)
+    if not active and user.role == Role.ADMIN.value:
+        _still_one_admin(session)
     audit.record(
         session,
         AuditKind.USER_ACTIVATED if active else AuditKind.USER_DEACTIVATED,
@@ -134,4 +155,31 @@ def set_active(session: Session, actor: Actor, user_id: int, *, active: bool) ->
         target=f"user:{user.id}",
         detail={"email": user.email},
     )
+    return user
+
+
+def change_user(
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    *,
+    role: Role | None = None,
+    organisation_id: int | None = None,
+    agency_code: str | None = None,
+    active: bool | None = None,
+    expected_version: int | None = None,
+) -> User:
+    """A role change and / or (de)activation in one unit of work, checked against one version read."""
+    user = user_for_admin(session, actor, user_id)
+    require_version(user.version, expected_version)
+    read_at = user.version
+    if role is not None:
+        set_role(session, actor, user_id, role=role, organisation_id=organisation_id, agency_code=agency_code)
+    if active is not None:
+        set_active(session, actor, user_id, active=active)
+    if user.version == read_at:
+        # Nothing changed, yet still an UPDATE on the version read: a request is never acknowledged
+        # while a concurrent one changes the user.
+        flag_modified(user, "is_active")
+        flush_versioned(session)
     return user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, String
+from sqlalchemy import Float, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kakehashi.store.base import Base, TimestampMixin, UTCDateTime
@@ -36,8 +36,13 @@ class User(TimestampMixin, Base):
     # JP → Tokyo, otherwise UTC), see ``kakehashi.notifications.recipients.user_zone``.
     time_zone: Mapped[str | None] = mapped_column(String(64))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Optimistic concurrency: every UPDATE (role, deactivation, password) says "WHERE version = <the one
+    # read>" and bumps it, so two administrators changing one user at once cannot both win.
+    version: Mapped[int] = mapped_column(server_default=text("1"))
 
     agency: Mapped[Agency | None] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class ApiToken(Base):
@@ -95,3 +100,18 @@ class SignInAttempts(Base):
     failures: Mapped[int] = mapped_column(default=0)
     last_failure_at: Mapped[float] = mapped_column(Float)
     blocked_until: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class RateLimit(Base):
+    """One client's allowance for an expensive request (text search), shared by every server process.
+
+    ``due_at`` is the theoretical arrival time of the generic cell rate algorithm (a token bucket kept as
+    one number): a request is granted while ``due_at`` is at most ``burst - 1`` intervals ahead of now.
+    ``granted`` says whether the last request was; both are set by one atomic upsert (see
+    :mod:`kakehashi.api.limits`)."""
+
+    __tablename__ = "rate_limits"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    due_at: Mapped[float] = mapped_column(Float)
+    granted: Mapped[bool] = mapped_column(default=True)

@@ -29,6 +29,7 @@ from kakehashi.errors import AuthenticationRequired, FieldProblem, NotFound, Val
 from kakehashi.notifications.mail import Mail, password_reset_mail
 from kakehashi.notifications.recipients import user_language
 from kakehashi.store.base import utcnow
+from kakehashi.store.versions import flush_versioned, require_version
 
 MAX_LIVE_RESET_LINKS = 3
 
@@ -53,7 +54,7 @@ def _set_password(session: Session, user: User, new_password: str, *, keep_token
         .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
         .values(used_at=utcnow())
     )
-    session.flush()
+    flush_versioned(session)
 
 
 def change_password(
@@ -64,11 +65,14 @@ def change_password(
     new_password: str,
     address: str | None = None,
     keep_token: str | None = None,
+    expected_version: int | None = None,
 ) -> User:
-    """The signed-in user changes their own password, proving they know the current one."""
+    """The signed-in user changes their own password, proving they know the current one (and, when
+    ``expected_version`` is given, that the account is as they last read it)."""
     user = session.get(User, user_id)
     if user is None or not user.is_active:
         raise AuthenticationRequired("Please sign in.")
+    require_version(user.version, expected_version)
     if not verify_password(user.password_hash, current_password):
         raise ValidationFailed(
             "The current password is wrong.",

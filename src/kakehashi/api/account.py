@@ -5,18 +5,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Path, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kakehashi.accounts import admin
 from kakehashi.accounts.models import User
 from kakehashi.accounts.recovery import change_password, request_reset, reset_mail, reset_password
 from kakehashi.accounts.roles import Role
+from kakehashi.api.auth import me_view
 from kakehashi.api.deps import AddressDep, DatabaseDep, SettingsDep, SignedInDep, TokenDep
 from kakehashi.api.openapi import errors
 from kakehashi.api.paging import PageNumber, PageSize, page_size_or_default
+from kakehashi.api.versions import IfMatchDep, etag, with_current_state, with_etag
 from kakehashi.audit import service as audit
 from kakehashi.audit.service import AuditFilter, AuditKind
+from kakehashi.errors import StaleVersion
 from kakehashi.notifications.mail import MailSender
 
 router = APIRouter(tags=["accounts"])
@@ -46,25 +49,36 @@ class ResetConfirm(BaseModel):
 
 @router.put(
     "/me/password",
-    summary="Change my password (every other session and token of mine ends)",
+    summary="Change my password (every other session and token of mine ends); `ETag`: the new version",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
-    responses=errors(401, 422),
+    responses=errors(401, 409, 422),
 )
 def put_password(
-    body: PasswordChange, actor: SignedInDep, token: TokenDep, database: DatabaseDep, address: AddressDep
+    body: PasswordChange,
+    actor: SignedInDep,
+    token: TokenDep,
+    database: DatabaseDep,
+    address: AddressDep,
+    expected_version: IfMatchDep,
 ) -> Response:
-    assert actor.user_id is not None
-    with database.session() as session:
-        change_password(
-            session,
-            actor.user_id,
-            current_password=body.current_password,
-            new_password=body.new_password,
-            address=address,
-            keep_token=token,
-        )
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    user_id = actor.user_id
+    assert user_id is not None
+    try:
+        with database.session() as session:
+            user = change_password(
+                session,
+                user_id,
+                current_password=body.current_password,
+                new_password=body.new_password,
+                address=address,
+                keep_token=token,
+                expected_version=expected_version,
+            )
+            version = user.version
+    except StaleVersion as stale:
+        raise with_current_state(stale, database, lambda session: me_view(session, user_id)) from None
+    return Response(status_code=status.HTTP_204_NO_CONTENT, headers={"ETag": etag(version)})
 
 
 @router.post(
@@ -114,6 +128,7 @@ class UserOut(BaseModel):
     organisation_id: int | None
     agency: str | None
     active: bool
+    version: int = Field(description="The account's version, also its `ETag`; send it as `If-Match`.")
 
     @classmethod
     def of(cls, user: User) -> UserOut:
@@ -125,6 +140,7 @@ class UserOut(BaseModel):
             organisation_id=user.organisation_id,
             agency=user.agency.code if user.agency else None,
             active=user.is_active,
+            version=user.version,
         )
 
 
@@ -145,31 +161,51 @@ def get_users(actor: SignedInDep, database: DatabaseDep) -> list[UserOut]:
         return [UserOut.of(user) for user in admin.list_users(session, actor)]
 
 
+UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@router.get(
+    "/users/{user_id}",
+    summary="One user, with its version as `ETag` (administrators)",
+    response_model=UserOut,
+    responses=errors(401, 403, 404, 422),
+)
+def get_one_user(user_id: UserId, actor: SignedInDep, database: DatabaseDep, response: Response) -> UserOut:
+    with database.session() as session:
+        return with_etag(response, UserOut.of(admin.user_for_admin(session, actor, user_id)))
+
+
 @router.patch(
     "/users/{user_id}",
-    summary="Change a user's role or deactivate / reactivate them (administrators)",
+    summary="Change a user's role or deactivate / reactivate them (administrators; `If-Match` checked)",
     response_model=UserOut,
     responses=errors(401, 403, 404, 409, 422),
 )
 def patch_user(
-    user_id: Annotated[int, Field(ge=1, le=2**31 - 1)],
+    user_id: UserId,
     body: UserChange,
     actor: SignedInDep,
     database: DatabaseDep,
+    expected_version: IfMatchDep,
+    response: Response,
 ) -> UserOut:
-    with database.session() as session:
-        if body.role is not None:
-            admin.set_role(
+    try:
+        with database.session() as session:
+            user = admin.change_user(
                 session,
                 actor,
                 user_id,
                 role=body.role,
                 organisation_id=body.organisation_id,
                 agency_code=body.agency,
+                active=body.active,
+                expected_version=expected_version,
             )
-        if body.active is not None:
-            admin.set_active(session, actor, user_id, active=body.active)
-        return UserOut.of(admin.user_for_admin(session, actor, user_id))
+            return with_etag(response, UserOut.of(user))
+    except StaleVersion as stale:
+        raise with_current_state(
+            stale, database, lambda session: UserOut.of(admin.user_for_admin(session, actor, user_id))
+        ) from None
 
 
 class AuditEventOut(BaseModel):

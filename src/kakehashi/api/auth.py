@@ -15,6 +15,7 @@ from kakehashi.accounts.service import get_user, issue_token, revoke_token, toke
 from kakehashi.accounts.signin import sign_in
 from kakehashi.api.deps import AddressDep, DatabaseDep, SettingsDep, SignedInDep, ThrottleDep, TokenDep
 from kakehashi.api.openapi import errors
+from kakehashi.api.versions import with_etag
 from kakehashi.errors import AuthenticationRequired
 from kakehashi.limits import single_line
 
@@ -49,6 +50,24 @@ class MeOut(BaseModel):
     organisation_id: int | None
     agency: str | None = Field(description="ICE or JETRO for agency officers.")
     locale: str | None
+    version: int = Field(description="The account's version, also its `ETag`; send it as `If-Match`.")
+
+
+def me_view(session: Session, user_id: int) -> MeOut:
+    """The signed-in user as the API shows them (also the ``current`` of a stale write of theirs)."""
+    user = get_user(session, user_id)
+    if user is None:
+        raise AuthenticationRequired("This account no longer exists.")
+    return MeOut(
+        id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        role=Role(user.role),
+        organisation_id=user.organisation_id,
+        agency=user.agency.code if user.agency else None,
+        locale=user.locale,
+        version=user.version,
+    )
 
 
 @router.post(
@@ -96,19 +115,13 @@ def delete_token(_actor: SignedInDep, token: TokenDep, database: DatabaseDep) ->
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/me", summary="The signed-in user", response_model=MeOut, responses=errors(401))
-def me(actor: SignedInDep, database: DatabaseDep) -> MeOut:
+@router.get(
+    "/me",
+    summary="The signed-in user (with its version as `ETag`)",
+    response_model=MeOut,
+    responses=errors(401),
+)
+def me(actor: SignedInDep, database: DatabaseDep, response: Response) -> MeOut:
     assert actor.user_id is not None
     with database.session() as session:
-        user = get_user(session, actor.user_id)
-        if user is None:
-            raise AuthenticationRequired("This account no longer exists.")
-        return MeOut(
-            id=user.id,
-            email=user.email,
-            display_name=user.display_name,
-            role=Role(user.role),
-            organisation_id=user.organisation_id,
-            agency=actor.agency_code,
-            locale=user.locale,
-        )
+        return with_etag(response, me_view(session, actor.user_id))

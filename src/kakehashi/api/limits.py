@@ -1,29 +1,42 @@
 """Rate limits on the API and on text searches (pages and API), as token buckets per client.
 
-Per server process, in memory, deliberately: the limit guards this process's CPU (a 2,000-character
-search costs about a second), and asking the store on every request would add a write to each read and
-serialise SQLite. With N processes a client gets at most N times the rate, which the operator sizes for.
-The sign-in throttle, which protects accounts rather than CPU, is in the store and shared by all.
+* **Text searches** (``q=`` on a list, ``/api/v1/search``): the expensive requests (5 ms of CPU cached,
+  about a second for a new 2,000-character query). Their bucket is **in the store, shared by every
+  server process** (:class:`SharedBuckets`): one atomic upsert per search, which costs a small fraction
+  of the search itself (``benchmarks/rate_limit_cost.py``), so N processes still allow a client the rate
+  once, not N times.
+* **Every API request**: a bucket per process, in memory (:class:`TokenBuckets`). Most API requests cost
+  a few milliseconds, and a store write on each of them would turn every read into a write (serialising
+  SQLite's single writer); this bucket only stops one client flooding one process. With N processes a
+  client gets at most N times this rate, which the operator sizes for.
 
-The client is its bearer token when it sends one, else its address (see :mod:`kakehashi.api.clients`).
-A request over the limit gets 429 with ``Retry-After``.
+The sign-in throttle, which protects accounts rather than CPU, is in the store too
+(:mod:`kakehashi.accounts.throttle`). The client is its bearer token when it sends one, else its address
+(see :mod:`kakehashi.api.clients`). A request over a limit gets 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+import random
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import Request
+from sqlalchemy import Float, bindparam, case, delete, literal
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import ReturningInsert
 
+from kakehashi.accounts.models import RateLimit
 from kakehashi.api import API_PREFIX
 from kakehashi.api.clients import client_address
 from kakehashi.config import Settings
 from kakehashi.errors import TooManyAttempts
+from kakehashi.store import Database
 
 _MAX_CLIENTS = 50_000  # buckets kept; full ones are dropped first (they hold no information)
 
@@ -76,16 +89,84 @@ class TokenBuckets:
             self._buckets.clear()
 
 
+class SharedBuckets:
+    """The same token buckets kept in the store (table ``rate_limits``), shared by every server process.
+
+    Each bucket is one number, the generic cell rate algorithm's *due time* (GCRA, equivalent to a token
+    bucket): a request is granted when ``max(due, now) + interval <= now + burst * interval``, which then
+    becomes the new due time; otherwise nothing changes. Deciding and recording is one atomic
+    ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` (the same statement on SQLite and PostgreSQL, whose SET
+    expressions all read the row as it was), so concurrent requests from any number of processes are
+    each counted once and never both take the last token.
+    """
+
+    _PRUNE_SHARE = 0.01  # of requests that also forget full buckets (a full bucket is no row)
+
+    def __init__(
+        self, *, rate_per_minute: int, burst: int, prefix: str, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.interval_s = 60.0 / rate_per_minute if rate_per_minute > 0 else 0.0
+        self.burst = burst
+        self.prefix = prefix
+        self._clock = clock
+        self._statements: dict[str, ReturningInsert[Any]] = {}
+
+    @property
+    def enabled(self) -> bool:
+        return self.interval_s > 0
+
+    def take(self, database: Database, key: str) -> float:
+        """Take a token for ``key``: 0 when granted, else the seconds until one is available."""
+        if not self.enabled:
+            return 0.0
+        now = self._clock()
+        # A Core connection, not an ORM session: the decision is one statement, and it is on the path of
+        # every search (benchmarks/rate_limit_cost.py).
+        with database.engine.begin() as connection:
+            if random.random() < self._PRUNE_SHARE:
+                connection.execute(delete(RateLimit).where(RateLimit.due_at < now))
+            statement = self._upsert(connection.dialect.name)
+            row = connection.execute(statement, {"key": f"{self.prefix}:{key}"[:120], "now": now}).one()
+        due, granted = float(row[0]), bool(row[1])
+        if granted:
+            return 0.0
+        return max(due + self.interval_s - self.burst * self.interval_s - now, 0.001)
+
+    def _upsert(self, dialect: str) -> ReturningInsert[Any]:
+        """The statement, built once per dialect with bound ``key`` and ``now`` (cheaper per request)."""
+        built = self._statements.get(dialect)
+        if built is not None:
+            return built
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        column = RateLimit.__table__.c
+        now = bindparam("now", type_=Float())
+        interval, tolerance = (
+            literal(self.interval_s, Float()),
+            literal(self.burst * self.interval_s, Float()),
+        )
+        start = case((column.due_at > now, column.due_at), else_=now)
+        allowed = start + interval <= now + tolerance
+        statement = insert(RateLimit).values(key=bindparam("key"), due_at=now + interval, granted=True)
+        built = statement.on_conflict_do_update(
+            index_elements=[column.key],
+            set_={"due_at": case((allowed, start + interval), else_=column.due_at), "granted": allowed},
+        ).returning(column.due_at, column.granted)
+        self._statements[dialect] = built
+        return built
+
+
 @dataclass(frozen=True, slots=True)
 class RateLimits:
     api: TokenBuckets
-    search: TokenBuckets
+    search: SharedBuckets
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RateLimits:
         return cls(
             api=TokenBuckets(rate_per_minute=settings.api_rate_per_minute, burst=settings.api_burst),
-            search=TokenBuckets(rate_per_minute=settings.search_rate_per_minute, burst=settings.search_burst),
+            search=SharedBuckets(
+                rate_per_minute=settings.search_rate_per_minute, burst=settings.search_burst, prefix="search"
+            ),
         )
 
 
@@ -116,7 +197,8 @@ def enforce_rate_limits(request: Request) -> None:
         wait = limits.api.take(key)
         if wait > 0:
             raise _refuse(wait)
-    if request.method == "GET" and request.query_params.get("q", "").strip():
-        wait = limits.search.take(key)
+    # "/search" (pages) only redirects to the list, which takes the token: one search, one token.
+    if request.method == "GET" and path != "/search" and request.query_params.get("q", "").strip():
+        wait = limits.search.take(request.app.state.database, key)
         if wait > 0:
             raise _refuse(wait)

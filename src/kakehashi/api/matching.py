@@ -11,9 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kakehashi.api.deps import ActorDep, SignedInDep
 from kakehashi.api.openapi import errors
-from kakehashi.limits import MAX_ID
+from kakehashi.api.versions import IfMatchDep, etag, with_etag
+from kakehashi.errors import StaleVersion
+from kakehashi.limits import FILTER_VALUES_MAX, MAX_ID
 from kakehashi.matching.explain import Explanation
-from kakehashi.matching.service import MAX_SEARCH_RESULTS, MatchingService, MatchResult
+from kakehashi.matching.service import MAX_SEARCH_RESULTS, MatchingService, MatchResult, VerdictState
 from kakehashi.matching.worker import EmbeddingWorker
 from kakehashi.profiles.schemas import OpportunityView
 from kakehashi.profiles.vocab import Country, Language, OpportunityType, Sector
@@ -87,6 +89,15 @@ class VerdictIn(BaseModel):
     verdict: Literal["shortlisted", "dismissed"] | None = Field(
         description="`shortlisted`, `dismissed`, or null to clear the verdict."
     )
+
+
+class VerdictOut(BaseModel):
+    verdict: Literal["shortlisted", "dismissed"] | None = Field(description="null: no verdict.")
+    version: int = Field(description="The verdict's version (0: never judged), also its `ETag`.")
+
+    @classmethod
+    def of(cls, state: VerdictState) -> VerdictOut:
+        return cls.model_validate({"verdict": state.verdict, "version": state.version})
 
 
 class IndexStatus(BaseModel):
@@ -171,10 +182,12 @@ def search(
     q: Annotated[
         str, Query(min_length=1, max_length=2000, description="What you look for, in any language.")
     ],
-    type: Annotated[list[OpportunityType] | None, Query()] = None,
-    sector: Annotated[list[Sector] | None, Query()] = None,
-    country: Annotated[list[Country] | None, Query()] = None,
-    language: Annotated[list[Language] | None, Query(description="Original language.")] = None,
+    type: Annotated[list[OpportunityType] | None, Query(max_length=FILTER_VALUES_MAX)] = None,
+    sector: Annotated[list[Sector] | None, Query(max_length=FILTER_VALUES_MAX)] = None,
+    country: Annotated[list[Country] | None, Query(max_length=FILTER_VALUES_MAX)] = None,
+    language: Annotated[
+        list[Language] | None, Query(max_length=FILTER_VALUES_MAX, description="Original language.")
+    ] = None,
     limit: SearchLimit = 20,
     locale: ExplainIn = "en",
 ) -> list[MatchOut]:
@@ -195,20 +208,52 @@ def search(
     return [MatchOut.of(result) for result in results]
 
 
+TargetId = Annotated[int, Path(ge=1, le=MAX_ID, description="The counterpart's id.")]
+VERDICT_PATH = "/opportunities/{opportunity_id}/matches/{target_id}/verdict"
+
+
+@router.get(
+    VERDICT_PATH,
+    summary="My verdict on a suggested counterpart, with its version as `ETag`",
+    response_model=VerdictOut,
+    responses=errors(401, 403, 404, 422),
+)
+def read_verdict(
+    request: Request,
+    opportunity_id: OpportunityId,
+    target_id: TargetId,
+    actor: SignedInDep,
+    response: Response,
+) -> VerdictOut:
+    return with_etag(
+        response, VerdictOut.of(_matching(request).verdict_state(actor, opportunity_id, target_id))
+    )
+
+
 @router.put(
-    "/opportunities/{opportunity_id}/matches/{target_id}/verdict",
-    summary="Shortlist or dismiss a suggested counterpart (null clears)",
+    VERDICT_PATH,
+    summary='Shortlist or dismiss a suggested counterpart (null clears); `If-Match` checked (`"0"`: never judged)',
     status_code=204,
     responses=errors(401, 403, 404, 409, 422),
 )
 def judge(
     request: Request,
     opportunity_id: OpportunityId,
-    target_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    target_id: TargetId,
     body: VerdictIn,
     actor: SignedInDep,
-) -> None:
-    _matching(request).record_feedback(actor, opportunity_id, target_id, body.verdict)
+    expected_version: IfMatchDep,
+) -> Response:
+    matching = _matching(request)
+    try:
+        state = matching.record_feedback(
+            actor, opportunity_id, target_id, body.verdict, expected_version=expected_version
+        )
+    except StaleVersion as stale:
+        current = VerdictOut.of(matching.verdict_state(actor, opportunity_id, target_id))
+        stale.current, stale.current_version = current.model_dump(mode="json"), current.version
+        raise
+    return Response(status_code=204, headers={"ETag": etag(state.version)})
 
 
 @router.get("/index/status", summary="Background embedding: model and progress", response_model=IndexStatus)

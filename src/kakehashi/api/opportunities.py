@@ -192,7 +192,8 @@ def _current(stale: StaleVersion, database: DatabaseDep, actor: Actor, opportuni
 
 @router.put(
     "/opportunities/{opportunity_id}/translations/{language}",
-    summary="Add or replace one translation (the organisation's members or agency staff, until it expires)",
+    summary="Add or replace one translation (the organisation's members or agency staff, until it expires); "
+    "`If-Match`: the opportunity's `ETag`",
     response_model=OpportunityView,
     responses=errors(401, 403, 404, 409, 422),
 )
@@ -202,10 +203,17 @@ def save_translation(
     body: TranslationInput,
     actor: SignedInDep,
     database: DatabaseDep,
+    expected_version: IfMatchDep,
+    response: Response,
 ) -> OpportunityView:
-    with database.session() as session:
-        opp = service.save_translation(session, actor, opportunity_id, language, body)
-        return opportunity_view(opp, actor)
+    try:
+        with database.session() as session:
+            opp = service.save_translation(
+                session, actor, opportunity_id, language, body, expected_version=expected_version
+            )
+            return with_etag(response, opportunity_view(opp, actor))
+    except StaleVersion as stale:
+        raise _current(stale, database, actor, opportunity_id) from None
 
 
 TRANSITIONS: dict[Action, str] = {

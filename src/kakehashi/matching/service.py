@@ -20,10 +20,10 @@ from typing import Any, Literal
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.attributes import flag_modified
 
 from kakehashi.accounts.roles import Actor
-from kakehashi.errors import Conflict, FieldProblem, PermissionDenied, ValidationFailed
+from kakehashi.errors import FieldProblem, PermissionDenied, StaleVersion, ValidationFailed
 from kakehashi.matching.catalogue import to_document, unpack
 from kakehashi.matching.documents import Match, ScoreComponents
 from kakehashi.matching.engine import MatchingEngine
@@ -40,6 +40,7 @@ from kakehashi.profiles.schemas import OpportunityView
 from kakehashi.profiles.views import opportunity_view, sees_identity
 from kakehashi.profiles.vocab import Status
 from kakehashi.store import Database
+from kakehashi.store.versions import flush_versioned, require_version
 
 Verdict = Literal["shortlisted", "dismissed"]
 # A search returns at most this many results (the candidate pool it ranks); asking for more is refused.
@@ -58,6 +59,14 @@ class IndexState:
 
 
 @dataclass(frozen=True, slots=True)
+class VerdictState:
+    """A reader's verdict on one pair (None: none) and its version (0: never judged)."""
+
+    verdict: str | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
 class MatchResult:
     """One counterpart as the reader may see it, with the reasons.
 
@@ -72,6 +81,7 @@ class MatchResult:
     shortlisted: bool
     source_id: int | None = None
     shortlist_boost: float = 0.0
+    verdict_version: int = 0  # the reader's verdict on this pair (0: never judged), for the page's forms
 
     @property
     def ranking_score(self) -> float:
@@ -373,7 +383,7 @@ class MatchingService:
             )
             .order_by(OpportunityMatch.source_id, OpportunityMatch.rank)
         ).all()
-        dismissed, shortlisted = self._verdicts(session, actor, source_ids)
+        dismissed, shortlisted, verdict_versions = self._verdicts(session, actor, source_ids)
         boost = self._config.shortlist_boost
         chosen: dict[int, list[tuple[float, Any]]] = {}
         for row in rows:
@@ -398,6 +408,7 @@ class MatchingService:
                     ),
                     shortlisted=lift > 0,
                     source_id=source_id,
+                    verdict_version=verdict_versions.get((source_id, row.target_id), 0),
                     shortlist_boost=lift,
                 )
                 for lift, row in candidates
@@ -434,18 +445,18 @@ class MatchingService:
 
     def _verdicts(
         self, session: Session, actor: Actor, source_ids: list[int]
-    ) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    ) -> tuple[set[tuple[int, int]], set[tuple[int, int]], dict[tuple[int, int], int]]:
         owner = _owner_key(actor)
         if owner is None:
-            return set(), set()
+            return set(), set(), {}
         rows = session.execute(
-            select(MatchFeedback.source_id, MatchFeedback.target_id, MatchFeedback.verdict).where(
-                MatchFeedback.owner_key == owner, MatchFeedback.source_id.in_(source_ids)
-            )
+            select(
+                MatchFeedback.source_id, MatchFeedback.target_id, MatchFeedback.verdict, MatchFeedback.version
+            ).where(MatchFeedback.owner_key == owner, MatchFeedback.source_id.in_(source_ids))
         ).all()
         dismissed = {(r.source_id, r.target_id) for r in rows if r.verdict == "dismissed"}
         shortlisted = {(r.source_id, r.target_id) for r in rows if r.verdict == "shortlisted"}
-        return dismissed, shortlisted
+        return dismissed, shortlisted, {(r.source_id, r.target_id): r.version for r in rows}
 
     # -- free-text search ------------------------------------------------------------------------------
 
@@ -507,49 +518,89 @@ class MatchingService:
         engine = self._search_engine()
         return engine.search(text, filters=filters)[:MAX_SEARCH_RESULTS]
 
-    def record_feedback(self, actor: Actor, source_id: int, target_id: int, verdict: Verdict | None) -> None:
-        """Shortlist or dismiss a suggested counterpart (``None`` clears the verdict)."""
+    def verdict_state(self, actor: Actor, source_id: int, target_id: int) -> VerdictState:
+        """The reader's verdict on one pair and its version (0 and no verdict: never judged)."""
+        with self.database.session() as session:
+            owner = self._judge(session, actor, source_id, target_id)
+            row = self._feedback_row(session, owner, source_id, target_id)
+            if row is None:
+                return VerdictState(verdict=None, version=0)
+            return VerdictState(verdict=row.verdict or None, version=row.version)
+
+    def record_feedback(
+        self,
+        actor: Actor,
+        source_id: int,
+        target_id: int,
+        verdict: Verdict | None,
+        *,
+        expected_version: int | None = None,
+    ) -> VerdictState:
+        """Shortlist or dismiss a suggested counterpart (``None`` clears the verdict).
+
+        A verdict has a version like every mutable record: ``expected_version`` (the ETag or the page's
+        hidden field; 0 for a pair never judged) is checked, and the write itself is conditional (an UPDATE
+        on the version read, or an INSERT that the unique constraint lets only one writer make), so two
+        concurrent writers cannot both win. Clearing keeps the row (verdict ``""``), so the version never
+        starts again at 1 and an old ETag can never match a newer verdict.
+        """
         if verdict is not None and verdict not in VERDICTS:
             raise ValidationFailed(
                 "Unknown verdict.", problems=[FieldProblem("verdict", "shortlisted or dismissed")]
             )
-        owner = _owner_key(actor)
         try:
-            self._write_feedback(actor, owner, source_id, target_id, verdict)
-        except (IntegrityError, StaleDataError):
-            # Another request of the same organisation judged the same pair at the same moment.
-            raise Conflict(
-                "This match was judged by someone else at the same moment; nothing was written. Try again."
+            return self._write_feedback(actor, source_id, target_id, verdict, expected_version)
+        except IntegrityError:
+            # Another request of the same organisation judged the same pair for the first time meanwhile.
+            raise StaleVersion(
+                "The record was changed by someone else meanwhile; nothing was written. Read it and try again."
             ) from None
 
-    def _write_feedback(
-        self, actor: Actor, owner: str | None, source_id: int, target_id: int, verdict: Verdict | None
-    ) -> None:
-        with self.database.session() as session:
-            source = profiles.get_opportunity(session, actor, source_id)
-            profiles.get_opportunity(session, actor, target_id)
-            if owner is None or not (
-                actor.is_staff or actor.belongs_to(_organisation_of(session, source.id))
-            ):
-                raise PermissionDenied(
-                    "Only the opportunity's organisation and the agencies judge its matches."
-                )
-            row = session.scalar(
-                select(MatchFeedback).where(
-                    MatchFeedback.owner_key == owner,
-                    MatchFeedback.source_id == source_id,
-                    MatchFeedback.target_id == target_id,
-                )
+    def _judge(self, session: Session, actor: Actor, source_id: int, target_id: int) -> str:
+        """The feedback owner of an actor who may judge the pair's matches (else PermissionDenied)."""
+        owner = _owner_key(actor)
+        source = profiles.get_opportunity(session, actor, source_id)
+        profiles.get_opportunity(session, actor, target_id)
+        if owner is None or not (actor.is_staff or actor.belongs_to(_organisation_of(session, source.id))):
+            raise PermissionDenied("Only the opportunity's organisation and the agencies judge its matches.")
+        return owner
+
+    @staticmethod
+    def _feedback_row(session: Session, owner: str, source_id: int, target_id: int) -> MatchFeedback | None:
+        return session.scalar(
+            select(MatchFeedback).where(
+                MatchFeedback.owner_key == owner,
+                MatchFeedback.source_id == source_id,
+                MatchFeedback.target_id == target_id,
             )
-            if verdict is None:
-                if row is not None:
-                    session.delete(row)
-            elif row is None:
-                session.add(
-                    MatchFeedback(owner_key=owner, source_id=source_id, target_id=target_id, verdict=verdict)
+        )
+
+    def _write_feedback(
+        self,
+        actor: Actor,
+        source_id: int,
+        target_id: int,
+        verdict: Verdict | None,
+        expected_version: int | None,
+    ) -> VerdictState:
+        with self.database.session() as session:
+            owner = self._judge(session, actor, source_id, target_id)
+            row = self._feedback_row(session, owner, source_id, target_id)
+            require_version(row.version if row is not None else 0, expected_version)
+            if row is None:
+                if verdict is None:
+                    return VerdictState(verdict=None, version=0)
+                row = MatchFeedback(
+                    owner_key=owner, source_id=source_id, target_id=target_id, verdict=verdict
                 )
+                session.add(row)
             else:
-                row.verdict = verdict
+                row.verdict = verdict or ""
+                # Always an UPDATE on the version read, even when the verdict is the same: a repeated
+                # verdict must not be acknowledged while a concurrent writer changes it.
+                flag_modified(row, "verdict")
+            flush_versioned(session)
+            return VerdictState(verdict=row.verdict or None, version=row.version)
 
     # -- helpers -------------------------------------------------------------------------------------
 

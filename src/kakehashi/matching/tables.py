@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, LargeBinary, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kakehashi.store.base import Base, UTCDateTime, utcnow
@@ -76,5 +76,11 @@ class MatchFeedback(Base):
     owner_key: Mapped[str] = mapped_column(String(40), index=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
     target_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
-    verdict: Mapped[str] = mapped_column(String(12))  # "shortlisted" | "dismissed"
+    # "shortlisted" | "dismissed" | "" (cleared: the row stays, so that its version keeps counting and a
+    # client holding an old ETag cannot clear-and-recreate its way past a newer verdict)
+    verdict: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Optimistic concurrency: every UPDATE says "WHERE version = <the one read>" and bumps it.
+    version: Mapped[int] = mapped_column(server_default=text("1"))
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

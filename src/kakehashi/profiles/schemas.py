@@ -35,6 +35,7 @@ from kakehashi.limits import (
     SEARCH_MAX,
     SOURCE_MAX,
     TITLE_MAX,
+    TRANSLATIONS_MAX,
     WEBSITE_MAX,
     has_control_characters,
 )
@@ -186,7 +187,7 @@ class OpportunityInput(_Strict):
     language: Language
     title: Title
     description: Description
-    translations: dict[Language, TranslationInput] = Field(default_factory=dict)
+    translations: dict[Language, TranslationInput] = Field(default_factory=dict, max_length=TRANSLATIONS_MAX)
     sectors: list[Sector] = Field(max_length=len(Sector))
     keywords: list[Keyword] = Field(default_factory=list, max_length=KEYWORDS_MAX)
     trl: int | None = Field(default=None, ge=1, le=9)
@@ -206,7 +207,9 @@ class OpportunityPatch(_Strict):
     language: Language | None = None
     title: Title | None = None
     description: Description | None = None
-    translations: dict[Language, TranslationInput] | None = None
+    translations: Annotated[dict[Language, TranslationInput] | None, Field(max_length=TRANSLATIONS_MAX)] = (
+        None
+    )
     sectors: list[Sector] | None = Field(default=None, max_length=len(Sector))
     keywords: list[Keyword] | None = Field(default=None, max_length=KEYWORDS_MAX)
     trl: int | None = Field(default=None, ge=1, le=9)

@@ -290,11 +290,21 @@ def _provider(actor: Actor, opp: Opportunity) -> str:
 
 
 def save_translation(
-    session: Session, actor: Actor, opportunity_id: int, language: Language, data: TranslationInput
+    session: Session,
+    actor: Actor,
+    opportunity_id: int,
+    language: Language,
+    data: TranslationInput,
+    *,
+    expected_version: int | None = None,
 ) -> Opportunity:
     """Add or replace one translation: the organisation's members and the agency officers may, from the
     draft until the opportunity expires or is withdrawn (a translation changes no commitment, so a
-    published opportunity need not go back to review)."""
+    published opportunity need not go back to review).
+
+    A translation is part of its opportunity: it is checked against the opportunity's version and bumps
+    it, in the same conditional UPDATE, so that two translators (or a translator and an editor) cannot
+    both win."""
     opp = _readable_opportunity(session, actor, opportunity_id)
     if not (actor.is_staff or actor.belongs_to(opp.organisation_id)):
         raise PermissionDenied("Only the organisation and the agencies translate its opportunities.")
@@ -309,9 +319,11 @@ def save_translation(
             problems=[FieldProblem("language", "This is the original language.")],
         )
     current = {Language(lang): TranslationInput.model_validate(t) for lang, t in opp.translations.items()}
+    require_version(opp.version, expected_version)
     current[language] = data
     set_translations(opp, current, provided_by=_provider(actor, opp))
-    session.flush()
+    opp.updated_at = utcnow()  # always an UPDATE of the opportunity: its version is checked and bumped
+    write(session)
     return opp
 
 

@@ -12,9 +12,10 @@ from kakehashi.accounts.recovery import (
     reset_mail,
     reset_password,
 )
+from kakehashi.accounts.service import get_user
 from kakehashi.accounts.sessions import start_session
 from kakehashi.api.clients import client_address
-from kakehashi.errors import FieldProblem, ValidationFailed
+from kakehashi.errors import FieldProblem, StaleVersion, ValidationFailed
 from kakehashi.notifications.mail import MailSender
 from kakehashi.web.deps import (
     DatabaseDep,
@@ -26,7 +27,7 @@ from kakehashi.web.deps import (
     session_limits,
     set_notice,
 )
-from kakehashi.web.forms import form_errors
+from kakehashi.web.forms import form_errors, form_version, stale_problem
 from kakehashi.web.labels import N_
 from kakehashi.web.templating import render
 
@@ -47,9 +48,17 @@ def _field(form: FormDep, name: str) -> str:
     return str(form.get(name) or "")[:1000]
 
 
+def _account_version(database: DatabaseDep, user_id: int) -> int:
+    with database.session() as session:
+        user = get_user(session, user_id)
+        return user.version if user is not None else 0
+
+
 @router.get("/account/password", response_class=HTMLResponse)
-def password_page(request: Request, _actor: SignedInDep) -> HTMLResponse:
-    return render(request, "account/password.html", {"errors": None})
+def password_page(request: Request, actor: SignedInDep, database: DatabaseDep) -> HTMLResponse:
+    assert actor.user_id is not None
+    context = {"errors": None, "version": _account_version(database, actor.user_id)}
+    return render(request, "account/password.html", context)
 
 
 @router.post("/account/password")
@@ -76,12 +85,19 @@ def change_password_form(
                 current_password=_field(form, "current_password"),
                 new_password=new_password,
                 address=client_address(request),
+                expected_version=form_version(form),
             )
             # Every session of the user has ended; this browser continues in a fresh one.
             session_id = start_session(session, user, limits=session_limits(settings))
-    except ValidationFailed as failed:
-        context = {"errors": form_errors(failed.problems, translations)}
-        return render(request, "account/password.html", context, status_code=422)
+    except (ValidationFailed, StaleVersion) as failed:
+        stale = isinstance(failed, StaleVersion)
+        problems = stale_problem(failed) if isinstance(failed, StaleVersion) else failed.problems
+        context = {
+            "errors": form_errors(problems, translations),
+            # After a stale form the account is shown at its current version: sending again applies.
+            "version": _account_version(database, actor.user_id),
+        }
+        return render(request, "account/password.html", context, status_code=409 if stale else 422)
     begin_browser_session(request, session_id)
     set_notice(request, translations.gettext("Your password has been changed; other sessions have ended."))
     return RedirectResponse("/account/password", status_code=303)

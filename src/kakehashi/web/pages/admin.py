@@ -5,26 +5,31 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from math import ceil
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from kakehashi.accounts import admin
 from kakehashi.accounts.roles import Role
 from kakehashi.audit import service as audit
 from kakehashi.audit.service import AuditFilter, AuditKind
-from kakehashi.errors import FieldProblem, ValidationFailed
+from kakehashi.errors import FieldProblem, StaleVersion, ValidationFailed
+from kakehashi.limits import MAX_ID, MAX_PAGE
 from kakehashi.web.deps import AdminDep, DatabaseDep, FormDep, TranslationsDep, set_notice
+from kakehashi.web.forms import FormErrors, form_errors, form_version, stale_problem
+from kakehashi.web.ids import RecordId
 from kakehashi.web.templating import render
 
 router = APIRouter()
 
 AUDIT_PAGE_SIZE = 50
+AuditUser = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
-@router.get("/admin/users", response_class=HTMLResponse)
-def users_page(request: Request, actor: AdminDep, database: DatabaseDep) -> HTMLResponse:
+def _users_page(
+    request: Request, actor: AdminDep, database: DatabaseDep, *, errors: FormErrors | None, status_code: int
+) -> HTMLResponse:
     with database.session() as session:
         users = admin.list_users(session, actor)
         rows = [
@@ -36,12 +41,30 @@ def users_page(request: Request, actor: AdminDep, database: DatabaseDep) -> HTML
                 "agency": u.agency.code if u.agency else "",
                 "organisation_id": u.organisation_id,
                 "active": u.is_active,
+                "version": u.version,
             }
             for u in users
         ]
-    return render(
-        request, "admin/users.html", {"users": rows, "roles": [r.value for r in Role if r != Role.VISITOR]}
-    )
+    context = {"users": rows, "roles": [r.value for r in Role if r != Role.VISITOR], "errors": errors}
+    return render(request, "admin/users.html", context, status_code=status_code)
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def users_page(request: Request, actor: AdminDep, database: DatabaseDep) -> HTMLResponse:
+    return _users_page(request, actor, database, errors=None, status_code=200)
+
+
+def _stale_users_page(
+    request: Request,
+    actor: AdminDep,
+    database: DatabaseDep,
+    stale: StaleVersion,
+    translations: TranslationsDep,
+) -> HTMLResponse:
+    """Another administrator changed the user since this page was read: nothing was written; the page
+    shows every user as they are now (with their current versions), so that the change can be made again."""
+    errors = form_errors(stale_problem(stale), translations)
+    return _users_page(request, actor, database, errors=errors, status_code=409)
 
 
 def _optional_int(form: FormDep, name: str) -> int | None:
@@ -57,43 +80,53 @@ def _optional_int(form: FormDep, name: str) -> int | None:
 
 @router.post("/admin/users/{user_id}/role")
 def change_role(
-    user_id: int,
+    user_id: RecordId,
     actor: AdminDep,
     form: FormDep,
     database: DatabaseDep,
     request: Request,
     translations: TranslationsDep,
-) -> RedirectResponse:
+) -> Response:
     try:
         role = Role(str(form.get("role") or ""))
     except ValueError as bad:
         raise ValidationFailed(
             "The role is not valid.", problems=[FieldProblem("role", "Choose one of the values offered.")]
         ) from bad
-    with database.session() as session:
-        admin.set_role(
-            session,
-            actor,
-            user_id,
-            role=role,
-            organisation_id=_optional_int(form, "organisation_id"),
-            agency_code=str(form.get("agency") or "").strip() or None,
-        )
+    try:
+        with database.session() as session:
+            admin.set_role(
+                session,
+                actor,
+                user_id,
+                role=role,
+                organisation_id=_optional_int(form, "organisation_id"),
+                agency_code=str(form.get("agency") or "").strip()[:8] or None,
+                expected_version=form_version(form),
+            )
+    except StaleVersion as stale:
+        return _stale_users_page(request, actor, database, stale, translations)
     set_notice(request, translations.gettext("The user's role has been changed."))
     return RedirectResponse("/admin/users", status_code=303)
 
 
 @router.post("/admin/users/{user_id}/{change}")
 def change_active(
-    user_id: int,
+    user_id: RecordId,
     change: Literal["deactivate", "activate"],
     actor: AdminDep,
+    form: FormDep,
     database: DatabaseDep,
     request: Request,
     translations: TranslationsDep,
-) -> RedirectResponse:
-    with database.session() as session:
-        admin.set_active(session, actor, user_id, active=change == "activate")
+) -> Response:
+    try:
+        with database.session() as session:
+            admin.set_active(
+                session, actor, user_id, active=change == "activate", expected_version=form_version(form)
+            )
+    except StaleVersion as stale:
+        return _stale_users_page(request, actor, database, stale, translations)
     if change == "activate":
         set_notice(request, translations.gettext("The user has been reactivated."))
     else:
@@ -134,10 +167,10 @@ def audit_page(
     actor: AdminDep,
     database: DatabaseDep,
     kind: str | None = None,
-    user: int | None = None,
+    user: AuditUser = None,
     since: str | None = None,
     until: str | None = None,
-    page: int = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> HTMLResponse:
     where = _filter(kind, user, since, until)
     page = max(1, min(page, 1_000_000))
@@ -162,7 +195,7 @@ def audit_export(
     database: DatabaseDep,
     format: Literal["csv", "jsonl"] = "csv",
     kind: str | None = None,
-    user: int | None = None,
+    user: AuditUser = None,
     since: str | None = None,
     until: str | None = None,
 ) -> StreamingResponse:

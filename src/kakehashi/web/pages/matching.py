@@ -14,7 +14,8 @@ from kakehashi.errors import N_, FieldProblem, ValidationFailed
 from kakehashi.matching.service import MatchingService
 from kakehashi.matching.worker import EmbeddingWorker
 from kakehashi.profiles.schemas import OpportunityView
-from kakehashi.web.deps import DatabaseDep, LocaleDep, SignedInDep, TranslationsDep, set_notice
+from kakehashi.web.deps import DatabaseDep, FormDep, LocaleDep, SignedInDep, TranslationsDep, set_notice
+from kakehashi.web.forms import form_version
 from kakehashi.web.ids import RecordId
 from kakehashi.web.templating import render
 
@@ -67,6 +68,7 @@ def judge_match(
     target_id: RecordId,
     verdict: str,
     actor: SignedInDep,
+    form: FormDep,
     translations: TranslationsDep,
 ) -> RedirectResponse:
     if verdict not in VERDICTS:
@@ -78,7 +80,14 @@ def judge_match(
                 )
             ],
         )
-    matching_of(request).record_feedback(actor, opportunity_id, target_id, VERDICTS[verdict])  # type: ignore[arg-type]
+    # A verdict changed by a colleague since the page was read: 409 page, nothing written (read it again).
+    matching_of(request).record_feedback(
+        actor,
+        opportunity_id,
+        target_id,
+        VERDICTS[verdict],  # type: ignore[arg-type]
+        expected_version=form_version(form),
+    )
     set_notice(request, translations.gettext(VERDICT_NOTICES[verdict]))
     return RedirectResponse(f"/opportunities/{opportunity_id}#matches", status_code=303)
 

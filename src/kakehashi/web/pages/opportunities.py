@@ -156,7 +156,7 @@ def opportunity_page(
 @router.post("/opportunities/{opportunity_id}/translations")
 def save_translation(
     request: Request,
-    opportunity_id: int,
+    opportunity_id: RecordId,
     actor: SignedInDep,
     database: DatabaseDep,
     form: FormDep,
@@ -172,11 +172,15 @@ def save_translation(
             what="translation",
         )
         with database.session() as session:
-            service.save_translation(session, actor, opportunity_id, language.language, data)
-    except ValidationFailed as invalid:
+            service.save_translation(
+                session, actor, opportunity_id, language.language, data, expected_version=form_version(form)
+            )
+    except (ValidationFailed, StaleVersion) as invalid:
         with database.session() as session:
             view = service.get_opportunity(session, actor, opportunity_id)
         locale = get_locale(request)
+        stale = isinstance(invalid, StaleVersion)
+        problems = stale_problem(invalid) if isinstance(invalid, StaleVersion) else invalid.problems
         return render(
             request,
             "opportunities/detail.html",
@@ -184,11 +188,12 @@ def save_translation(
                 "opp": view,
                 "reading": reading_for(view, reader=locale),
                 "actions": _actions_for(actor, view),
+                # After a stale form the typed text stays, at the current version (sending again applies).
                 "translation_values": values,
-                "translation_errors": form_errors(invalid.problems, translations),
+                "translation_errors": form_errors(problems, translations),
                 "matches": None,
             },
-            status_code=422,
+            status_code=409 if stale else 422,
         )
     set_notice(request, translations.gettext("The translation is saved."))
     return RedirectResponse(f"/opportunities/{opportunity_id}?lang={values['language']}", status_code=303)
