@@ -101,17 +101,6 @@ def world(database: Database) -> World:
             ).id
         built.opps["a_draft"] = make_opportunity(session, org_a, status="draft").id
         built.opps["a_published"] = make_opportunity(session, org_a, status="published").id
-        org_c = make_organisation(session, name="Vetreria Lagunare S.p.A.", country="IT")
-        made = event_for_every_page(session, org_it_id=org_c.id, org_jp_id=org_b.id, organisers=("JETRO",))
-        checkin_id = session.scalar(
-            select(CheckIn.id).where(CheckIn.registration_id == made["registration_it"])
-        )
-        assert checkin_id is not None
-        built.events |= {
-            "event_id": made["event_id"],
-            "meeting_id": made["meeting_id"],
-            "checkin_id": checkin_id,
-        }
         [built.notices["b_notice"]] = notify(
             session,
             kind="intro.stage",
@@ -125,7 +114,7 @@ def world(database: Database) -> World:
 @pytest.fixture
 def event_world(world: World, database: Database) -> World:
     """The world plus an ICE event open for requests: A and B approved, B's pending request to a third
-    participant C (its ids in ``world.events``)."""
+    participant C; and a JETRO event with a published agenda where B meets D (ids in ``world.events``)."""
     from kakehashi.accounts.service import actor_for_token
     from kakehashi.events import registrations, requests, service
     from kakehashi.events.lifecycle import EventAction
@@ -154,6 +143,18 @@ def event_world(world: World, database: Database) -> World:
             "reg_b": regs["b"],
             "reg_c": regs["c"],
             "b_request": request.id,
+        }
+        # An event of B with a third organisation (the agenda and day writes aim at it).
+        org_d = make_organisation(session, name="Vetreria Lagunare S.p.A.", country="IT")
+        made = event_for_every_page(session, org_it_id=org_d.id, org_jp_id=world.org_b, organisers=("JETRO",))
+        checkin_id = session.scalar(
+            select(CheckIn.id).where(CheckIn.registration_id == made["registration_it"])
+        )
+        assert checkin_id is not None
+        world.events |= {
+            "event_id": made["event_id"],
+            "meeting_id": made["meeting_id"],
+            "checkin_id": checkin_id,
         }
     return world
 
