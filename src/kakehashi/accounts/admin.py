@@ -55,12 +55,12 @@ def list_users(session: Session, actor: Actor) -> list[User]:
 
 
 def _active_admins(session: Session, *, besides: int | None = None) -> int:
-    """Active administrators (but ``besides``). On PostgreSQL their rows are locked until the end of the
-    transaction, so two administrators demoting each other at once are decided one after the other."""
-    query = select(User.id).where(User.role == Role.ADMIN.value, User.is_active.is_(True))
-    if besides is not None:
-        query = query.where(User.id != besides)
-    return len(session.scalars(query.with_for_update()).all())
+    """Active administrators (but ``besides``). On PostgreSQL every active administrator's row is locked
+    until the end of the transaction, always all of them and in id order, so two administrators demoting
+    each other at once are decided one after the other (locking only the others' rows deadlocked)."""
+    query = select(User.id).where(User.role == Role.ADMIN.value, User.is_active.is_(True)).order_by(User.id)
+    ids = session.scalars(query.with_for_update()).all()
+    return sum(1 for admin_id in ids if admin_id != besides)
 
 
 def _keep_one_admin(session: Session, user: User) -> None:
