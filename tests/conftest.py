@@ -7,6 +7,7 @@ and every test that uses ``database`` runs a second time against that real serve
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +36,17 @@ def _quick_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2id still, with its smallest cost: the default (~0.25 s a hash here) would dominate the suite."""
     cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
+
+
+@pytest.fixture(autouse=True)
+def _no_job_outlives_its_test() -> Iterator[None]:
+    """A job a test's requests started in a thread of the app (the in-process runner) ends with the test:
+    left running, it would write into the next test's store (or deadlock with its TRUNCATE)."""
+    yield
+    for thread in threading.enumerate():
+        if thread.name.startswith("kakehashi-job-"):
+            thread.join(timeout=120)
+            assert not thread.is_alive(), f"{thread.name} still runs two minutes after its test"
 
 
 @pytest.fixture(scope="session")

@@ -48,6 +48,8 @@ from kakehashi.web.templating import PageTemplates
 STATIC_DIR: Final = Path(__file__).parent / "web" / "static"
 SESSION_COOKIE: Final = "kakehashi_session"
 SECRET_KEY_FILE: Final = "secret_key"
+# How long a stopping server waits for the jobs it runs itself (in-process runner) to finish.
+JOB_DRAIN_S: Final = 30.0
 
 
 def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
@@ -183,6 +185,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         notice_mail.stop()
+        app.state.job_runner.drain(timeout_s=JOB_DRAIN_S)
         worker.stop()
         if app.state.job_client is not None:
             app.state.job_client.close()

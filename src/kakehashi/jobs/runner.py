@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -21,6 +22,10 @@ class JobRunner(Protocol):
         """Take the job; False when the same job (and key) is already waiting or running."""
         ...
 
+    def drain(self, *, timeout_s: float) -> None:
+        """At shutdown: wait (at most ``timeout_s``) for the jobs this process runs itself."""
+        ...
+
 
 class QueueRunner:
     """Into the PostgreSQL queue: a job worker runs it (retries, locks, stalled-job recovery)."""
@@ -31,6 +36,9 @@ class QueueRunner:
     def submit(self, name: str, *, key: str | None, arguments: Mapping[str, Any]) -> bool:
         return self.client.defer(name, key=key, arguments=arguments) is not None
 
+    def drain(self, *, timeout_s: float) -> None:
+        """Nothing to wait for: the job workers run the jobs."""
+
 
 class ThreadRunner:
     """In a thread of this process, the same job function, recorded the same way (no retries: an officer
@@ -40,6 +48,7 @@ class ThreadRunner:
         self.matching = matching
         self.settings = settings
         self._active: set[tuple[str, str | None]] = set()
+        self._threads: set[threading.Thread] = set()
         self._lock = threading.Lock()
 
     def submit(self, name: str, *, key: str | None, arguments: Mapping[str, Any]) -> bool:
@@ -50,8 +59,19 @@ class ThreadRunner:
         thread = threading.Thread(
             target=self._run, args=(name, key, dict(arguments)), name=f"kakehashi-job-{name}", daemon=True
         )
+        with self._lock:
+            self._threads.add(thread)
         thread.start()
         return True
+
+    def drain(self, *, timeout_s: float) -> None:
+        """Wait for the running jobs, so that a stopping server does not cut one off in mid-write (what
+        still runs after ``timeout_s`` is recorded as running; ``kakehashi jobs`` shows it stale)."""
+        deadline = time.monotonic() + timeout_s
+        with self._lock:
+            threads = list(self._threads)
+        for thread in threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
     def _run(self, name: str, key: str | None, arguments: dict[str, Any]) -> None:
         try:
@@ -68,3 +88,4 @@ class ThreadRunner:
         finally:
             with self._lock:
                 self._active.discard((name, key))
+                self._threads.discard(threading.current_thread())
