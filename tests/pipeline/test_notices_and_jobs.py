@@ -3,19 +3,23 @@ job and the alerts job (never the same counterpart twice)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from kakehashi.accounts.models import User
+from kakehashi.config import Settings
 from kakehashi.notifications.models import Notice
 from kakehashi.notifications.readers import reader_of
 from kakehashi.notifications.render import notice_text
 from kakehashi.pipeline import alerts
 from kakehashi.pipeline.jobs import report_overdue
 from kakehashi.pipeline.models import AlertHit
+from kakehashi.profiles.models import Organisation
 from kakehashi.store import Database
+from tests.factories import make_opportunity
+from tests.mailbox import Mailbox
 from tests.pipeline.conftest import IT_SECRETS, JP_SECRETS, PipelineWorld, call, disclosed_introduction
 
 
@@ -104,3 +108,44 @@ def test_an_alert_needs_something_to_look_for(client: TestClient, pw: PipelineWo
     assert response.status_code == 422
     officer = call(client, pw, "ice", "POST", "/alerts", {"query": "SiC"})
     assert officer.status_code == 403
+
+
+def test_the_alerts_job_mails_each_member_a_digest_at_their_rhythm(
+    client: TestClient, pw: PipelineWorld, database: Database, settings: Settings, mailbox: Mailbox
+) -> None:
+    """The digest path of the alerts job, over real SMTP: one e-mail listing the new counterparts, none
+    more the same day (daily rhythm, even with new hits), the next one a day later; in the reader's
+    language (the asker is Japanese) and never the owner's identity (alerts list opportunities only)."""
+    mail_settings = settings.model_copy(update={"smtp_host": mailbox.host, "smtp_port": mailbox.port})
+    saved = call(client, pw, "asker", "POST", "/alerts", {"query": "", "country": "IT"})
+    assert saved.status_code == 201, saved.text
+    matching = client.app.state.matching  # type: ignore[attr-defined]
+    matching.sync()
+    monday = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
+    assert alerts.run_alerts(database, matching, settings=mail_settings, now=monday) == 2
+    digest = mailbox.only()
+    assert digest["To"] == "kenji@hayabusa-denki.example.jp"
+    body = digest.get_content()
+    assert "/alerts" in body
+    assert not any(secret in body for secret in IT_SECRETS)
+
+    with database.session() as session:
+        owner = session.get_one(Organisation, pw.org_it)
+        fresh = make_opportunity(session, owner, title="Gate drivers for SiC inverters").id
+    matching.sync()
+    later_that_day = monday + timedelta(hours=3)
+    assert alerts.run_alerts(database, matching, settings=mail_settings, now=later_that_day) == 1
+    assert len(mailbox.messages) == 1  # the daily rhythm: the new hit waits for tomorrow's digest
+    tomorrow = monday + timedelta(days=1)
+    assert alerts.run_alerts(database, matching, settings=mail_settings, now=tomorrow) == 0
+    assert len(mailbox.messages) == 2
+    with database.session() as session:
+        found = set(session.scalars(select(AlertHit.opportunity_id)))
+        waiting = session.scalars(
+            select(Notice.email_state).where(
+                Notice.user_id == pw.user_ids["asker"], Notice.kind == "alert.hits"
+            )
+        ).all()
+    assert fresh in found
+    assert len(waiting) == 2
+    assert set(waiting) == {"sent"}  # every alert notice e-mailed, each once
