@@ -1,4 +1,4 @@
-"""The agenda journey in a real headless Chromium: the officer (in Italian) schedules in the background,
+"""The agenda journey in a real headless Chromium, once in Italian and once in Japanese: the officer schedules in the background,
 moves and locks a meeting, re-runs and publishes; a participant downloads its .ics, whose times are right
 in Rome and in Tokyo on both sides of the end of European summer time (Friday 23 and Monday 26 October
 2026); a change to the published agenda updates the same calendar entry (same UID, higher SEQUENCE); the
@@ -29,10 +29,16 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.browser
 ROME, TOKYO = ZoneInfo("Europe/Rome"), ZoneInfo("Asia/Tokyo")
 RUN_WAIT_MS = 90_000
+# What each interface language shows for a no-show, and the comment its participant writes.
+NO_SHOW = {"it": "assenza", "ja": "欠席"}
+COMMENT = {"it": "Ottimo incontro, seguirà una proposta.", "ja": "有意義な面談。提案を送ります。"}
 
 
-@pytest.fixture(scope="module")
-def agenda_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, DayWorld]]:
+@pytest.fixture(scope="module", params=["it", "ja"])
+def agenda_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, DayWorld, str]]:
+    """A live server over a fresh event world, one per interface language of the journey."""
     folder = tmp_path_factory.mktemp("agenda-live")
     settings = Settings(data_dir=folder / "data", secret_key="browser-tests", embedder="fake")
     database = Database(settings.resolved_database_url())
@@ -47,12 +53,12 @@ def agenda_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         )
     app = create_app(settings, database=database)
     with serve_in_thread(app) as base_url:
-        yield base_url, world
+        yield base_url, world, request.param
     database.dispose()
 
 
 @pytest.fixture
-def live_server(agenda_world: tuple[str, DayWorld]) -> str:
+def live_server(agenda_world: tuple[str, DayWorld, str]) -> str:
     return agenda_world[0]
 
 
@@ -101,11 +107,11 @@ def _ics(page: Page, event_id: int) -> dict[str, tuple[int, datetime, datetime, 
 
 
 def test_schedule_publish_calendar_checkin_no_show_feedback(
-    new_page: NewPage, agenda_world: tuple[str, DayWorld]
+    new_page: NewPage, agenda_world: tuple[str, DayWorld, str]
 ) -> None:
-    _, world = agenda_world
+    _, world, language = agenda_world
     event_id = world.event_id
-    officer = new_page("it")
+    officer = new_page(language)
     _sign_in(officer, world.emails["officer"])
     _run_and_wait(officer, event_id)
     expect(officer.get_by_test_id("meetings-held")).to_have_text("5 / 5")
@@ -124,7 +130,7 @@ def test_schedule_publish_calendar_checkin_no_show_feedback(
     officer.get_by_test_id("publish").click()
     expect(officer.get_by_test_id("notice")).to_be_visible()
 
-    member = new_page("it")
+    member = new_page(language)
     _sign_in(member, world.emails["ferro"])
     before = _ics(member, event_id)
     assert len(before) == 2
@@ -179,15 +185,15 @@ def test_schedule_publish_calendar_checkin_no_show_feedback(
     member.goto(f"/events/{event_id}/agenda")
     sakura_row = member.locator(f"[data-uid='{sakura_uid}']")
     sakura_row.get_by_test_id("no-show").click()
-    expect(member.locator(f"[data-uid='{sakura_uid}'] .agenda-status")).to_contain_text("assenza")
+    expect(member.locator(f"[data-uid='{sakura_uid}'] .agenda-status")).to_contain_text(NO_SHOW[language])
     fuji_row = member.locator(f"[data-uid='{fuji_uid}']")
     fuji_row.locator("summary").click()
     fuji_row.locator("input[value=cooperation_possible]").check()
-    fuji_row.locator("textarea[name=comment]").fill("Ottimo incontro, seguirà una proposta.")
+    fuji_row.locator("textarea[name=comment]").fill(COMMENT[language])
     fuji_row.get_by_test_id("feedback-form").locator("button").click()
     expect(member.locator(f"[data-uid='{fuji_uid}']").get_by_test_id("feedback-sent")).to_be_visible()
     officer.goto(f"/events/{event_id}/feedback")
-    expect(officer.get_by_test_id("feedback")).to_contain_text("Ottimo incontro")
+    expect(officer.get_by_test_id("feedback")).to_contain_text(COMMENT[language])
 
     # The Japanese side reads its agenda in Japanese, Tokyo's time first.
     japanese = new_page("ja")
