@@ -14,8 +14,6 @@ from kakehashi.analytics.tables import Filters, Table
 from kakehashi.store.database import Database
 from tests.analytics.world import World, add_event, add_matches, build
 
-YEAR_2026 = {"start": date(2026, 1, 1), "end": date(2026, 12, 31)}
-
 
 @pytest.fixture
 def store(database: Database) -> Iterator[tuple[Session, World]]:
@@ -111,7 +109,7 @@ def test_funnel_reached_conversion_and_days(store: tuple[Session, World]) -> Non
 
 def test_trends_by_quarter_with_amounts_in_both_currencies(store: tuple[Session, World]) -> None:
     session, _ = store
-    ind = compute(session, Filters(**YEAR_2026, granularity="quarter"))
+    ind = compute(session, Filters(start=date(2026, 1, 1), end=date(2026, 12, 31), granularity="quarter"))
     keys = ("period", "opportunities", "interests", "introductions", "agreements", "amount_eur", "amount_jpy")
     assert rows(ind.trends, *keys) == [
         ("2026-Q1", 2, 2, 2, 0, Decimal("0.00"), Decimal("0")),

@@ -22,6 +22,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -54,13 +55,13 @@ class World:
     event: Event | None = None
 
 
-def _organisation(session: Session, created: str, **data: object) -> Organisation:
+def _organisation(session: Session, created: str, **data: Any) -> Organisation:
     org = make_organisation(session, **data)
     org.created_at = at(created)
     return org
 
 
-def _opportunity(session: Session, org: Organisation, published: str, **data: object) -> Opportunity:
+def _opportunity(session: Session, org: Organisation, published: str, **data: Any) -> Opportunity:
     opp = make_opportunity(session, org, **data)
     opp.published_at = at(published)
     return opp
