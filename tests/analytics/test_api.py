@@ -146,3 +146,17 @@ def test_unknown_table_or_format_is_422(client: TestClient, readers: Readers) ->
     assert field_names(assert_error(client.get(f"{API}/analytics/funnel.pdf", headers=headers), 422)) == {
         "file_format"
     }
+
+
+def test_a_cache_reuses_the_figures_for_the_same_filters(database: Database, readers: Readers) -> None:
+    from kakehashi.accounts.service import SYSTEM
+    from kakehashi.analytics.cache import IndicatorCache
+    from kakehashi.analytics.service import indicators
+    from kakehashi.analytics.tables import Filters
+
+    cache = IndicatorCache(max_age_s=60)
+    with database.session() as session:
+        first = indicators(session, SYSTEM, Filters(), cache=cache)
+        assert indicators(session, SYSTEM, Filters(), cache=cache) is first
+        assert indicators(session, SYSTEM, Filters(sector="ai"), cache=cache) is not first
+    assert IndicatorCache(max_age_s=0).get("x", Filters()) is None

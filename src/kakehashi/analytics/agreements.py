@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
@@ -14,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kakehashi.analytics.scope import Scope
-from kakehashi.analytics.stats import days_between, median, percentile
+from kakehashi.analytics.stats import median, percentile
 from kakehashi.analytics.tables import Column, Table
 from kakehashi.errors import N_
 from kakehashi.pipeline.models import Agreement, Interest, Introduction
@@ -100,19 +99,16 @@ def agreements(session: Session, scope: Scope) -> Table:
 
 
 def time_to_agreement(session: Session, scope: Scope) -> Table:
+    first_contact = func.coalesce(Interest.created_at, Introduction.created_at)
     query = (
-        select(
-            Agreement.category,
-            func.coalesce(Interest.created_at, Introduction.created_at),
-            Agreement.signed_on,
-        )
+        select(Agreement.category, scope.days(Agreement.signed_on) - scope.days(first_contact))
         .join(Introduction, Introduction.id == Agreement.introduction_id)
         .outerjoin(Interest, Interest.id == Introduction.interest_id)
         .where(*_in_scope(scope))  # type: ignore[arg-type]
     )
     days: dict[str, list[float]] = defaultdict(list)
-    for category, first_contact, signed_on in session.execute(query):
-        days[category].append(max(0.0, days_between(_aware(first_contact), signed_on)))
+    for category, elapsed in session.execute(query):
+        days[category].append(max(0.0, float(elapsed)))
     every = [d for values in days.values() for d in values]
     rows = [(c, len(days[c]), median(days[c]), percentile(days[c], 0.75)) for c in sorted(days)]
     rows.append((None, len(every), median(every), percentile(every, 0.75)))  # type: ignore[arg-type]
@@ -132,9 +128,3 @@ def time_to_agreement(session: Session, scope: Scope) -> Table:
             "without a category, counts every agreement."
         ),
     )
-
-
-def _aware(value: datetime | str | date) -> datetime | date:
-    if isinstance(value, str):  # SQLite returns COALESCE of two timestamps untyped
-        return datetime.fromisoformat(value)
-    return value

@@ -54,7 +54,7 @@ def catalogue(session: Session, scope: Scope) -> Table:
             Organisation.country,
             OpportunitySector.sector,
             Opportunity.type,
-            func.count(distinct(Opportunity.id)),
+            func.count(),  # an (opportunity, sector) pair is one row
             func.count(distinct(Opportunity.organisation_id)),
         )
         .join(Organisation, Organisation.id == Opportunity.organisation_id)

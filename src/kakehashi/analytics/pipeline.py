@@ -7,12 +7,12 @@ from collections import defaultdict
 from datetime import UTC, datetime, time
 from typing import Final
 
-from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select
+from sqlalchemy import ColumnElement, String, Subquery, and_, case, cast, distinct, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from kakehashi.analytics.catalogue import COUNTRY, SECTOR
 from kakehashi.analytics.scope import Scope
-from kakehashi.analytics.stats import days_between, median
+from kakehashi.analytics.stats import median
 from kakehashi.analytics.tables import Column, Table
 from kakehashi.audit.models import AuditEvent
 from kakehashi.audit.service import AuditKind
@@ -91,46 +91,47 @@ def _interest_ok(scope: Scope) -> ColumnElement[bool]:
     )
 
 
-def _stage_entries(session: Session, scope: Scope, ids: set[int]) -> dict[int, dict[str, datetime]]:
+MOVED_TO: Final = (Stage.MET.value, Stage.NEGOTIATING.value, Stage.AGREEMENT.value, Stage.CLOSED.value)
+
+
+def _moves(scope: Scope) -> Subquery:
     """When each introduction first entered each stage it reached by a move (from the audit trail)."""
     to_stage = AuditEvent.detail["to"].as_string()
     query = (
-        select(AuditEvent.target, to_stage, func.min(AuditEvent.at))
+        select(
+            AuditEvent.target.label("target"),
+            *(func.min(case((to_stage == stage, AuditEvent.at))).label(stage) for stage in MOVED_TO),
+        )
         .where(AuditEvent.kind == AuditKind.INTRODUCTION_STAGE.value)
-        .group_by(AuditEvent.target, to_stage)
+        .group_by(AuditEvent.target)
     )
     if scope.filters.start is not None:  # an introduction of the period moved after it started
         query = query.where(AuditEvent.at >= datetime.combine(scope.filters.start, time(), tzinfo=UTC))
-    entries: dict[int, dict[str, datetime]] = defaultdict(dict)
-    for target, stage, at in session.execute(query):
-        intro_id = _introduction_id(target)
-        if intro_id in ids and stage is not None:
-            entries[intro_id][stage] = at
-    return entries
-
-
-def _introduction_id(target: str | None) -> int | None:
-    if not target or not target.startswith("introduction:"):
-        return None
-    digits = target.removeprefix("introduction:")
-    return int(digits) if digits.isdigit() else None
+    return query.subquery("moves")
 
 
 def funnel(session: Session, scope: Scope) -> Table:
-    query = select(
-        Introduction.id, Introduction.stage, Introduction.created_at, Introduction.disclosed_at
-    ).where(scope.in_period(Introduction.created_at), scope.introduction_ok())
-    intros = session.execute(query).all()
-    entries = _stage_entries(session, scope, {row.id for row in intros})
+    moves = _moves(scope)
+    target = literal("introduction:").concat(cast(Introduction.id, String))
+    query = (
+        select(
+            Introduction.stage,
+            scope.days(Introduction.created_at),
+            scope.days(Introduction.disclosed_at),
+            *(scope.days(moves.c[stage]) for stage in MOVED_TO),
+        )
+        .outerjoin(moves, moves.c.target == target)
+        .where(scope.in_period(Introduction.created_at), scope.introduction_ok())
+    )
     reached = [0] * len(FUNNEL)
     current: dict[str, int] = defaultdict(int)
     durations: list[list[float]] = [[] for _ in FUNNEL]
-    for intro_id, stage, created_at, disclosed_at in intros:
+    for stage, proposed, accepted, *moved in session.execute(query):
         current[stage] += 1
-        times = dict(entries.get(intro_id, {}))
-        times[Stage.PROPOSED.value] = created_at
-        if disclosed_at is not None:
-            times.setdefault(Stage.ACCEPTED.value, disclosed_at)
+        times = {s: t for s, t in zip(MOVED_TO, moved, strict=True) if t is not None}
+        times[Stage.PROPOSED.value] = proposed
+        if accepted is not None:
+            times[Stage.ACCEPTED.value] = accepted
         top = max((RANK[s] for s in (*times, stage) if s in RANK), default=0)
         for rank in range(top + 1):
             reached[rank] += 1
@@ -160,15 +161,16 @@ def funnel(session: Session, scope: Scope) -> Table:
     )
 
 
-def _add_durations(times: dict[str, datetime], durations: list[list[float]]) -> None:
-    """For each funnel stage entered and later left (to a later stage or to closed), its duration."""
+def _add_durations(times: dict[str, float], durations: list[list[float]]) -> None:
+    """For each funnel stage entered and later left (to a later stage or to closed), its duration in days
+    (``times``: day numbers of entering each stage)."""
     for rank, stage in enumerate(FUNNEL):
         entered = times.get(stage.value)
         if entered is None:
             continue
         later = [t for s, t in times.items() if (RANK.get(s, len(FUNNEL)) > rank) and t >= entered]
         if later:
-            durations[rank].append(days_between(entered, min(later)))
+            durations[rank].append(min(later) - entered)
 
 
 def sector_country(session: Session, scope: Scope) -> Table:

@@ -7,7 +7,22 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, String, and_, cast, exists, func, literal, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    String,
+    and_,
+    cast,
+    exists,
+    extract,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    type_coerce,
+)
 from sqlalchemy.orm import QueryableAttribute, Session, aliased
 
 from kakehashi.accounts.models import Agency, User
@@ -52,6 +67,9 @@ class Scope:
         if self.filters.end is not None:
             conditions.append(column <= self.filters.end)
         return and_(true(), *conditions)
+
+    def days(self, column: AnyColumn) -> ColumnElement[float]:
+        return day_number(column, dialect=self.dialect)
 
     def bucket(self, column: AnyColumn, *, is_date: bool = False) -> ColumnElement[str]:
         """The period label of ``column``: ``2026-03``, ``2026-Q1`` or ``2026`` (UTC)."""
@@ -150,6 +168,14 @@ def period_bucket(
         return func.strftime("%Y-%m", column)
     quarter = (cast(func.strftime("%m", column), Integer) + 2) // 3
     return year.concat(literal("-Q")).concat(cast(quarter, String))
+
+
+def day_number(column: AnyColumn, *, dialect: str) -> ColumnElement[float]:
+    """A timestamp or date as a number of days (fractional) since a fixed origin: differences of two are
+    durations in days, computed in the store (no timestamps parsed in Python)."""
+    if dialect == "postgresql":
+        return type_coerce(cast(extract("epoch", column), Float) / 86_400.0, Float)
+    return type_coerce(func.julianday(column), Float)
 
 
 def period_of(day: date, granularity: Granularity) -> str:

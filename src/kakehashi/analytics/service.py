@@ -11,8 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kakehashi.accounts.roles import Actor, Role
+from kakehashi.analytics.cache import IndicatorCache
 from kakehashi.analytics.indicators import Indicators, compute
 from kakehashi.analytics.tables import Filters
+from kakehashi.config import Settings
 from kakehashi.errors import AuthenticationRequired, FieldProblem, PermissionDenied, ValidationFailed
 from kakehashi.events.models import Event
 from kakehashi.profiles.models import Organisation
@@ -57,8 +59,29 @@ def check_filters(session: Session, filters: Filters) -> None:
         raise ValidationFailed("The filters of the figures are not valid.", problems=problems)
 
 
-def indicators(session: Session, actor: Actor, filters: Filters) -> Indicators:
-    """Every indicator ``actor`` may see for ``filters``."""
+def indicators(
+    session: Session, actor: Actor, filters: Filters, *, cache: IndicatorCache | None = None
+) -> Indicators:
+    """Every indicator ``actor`` may see for ``filters`` (from ``cache`` while they are fresh there)."""
     scoped = visible_filters(actor, filters)
     check_filters(session, scoped)
-    return compute(session, scoped)
+    if cache is None:
+        return compute(session, scoped)
+    store = str(session.get_bind().engine.url)
+    found = cache.get(store, scoped)
+    if found is None:
+        found = compute(session, scoped)
+        cache.put(store, scoped, found)
+    return found
+
+
+_caches: dict[int, IndicatorCache] = {}
+
+
+def cache_for(settings: Settings) -> IndicatorCache | None:
+    """The process's cache for ``settings.analytics_cache_s`` (None when it is 0)."""
+    if settings.analytics_cache_s <= 0:
+        return None
+    return _caches.setdefault(
+        settings.analytics_cache_s, IndicatorCache(max_age_s=settings.analytics_cache_s)
+    )

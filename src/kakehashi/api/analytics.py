@@ -17,12 +17,14 @@ from kakehashi.analytics import service as analytics
 from kakehashi.analytics.indicators import TABLE_KEYS
 from kakehashi.analytics.service import AgencyCode
 from kakehashi.analytics.tables import Filters, Granularity, Table
-from kakehashi.api.deps import DatabaseDep, SignedInDep
+from kakehashi.api.deps import DatabaseDep, SettingsDep, SignedInDep
 from kakehashi.api.errors import request_gettext
 from kakehashi.api.openapi import errors
+from kakehashi.config import Settings
 from kakehashi.errors import Gettext, format_message
 from kakehashi.limits import MAX_ID
 from kakehashi.profiles.vocab import Country, Sector
+from kakehashi.store import Database
 
 router = APIRouter(tags=["analytics"])
 
@@ -112,10 +114,13 @@ def table_out(table: Table, gettext: Gettext) -> TableOut:
     )
 
 
-def _indicators(database: DatabaseDep, actor: Actor, filters: Filters) -> tuple[Filters, list[Table]]:
+def _indicators(
+    database: Database, settings: Settings, actor: Actor, filters: Filters
+) -> tuple[Filters, list[Table]]:
     with database.session() as session:
         scoped = analytics.visible_filters(actor, filters)
-        return scoped, list(analytics.indicators(session, actor, filters).tables())
+        found = analytics.indicators(session, actor, filters, cache=analytics.cache_for(settings))
+        return scoped, list(found.tables())
 
 
 @router.get(
@@ -125,9 +130,9 @@ def _indicators(database: DatabaseDep, actor: Actor, filters: Filters) -> tuple[
     responses=errors(401, 403, 422),
 )
 def all_indicators(
-    request: Request, actor: SignedInDep, database: DatabaseDep, filters: FiltersDep
+    request: Request, actor: SignedInDep, database: DatabaseDep, settings: SettingsDep, filters: FiltersDep
 ) -> IndicatorsOut:
-    scoped, tables = _indicators(database, actor, filters)
+    scoped, tables = _indicators(database, settings, actor, filters)
     gettext = request_gettext(request)
     return IndicatorsOut(
         filters=FiltersQuery(**{k: getattr(scoped, k) for k in FiltersQuery.model_fields}),
@@ -153,11 +158,12 @@ def export_table(
     request: Request,
     actor: SignedInDep,
     database: DatabaseDep,
+    settings: SettingsDep,
     filters: FiltersDep,
     table_key: Annotated[TableKey, Path(description="The table's key.")],
     file_format: Annotated[FileFormat, Path(description="csv or xlsx.")],
 ) -> Response:
-    _, tables = _indicators(database, actor, filters)
+    _, tables = _indicators(database, settings, actor, filters)
     table = next(t for t in tables if t.key == table_key.value)
     fmt: export.ExportFormat = "csv" if file_format == FileFormat.CSV else "xlsx"
     body = export.export(table, fmt, gettext=request_gettext(request))
