@@ -91,11 +91,13 @@ def propose(session: Session, actor: Actor, data: ProposalInput) -> Introduction
                 "This interest is %(status)s: it can no longer be decided.",
                 params={"status": Label("interest_status", interest.status)},
             )
+        accepted_from: str | None = interest.status
         interest.status = InterestStatus.ACCEPTED.value
         interest.decided_at = utcnow()
         a_org, b_org = interest.from_organisation_id, interest.owner_organisation_id
         a_opp, b_opp, origin = interest.from_opportunity_id, interest.opportunity_id, Origin.INTEREST
     else:
+        accepted_from = None
         a, b = _two_opportunities(session, data)
         a_org, b_org, a_opp, b_opp = a.organisation_id, b.organisation_id, a.id, b.id
         origin = Origin.EVENT if data.event_meeting_id is not None else Origin.MATCH
@@ -123,6 +125,15 @@ def propose(session: Session, actor: Actor, data: ProposalInput) -> Introduction
         target=f"introduction:{intro.id}",
         detail={"origin": origin.value, "organisation_a_id": a_org, "organisation_b_id": b_org},
     )
+    if accepted_from is not None:
+        # The officer accepted the interest on the owner's behalf: the interest's own trail says so.
+        audit.record(
+            session,
+            AuditKind.INTEREST_ACCEPTED,
+            actor_user_id=actor.user_id,
+            target=f"interest:{data.interest_id}",
+            detail={"from": accepted_from, "to": "accepted", "by": "agency", "introduction_id": intro.id},
+        )
     notices.introduction_proposed(session, intro, actor_user_id=actor.user_id)
     return intro
 
