@@ -30,8 +30,8 @@ from kakehashi.api.limits import RateLimits, enforce_rate_limits
 from kakehashi.config import Settings
 from kakehashi.errors import KakehashiError
 from kakehashi.jobs.client import JobClient
-from kakehashi.jobs.registry import NOTICES_SEND
 from kakehashi.jobs.periodic import PeriodicRunner
+from kakehashi.jobs.registry import NOTICES_SEND
 from kakehashi.jobs.runner import JobRunner, QueueRunner, ThreadRunner
 from kakehashi.matching.embed import get_embedder
 from kakehashi.matching.service import MatchingService
@@ -83,7 +83,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.state.job_client = _job_client(settings, app.state.database)
     app.state.job_runner = _job_runner(app.state.job_client, app.state.matching, settings)
     app.state.notice_mail = _notice_mail(settings, app.state.database, app.state.job_runner)
-    app.state.periodic = _periodic_runner(settings, app.state.database, app.state.job_client, app.state.job_runner)
+    app.state.periodic = _periodic_runner(
+        settings, app.state.database, app.state.job_client, app.state.job_runner
+    )
     app.state.embedding_worker = _indexing_worker(settings, app.state.matching, app.state.job_client)
     notify_on_opportunity_writes(app.state.database, app.state.embedding_worker.notify)
     app.state.translations = load_translations()

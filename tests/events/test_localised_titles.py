@@ -33,7 +33,8 @@ def test_request_notices_name_the_event_in_japanese_and_in_italian(database: Dat
         world = booking_world(session, **TITLES)
         japanese, italian = world.members["jp1"], world.members["it1"]
         japanese.user.locale, italian.user.locale = "ja", "it"
-        assert japanese.registration is not None and italian.registration is not None
+        assert japanese.registration is not None
+        assert italian.registration is not None
         request = requests.mark(
             session,
             italian.actor,

@@ -65,7 +65,9 @@ def test_the_server_runs_the_periodic_jobs_itself(settings: Settings, database: 
     runs them and records them in ``job_runs``."""
     with database.session() as session:
         for spec in periodic_specs():
-            session.add(JobRun(task=spec.name, status="succeeded", started_at=datetime(2026, 1, 1, tzinfo=UTC)))
+            session.add(
+                JobRun(task=spec.name, status="succeeded", started_at=datetime(2026, 1, 1, tzinfo=UTC))
+            )
     app = create_app(settings, database=database)
     periodic = app.state.periodic
     assert isinstance(periodic, PeriodicRunner)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from croniter import croniter
+from croniter import croniter  # type: ignore[import-untyped]  # no stubs shipped
 from sqlalchemy import func, select
 
 from kakehashi.jobs.models import JobRun

@@ -69,7 +69,10 @@ def _encode(name: str, value: NoticeParam) -> dict[str, Any]:
             raise ValueError(f"notice parameter {name!r}: unknown vocabulary {value.vocabulary!r}")
         return {"t": "label", "voc": value.vocabulary, "v": value.value}
     if isinstance(value, Localised):
-        return {"t": "text", "v": {code: value.texts[code][:MAX_TEXT] for code in LANGUAGES if value.texts.get(code)}}
+        return {
+            "t": "text",
+            "v": {code: value.texts[code][:MAX_TEXT] for code in LANGUAGES if value.texts.get(code)},
+        }
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError(f"notice parameter {name!r}: a naive datetime; pass an aware (UTC) one")
