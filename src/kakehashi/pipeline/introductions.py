@@ -360,6 +360,7 @@ class BoardFilters:
     sector: str | None = None
     country: str | None = None
     event_meeting_id: int | None = None
+    event_id: int | None = None
     officer_id: int | None = None
     stage: str | None = None
     idle_only: bool = False
@@ -378,6 +379,11 @@ def _board_query(filters: BoardFilters) -> Select[Introduction]:
         )
     if filters.event_meeting_id is not None:
         query = query.where(Introduction.event_meeting_id == filters.event_meeting_id)
+    if filters.event_id is not None:
+        from kakehashi.events.agenda_models import Meeting
+
+        of_event = select(Meeting.id).where(Meeting.event_id == filters.event_id)
+        query = query.where(Introduction.event_meeting_id.in_(of_event))
     if filters.country:
         in_country = select(Organisation.id).where(Organisation.country == filters.country)
         query = query.where(
