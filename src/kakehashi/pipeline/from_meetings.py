@@ -198,3 +198,10 @@ def interest_from_feedback(
             ],
         )
     return interests.express(session, actor, InterestInput(opportunity_id=owner.id, note=note))
+
+
+def event_choices(session: Session, language: str) -> list[tuple[int, str]]:
+    """The events an officer may filter the board by (any event past its draft): id and title in
+    ``language``, newest first."""
+    rows = session.scalars(select(Event).where(Event.status != "draft").order_by(Event.id.desc()).limit(200))
+    return [(event.id, event.title(language)) for event in rows]
