@@ -30,6 +30,7 @@ from kakehashi.api.limits import RateLimits, enforce_rate_limits
 from kakehashi.config import Settings
 from kakehashi.errors import KakehashiError
 from kakehashi.jobs.client import JobClient
+from kakehashi.jobs.periodic import PeriodicRunner
 from kakehashi.jobs.registry import NOTICES_SEND
 from kakehashi.jobs.runner import JobRunner, QueueRunner, ThreadRunner
 from kakehashi.matching.embed import get_embedder
@@ -82,6 +83,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.state.job_client = _job_client(settings, app.state.database)
     app.state.job_runner = _job_runner(app.state.job_client, app.state.matching, settings)
     app.state.notice_mail = _notice_mail(settings, app.state.database, app.state.job_runner)
+    app.state.periodic = _periodic_runner(
+        settings, app.state.database, app.state.job_client, app.state.job_runner
+    )
     app.state.embedding_worker = _indexing_worker(settings, app.state.matching, app.state.job_client)
     notify_on_opportunity_writes(app.state.database, app.state.embedding_worker.notify)
     app.state.translations = load_translations()
@@ -138,6 +142,19 @@ def _notice_mail(settings: Settings, database: Database, runner: JobRunner) -> N
     )
 
 
+def _periodic_runner(
+    settings: Settings, database: Database, client: JobClient | None, runner: JobRunner
+) -> PeriodicRunner | None:
+    """Without job workers this process runs the periodic jobs itself (one process of several: the lock
+    file elects it); with job workers, they do (procrastinate's periodic tasks)."""
+    if client is not None:
+        return None
+    lock_path = None if settings.workers == 1 else settings.data_dir / "periodic.lock"
+    return PeriodicRunner(
+        database, lambda name: runner.submit(name, key=None, arguments={}), lock_path=lock_path
+    )
+
+
 def _indexing_worker(
     settings: Settings, matching: MatchingService, client: JobClient | None
 ) -> EmbeddingWorker:
@@ -181,9 +198,14 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     worker.start()
     notice_mail: NoticeMailDispatch = app.state.notice_mail
     notice_mail.start()
+    periodic: PeriodicRunner | None = app.state.periodic
+    if periodic is not None:
+        periodic.start()
     try:
         yield
     finally:
+        if periodic is not None:
+            periodic.stop()
         notice_mail.stop()
         app.state.job_runner.drain(timeout_s=JOB_DRAIN_S)
         worker.stop()

@@ -26,6 +26,9 @@ class _Recorder:
     def submit(self, name: str, *, key: str | None, arguments: object) -> bool:
         return True
 
+    def drain(self, *, timeout_s: float) -> None:
+        """Nothing runs here (the app calls this when it stops)."""
+
 
 @pytest.fixture
 def world(database: Database) -> DayWorld:
@@ -177,3 +180,37 @@ def test_check_in_outcome_and_feedback_through_the_api(
     assert [(f["organisation_name"], f["rating"]) for f in seen] == [("Sakura KK", "cooperation_possible")]
     with database.session() as session:
         assert session.scalar(select(SchedulingRun.status)) == "succeeded"
+
+
+def test_feedback_of_both_sides_through_the_api_opens_an_introduction_on_the_event_board(
+    client: TestClient, database: Database, world: DayWorld
+) -> None:
+    from kakehashi.pipeline.models import Interest
+    from kakehashi.profiles.models import Organisation
+    from tests.factories import make_opportunity
+
+    officer = _schedule_and_publish(client, database, world)
+    with database.session() as session:
+        sakura_org = session.get(Organisation, world.organisations["sakura"])
+        assert sakura_org is not None
+        wanted = make_opportunity(session, sakura_org, title="SiC power modules").id
+    meeting = world.meeting(database, "ferro", "sakura")
+    path = f"{API}/events/{world.event_id}/meetings/{meeting.id}/feedback"
+    ferro, sakura = _auth(database, world.emails["ferro"]), _auth(database, world.emails["sakura"])
+    sent = client.put(
+        path,
+        json={"rating": "cooperation_possible", "express_interest": True, "interest_note": "Campioni?"},
+        headers=ferro,
+    )
+    assert sent.status_code == 200, sent.text
+    with database.session() as session:
+        [interest] = session.scalars(select(Interest)).all()
+        assert interest.opportunity_id == wanted
+    board = client.get(f"{API}/introductions", params={"event_id": world.event_id}, headers=officer).json()
+    assert board["stages"]["proposed"] == []
+    assert client.put(path, json={"rating": "cooperation_possible"}, headers=sakura).status_code == 200
+    board = client.get(f"{API}/introductions", params={"event_id": world.event_id}, headers=officer).json()
+    [intro] = board["stages"]["proposed"]
+    assert intro["origin"] == "event"
+    page = client.get(f"/introductions?event={world.event_id}", headers=officer)
+    assert page.status_code in (200, 401)  # pages sign in by cookie; the API board is what is checked

@@ -30,6 +30,9 @@ class _Recorder:
         self.submitted.append((name, arguments))
         return True
 
+    def drain(self, *, timeout_s: float) -> None:
+        """Nothing runs here (the app calls this when it stops)."""
+
 
 @pytest.fixture
 def app(settings: Settings, database: Database) -> FastAPI:
@@ -196,3 +199,32 @@ def test_print_pages_render_one_sheet_per_participant_and_table(
     tables = officer.get(f"/events/{world.event_id}/print/tables")
     assert tables.status_code == 200
     assert "events-agenda.css" in tables.text
+
+
+def test_a_run_whose_worker_died_is_shown_stale_and_the_officer_runs_again(
+    officer: TestClient, database: Database, world: DayWorld
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from kakehashi.store.base import utcnow
+
+    started = post_form(officer, f"/events/{world.event_id}/schedule/run", {"time_limit_s": "5"})
+    assert started.status_code in (200, 303)
+    long_ago = utcnow() - timedelta(hours=1)
+    with database.session() as session:
+        session.execute(
+            update(SchedulingRun).values(
+                status="running", started_at=long_ago, created_at=long_ago, updated_at=long_ago
+            )
+        )
+    page = officer.get(f"/events/{world.event_id}/schedule")
+    assert 'data-testid="run-stale"' in page.text
+    assert 'data-testid="run-form"' in page.text  # nothing blocks a new run
+    again = post_form(officer, f"/events/{world.event_id}/schedule/run", {"time_limit_s": "5"})
+    assert again.status_code in (200, 303)
+    _scheduled(database, world)
+    with database.session() as session:
+        statuses = sorted(session.scalars(select(SchedulingRun.status)))
+    assert statuses == ["stale", "succeeded"]

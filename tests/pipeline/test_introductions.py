@@ -263,3 +263,28 @@ def test_messages_before_disclosure_go_through_the_agency(client: TestClient, pw
     assert_error(
         call(client, pw, "third", "POST", f"/introductions/{intro['id']}/messages", {"body": "hi"}), 404
     )
+
+
+def test_an_officer_proposing_from_an_interest_records_its_acceptance_in_the_trail(
+    client: TestClient, pw: PipelineWorld, database: Database
+) -> None:
+    interest = call(client, pw, "asker", "POST", "/interests", {"opportunity_id": pw.opp_it, "note": "SiC?"})
+    assert interest.status_code == 201, interest.text
+    interest_id = interest.json()["id"]
+    assert call(client, pw, "owner", "POST", f"/interests/{interest_id}/refer", {}).status_code == 200
+    proposed = call(client, pw, "jetro", "POST", "/introductions", {"interest_id": interest_id})
+    assert proposed.status_code == 201, proposed.text
+    from sqlalchemy import select
+
+    from kakehashi.audit.models import AuditEvent
+
+    with database.session() as session:
+        kinds = session.execute(
+            select(AuditEvent.kind, AuditEvent.detail).where(AuditEvent.target == f"interest:{interest_id}")
+        ).all()
+    accepted = [detail for kind, detail in kinds if kind == "interest_accepted"]
+    assert accepted == [
+        {"from": "referred", "to": "accepted", "by": "agency", "introduction_id": proposed.json()["id"]}
+    ]
+    trail = call(client, pw, "jetro", "GET", f"/introductions/{proposed.json()['id']}/audit")
+    assert "interest_accepted" in trail.text

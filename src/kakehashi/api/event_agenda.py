@@ -506,6 +506,13 @@ class FeedbackIn(BaseModel):
 
     rating: Literal["not_held", "insufficient_interest", "informative", "cooperation_possible"]
     comment: str = Field(default="", max_length=NOTE_MAX)
+    express_interest: bool = Field(
+        default=False, description="Also express interest in the counterpart's opportunity (pipeline rules)."
+    )
+    interest_opportunity_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="Which one (default: its first published opportunity)."
+    )
+    interest_note: str = Field(default="", max_length=NOTE_MAX, description="Read by the counterpart.")
 
 
 class SavedOut(BaseModel):
@@ -528,7 +535,16 @@ def put_feedback(
 ) -> SavedOut:
     with database.session() as session:
         feedback.give_feedback(
-            session, actor, event_id, meeting_id, rating=body.rating, comment=body.comment, version=if_match
+            session,
+            actor,
+            event_id,
+            meeting_id,
+            rating=body.rating,
+            comment=body.comment,
+            version=if_match,
+            interest=feedback.InterestWish(body.interest_opportunity_id, body.interest_note)
+            if body.express_interest
+            else None,
         )
     return SavedOut()
 
@@ -575,6 +591,7 @@ class FollowUpOut(BaseModel):
     comment: str
     answered_at: datetime | None
     version: int
+    introduction_id: int | None = None  # proposed when both sides want to continue
 
 
 @router.put(

@@ -189,6 +189,9 @@ def list_introductions(
     sector: Annotated[Sector | None, Query()] = None,
     country: Annotated[Country | None, Query()] = None,
     event_meeting_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    event_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Introductions from meetings of this event.")
+    ] = None,
     officer_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     stage: Annotated[Stage | None, Query()] = None,
     idle: bool = False,
@@ -204,6 +207,7 @@ def list_introductions(
             sector=sector.value if sector else None,
             country=country.value if country else None,
             event_meeting_id=event_meeting_id,
+            event_id=event_id,
             officer_id=officer_id,
             stage=stage.value if stage else None,
             idle_only=idle,

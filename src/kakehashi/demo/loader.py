@@ -12,6 +12,7 @@ from kakehashi.accounts.models import User
 from kakehashi.accounts.roles import Role
 from kakehashi.accounts.service import SYSTEM, create_user, ensure_agencies
 from kakehashi.demo.events import ensure_demo_event
+from kakehashi.demo.past_event import ensure_past_event
 from kakehashi.demo.pipeline import load_pipeline_demo
 from kakehashi.profiles.importer import (
     ImportReport,
@@ -67,6 +68,8 @@ def load_demo(database: Database) -> list[ImportReport]:
         ensure_demo_users(session)
         ensure_demo_event(session)
         load_pipeline_demo(session)
+    # After the rest (its meetings' feedback and follow-ups feed the pipeline), in its own transactions.
+    ensure_past_event(database)
     return reports
 
 

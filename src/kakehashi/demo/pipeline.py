@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from kakehashi.accounts.models import Agency, User
 from kakehashi.accounts.roles import Actor, Role
+from kakehashi.demo.history import load_history
 from kakehashi.pipeline import agreements, conversation, interests, introductions
 from kakehashi.pipeline.models import Interest
 from kakehashi.pipeline.schemas import AgreementInput, FollowUpInput, InterestInput, MoveInput, ProposalInput
@@ -186,6 +187,10 @@ def load_pipeline_demo(session: Session, *, today: date | None = None) -> int:
         if index % 2 == 0:
             agreements.confirm(session, _member(pair[1].organisation_id, session), agreement.id)
         written += 1
+    # Eighteen months of history (other pairings of the same organisations), for analytics' trends.
+    shifted = list(zip(italian, japanese[5:] + japanese[:5], strict=False))
+    members = {opp.organisation_id: _member(opp.organisation_id, session) for pair in shifted for opp in pair}
+    written += load_history(session, shifted, officers=(ice, jetro), member=members, today=today)
     return written
 
 

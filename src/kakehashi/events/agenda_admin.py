@@ -16,6 +16,7 @@ from kakehashi.events import agenda_write
 from kakehashi.events.agenda_access import event_or_404, require_organiser
 from kakehashi.events.agenda_models import SchedulingRun
 from kakehashi.events.models import Event
+from kakehashi.events.runs import mark_stale
 from kakehashi.events.vocab import EventStatus
 from kakehashi.store.base import utcnow
 
@@ -24,7 +25,7 @@ from kakehashi.store.base import utcnow
 class RunView:
     id: int
     event_id: int
-    status: str  # queued, running, succeeded, failed, cancelled
+    status: str  # queued, running, succeeded, failed, cancelled, stale (its worker stopped)
     done: int
     total: int
     options: dict[str, Any]
@@ -60,6 +61,7 @@ def _view(run: SchedulingRun) -> RunView:
 def event_runs(session: Session, actor: Actor, event_id: int, *, limit: int = 20) -> list[RunView]:
     event = event_or_404(session, event_id)
     require_organiser(actor, event)
+    mark_stale(session, now=utcnow(), event_id=event.id)
     rows = session.scalars(
         select(SchedulingRun)
         .where(SchedulingRun.event_id == event.id)

@@ -157,8 +157,8 @@ class Feedback(Base):
 
 
 class FollowUp(Base):
-    """The question asked months after a meeting, per side; ``introduction_id`` links it to the
-    introductions pipeline once that exists (no foreign key yet)."""
+    """The question asked months after a meeting, per side; ``introduction_id``: the introduction that the
+    meeting's follow-ups (or feedback) of both sides opened in the pipeline."""
 
     __tablename__ = "event_followups"
     __table_args__ = (UniqueConstraint("meeting_id", "registration_id"),)
@@ -173,7 +173,9 @@ class FollowUp(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    introduction_id: Mapped[int | None] = mapped_column()
+    introduction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("introductions.id", ondelete="SET NULL"), index=True
+    )
     illustrative: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(server_default=text("1"))
 

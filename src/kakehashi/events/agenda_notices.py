@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from kakehashi.errors import N_
 from kakehashi.events.agenda_models import Meeting
 from kakehashi.events.models import Event, Registration
+from kakehashi.events.notices import event_title
 from kakehashi.notifications import notify
+from kakehashi.notifications.params import Localised
 from kakehashi.profiles.models import Organisation
 
 MEETING_CHANGED = N_("Your meeting with %(counterpart)s at %(event)s now starts at %(starts_at)s.")
@@ -26,8 +28,9 @@ def agenda_link(event: Event) -> str:
     return f"/events/{event.id}/agenda"
 
 
-def _event_title(event: Event) -> str:
-    return event.title("en") or str(event.id)
+def _event_title(event: Event) -> Localised:
+    """The event's title in each reader's language (the titles it was given)."""
+    return event_title(event)
 
 
 def _sides(session: Session, meeting: Meeting) -> list[tuple[int, str]]:

@@ -19,8 +19,18 @@ from kakehashi.events.models import Registration
 from kakehashi.events.outcomes import report_outcome
 from kakehashi.events.vocab import FeedbackRating, Outcome
 from kakehashi.limits import NOTE_MAX, has_control_characters
+from kakehashi.pipeline import from_meetings
 from kakehashi.profiles.models import Organisation
 from kakehashi.store.base import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class InterestWish:
+    """Feedback that also expresses interest: in this opportunity of the counterpart (None: its first
+    published one), with a note the counterpart reads (the feedback's comment stays with the agencies)."""
+
+    opportunity_id: int | None = None
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +68,11 @@ def give_feedback(
     rating: str,
     comment: str = "",
     version: int | None = None,
+    interest: InterestWish | None = None,
 ) -> int:
-    """The participant's feedback on its meeting (sent again, it replaces the earlier one); its version."""
+    """The participant's feedback on its meeting (sent again, it replaces the earlier one); its version.
+    With ``interest`` it also expresses interest in the counterpart's opportunity (the pipeline's rules);
+    when both sides' feedback says cooperation is possible, the pipeline proposes an introduction."""
     if rating not in tuple(FeedbackRating):
         raise ValidationFailed(
             "The answer was not saved.",
@@ -82,6 +95,16 @@ def give_feedback(
     session.flush()
     if rating == FeedbackRating.NOT_HELD:
         report_outcome(session, actor, event_id, meeting_id, outcome=Outcome.NO_SHOW)
+    if interest is not None:
+        from_meetings.interest_from_feedback(
+            session,
+            actor,
+            found.meeting,
+            found.registration_id,
+            opportunity_id=interest.opportunity_id,
+            note=interest.note,
+        )
+    from_meetings.consider_meeting(session, meeting_id, actor_user_id=actor.user_id)
     return row.version
 
 

@@ -1,7 +1,8 @@
 """The follow-up question, months after a meeting: "what came of it?" (no further contact / valuable
 contact / negotiation started / agreement reached). A periodic job asks each side of every meeting that
 happened long enough ago, once; the answers are stored for the agencies (and will feed the
-introductions pipeline: ``FollowUp.introduction_id``)."""
+introductions pipeline: when both sides want to continue, ``FollowUp.introduction_id`` is the
+introduction proposed from the meeting, see :mod:`kakehashi.pipeline.from_meetings`)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from kakehashi.events.feedback import check_text
 from kakehashi.events.meeting_access import side_of
 from kakehashi.events.models import Event
 from kakehashi.events.vocab import FollowUpAnswer, MeetingStatus, Outcome
+from kakehashi.pipeline import from_meetings
 from kakehashi.store import Database
 from kakehashi.store.base import utcnow
 
@@ -43,6 +45,7 @@ class FollowUpView:
     comment: str
     answered_at: datetime | None
     version: int
+    introduction_id: int | None = None
 
 
 def ask_due(session: Session, *, now: datetime, after_days: int) -> int:
@@ -111,6 +114,9 @@ def answer_follow_up(
         raise NotFound("This meeting has no follow-up question for you yet.")
     row.answer, row.comment, row.answered_at, row.answered_by_id = answer, text, utcnow(), actor.user_id
     session.flush()
+    # Both sides want to continue: the pipeline proposes an introduction linked to the meeting.
+    from_meetings.consider_meeting(session, meeting_id, actor_user_id=actor.user_id)
+    session.refresh(row)
     return _view(row)
 
 
@@ -124,6 +130,7 @@ def _view(row: FollowUp) -> FollowUpView:
         row.comment,
         row.answered_at,
         row.version,
+        row.introduction_id,
     )
 
 

@@ -88,6 +88,7 @@ RUN_STATUSES: Final[Mapping[str, str]] = {
     "succeeded": N_("Finished"),
     "failed": N_("Failed"),
     "cancelled": N_("Cancelled"),
+    "stale": N_("Stopped without finishing"),
 }
 
 OUTCOMES: Final[Mapping[str, str]] = {"happened": N_("It happened"), "no_show": N_("No-show")}

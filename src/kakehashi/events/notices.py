@@ -14,6 +14,7 @@ from kakehashi.accounts.roles import Actor
 from kakehashi.errors import N_
 from kakehashi.events.models import Event, MeetingRequest, Registration
 from kakehashi.notifications import NoticeParam, notify
+from kakehashi.notifications.params import Localised
 from kakehashi.profiles.models import Organisation
 
 
@@ -40,8 +41,13 @@ def _notify(
     )
 
 
-def _title(event: Event) -> str:
-    return event.title("en")
+def event_title(event: Event) -> Localised:
+    """The event's title in each reader's language (of the titles it was given; else English, Italian,
+    Japanese), so a notice and its e-mail name the event in the reader's language."""
+    return Localised({"it": event.title_it, "ja": event.title_ja, "en": event.title_en})
+
+
+_title = event_title
 
 
 def registration_received(session: Session, event: Event, org: Organisation, *, actor: Actor) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
@@ -41,11 +41,18 @@ if TYPE_CHECKING:
     from kakehashi.jobs.runner import JobRunner
 
 JOB_NAME = "event-schedule"
+STALE_JOB_NAME = "event-stale-runs"
+STALE_CRON = "*/10 * * * *"
 TIME_LIMIT_MIN_S = 5
 TIME_LIMIT_MAX_S = 600
 TIME_LIMIT_DEFAULT_S = 60
 RUNNABLE = (EventStatus.BOOKING, EventStatus.SCHEDULED, EventStatus.PUBLISHED)
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
+# A running run with no news this long after its time limit, or a queued one never taken this long, lost
+# its worker (a stopped server or job worker): it is marked stale and another run may start.
+STALE_GRACE_S = 300
+QUEUED_STALE_S = 6 * 3600
+STALE_ERROR = "stale: the worker stopped before the run finished"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +89,7 @@ def create_run(session: Session, actor: Actor, event_id: int, options: RunOption
         raise InvalidTransition(
             "The scheduler runs only once booking has opened, and until the event is held."
         )
+    mark_stale(session, now=utcnow(), event_id=event.id)
     active = session.scalar(
         select(SchedulingRun.id).where(SchedulingRun.event_id == event.id, SchedulingRun.status.in_(ACTIVE))
     )
@@ -102,6 +110,51 @@ def create_run(session: Session, actor: Actor, event_id: int, options: RunOption
     session.flush()
     run.job_key = job_key(run.id)
     return run
+
+
+def is_stale(run: SchedulingRun, *, now: datetime) -> bool:
+    """Whether ``run`` lost its worker: running with no progress written for its time limit and a grace
+    (progress is written every second while it solves), or queued and never taken."""
+    if run.status == RunStatus.RUNNING:
+        limit = int((run.options or {}).get("time_limit_s", TIME_LIMIT_DEFAULT_S))
+        last_news = max(filter(None, (run.started_at, run.updated_at, run.created_at)))
+        return last_news + timedelta(seconds=limit + STALE_GRACE_S) < now
+    if run.status == RunStatus.QUEUED:
+        return run.created_at + timedelta(seconds=QUEUED_STALE_S) < now
+    return False
+
+
+def mark_stale(session: Session, *, now: datetime, event_id: int | None = None) -> list[int]:
+    """Mark stale every active run (of ``event_id``, else of all events) that lost its worker, each as
+    one conditional UPDATE (a run that finishes meanwhile keeps its result); the ids marked."""
+    query = select(SchedulingRun).where(SchedulingRun.status.in_(ACTIVE))
+    if event_id is not None:
+        query = query.where(SchedulingRun.event_id == event_id)
+    marked = []
+    for run in session.scalars(query).all():
+        if not is_stale(run, now=now):
+            continue
+        result = session.execute(
+            update(SchedulingRun)
+            .where(
+                SchedulingRun.id == run.id,
+                SchedulingRun.status == run.status,
+                SchedulingRun.version == run.version,
+            )
+            .values(status=RunStatus.STALE, error=STALE_ERROR, finished_at=now, version=run.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            marked.append(run.id)
+            session.expire(run)
+    return marked
+
+
+def mark_stale_runs(context: JobContext) -> None:
+    """The periodic job: mark the runs whose worker stopped (pages and a new run also look)."""
+    with context.database.session() as session:
+        marked = mark_stale(session, now=utcnow())
+    context.progress(len(marked), len(marked))
 
 
 def start_run(database: Database, runner: JobRunner, actor: Actor, event_id: int, options: RunOptions) -> int:
@@ -142,10 +195,12 @@ def execute_run(
         figures, placed_rows = _solve(inputs, limit, reporter)
         with database.session() as session:
             event = event_or_404(session, inputs.event_id)
+            run = session.get(SchedulingRun, run_id, with_for_update=True)
+            assert run is not None
+            if run.status != RunStatus.RUNNING:
+                return  # marked stale meanwhile: an officer may have started another run
             changes = write_result(session, event, run_id, placed_rows)
             figures["changes"] = changes
-            run = session.get(SchedulingRun, run_id)
-            assert run is not None
             run.status, run.finished_at = RunStatus.SUCCEEDED, utcnow()
             run.figures, run.proof_status = figures, figures["status"]
             run.done = run.total = limit

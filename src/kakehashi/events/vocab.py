@@ -97,6 +97,7 @@ class RunStatus(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    STALE = "stale"  # its worker stopped (no news past its time limit): the officer runs it again
 
 
 class Outcome(StrEnum):

@@ -118,6 +118,7 @@ JOBS: Mapping[str, JobSpec] = {
         JobSpec("events-expire-requests", expire_event_requests, lock="events-expire-requests"),
         # A run is not retried: it failed for a reason its page shows; the officer starts another.
         JobSpec(runs.JOB_NAME, runs.schedule_event, max_attempts=1),
+        JobSpec(runs.STALE_JOB_NAME, runs.mark_stale_runs, lock=runs.STALE_JOB_NAME, cron=runs.STALE_CRON),
         JobSpec(followups.JOB_NAME, followups.send_follow_ups, lock=followups.JOB_NAME, cron=followups.CRON),
         JobSpec(NOTICES_SEND, send_notices, lock=NOTICES_SEND, max_attempts=5, retry_wait_s=60),
         JobSpec("pipeline-overdue", pipeline_overdue, lock="pipeline-overdue", cron="0 * * * *"),

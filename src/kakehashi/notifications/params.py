@@ -3,12 +3,16 @@
 A date or a time is rendered in the reader's locale (and a time in the reader's zone), a vocabulary
 label in the reader's language, so one stored notice reads right in Rome and in Tokyo. Pure: no I/O.
 
-Stored shape: ``{"name": {"t": "str"|"int"|"float"|"date"|"datetime"|"label", "v": ..., "voc": ...}}``.
+A :class:`Localised` text (an event's title given in several languages) is rendered in the reader's
+language when it has one, else in English, Italian, Japanese (the first one given).
+
+Stored shape: ``{"name": {"t": "str"|"int"|"float"|"date"|"datetime"|"label"|"text", "v": ..., "voc": ...}}``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,7 +21,22 @@ from kakehashi.errors import Gettext
 from kakehashi.formatting import LocaleFormatter
 from kakehashi.labels import VOCABULARIES, Label
 
-NoticeParam = str | int | float | date | datetime | Label
+
+@dataclass(frozen=True, slots=True)
+class Localised:
+    """A text given in some of it, ja, en (language code -> text); the reader gets its own language's."""
+
+    texts: Mapping[str, str]
+
+    def pick(self, language: str) -> str:
+        for code in (language, "en", "it", "ja"):
+            if self.texts.get(code):
+                return self.texts[code]
+        return ""
+
+
+NoticeParam = str | int | float | date | datetime | Label | Localised
+LANGUAGES = ("it", "ja", "en")
 
 # A parameter of this name (an IANA zone) asks for every ``*_at`` date-time in both zones: the reader's
 # and this one (an event's venue, the counterpart's office).
@@ -49,6 +68,11 @@ def _encode(name: str, value: NoticeParam) -> dict[str, Any]:
         if value.vocabulary not in VOCABULARIES:
             raise ValueError(f"notice parameter {name!r}: unknown vocabulary {value.vocabulary!r}")
         return {"t": "label", "voc": value.vocabulary, "v": value.value}
+    if isinstance(value, Localised):
+        return {
+            "t": "text",
+            "v": {code: value.texts[code][:MAX_TEXT] for code in LANGUAGES if value.texts.get(code)},
+        }
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError(f"notice parameter {name!r}: a naive datetime; pass an aware (UTC) one")
@@ -80,6 +104,8 @@ def decode_params(stored: Mapping[str, Any]) -> dict[str, NoticeParam]:
         kind, value = item.get("t"), item.get("v")
         if kind == "label":
             values[name] = Label(str(item.get("voc")), str(value))
+        elif kind == "text" and isinstance(value, dict):
+            values[name] = Localised({str(k): str(v) for k, v in value.items()})
         elif kind == "datetime":
             values[name] = datetime.fromisoformat(str(value))
         elif kind == "date":
@@ -107,6 +133,8 @@ def _render(
 ) -> str:
     if isinstance(value, Label):
         return value.localise(gettext)
+    if isinstance(value, Localised):
+        return value.pick(formatter.locale.split("_")[0])
     if isinstance(value, datetime):
         if other_zone and name.endswith("_at"):
             return formatter.dual_time(value, other_zone)

@@ -91,11 +91,13 @@ def propose(session: Session, actor: Actor, data: ProposalInput) -> Introduction
                 "This interest is %(status)s: it can no longer be decided.",
                 params={"status": Label("interest_status", interest.status)},
             )
+        accepted_from: str | None = interest.status
         interest.status = InterestStatus.ACCEPTED.value
         interest.decided_at = utcnow()
         a_org, b_org = interest.from_organisation_id, interest.owner_organisation_id
         a_opp, b_opp, origin = interest.from_opportunity_id, interest.opportunity_id, Origin.INTEREST
     else:
+        accepted_from = None
         a, b = _two_opportunities(session, data)
         a_org, b_org, a_opp, b_opp = a.organisation_id, b.organisation_id, a.id, b.id
         origin = Origin.EVENT if data.event_meeting_id is not None else Origin.MATCH
@@ -123,6 +125,15 @@ def propose(session: Session, actor: Actor, data: ProposalInput) -> Introduction
         target=f"introduction:{intro.id}",
         detail={"origin": origin.value, "organisation_a_id": a_org, "organisation_b_id": b_org},
     )
+    if accepted_from is not None:
+        # The officer accepted the interest on the owner's behalf: the interest's own trail says so.
+        audit.record(
+            session,
+            AuditKind.INTEREST_ACCEPTED,
+            actor_user_id=actor.user_id,
+            target=f"interest:{data.interest_id}",
+            detail={"from": accepted_from, "to": "accepted", "by": "agency", "introduction_id": intro.id},
+        )
     notices.introduction_proposed(session, intro, actor_user_id=actor.user_id)
     return intro
 
@@ -349,6 +360,7 @@ class BoardFilters:
     sector: str | None = None
     country: str | None = None
     event_meeting_id: int | None = None
+    event_id: int | None = None
     officer_id: int | None = None
     stage: str | None = None
     idle_only: bool = False
@@ -367,6 +379,11 @@ def _board_query(filters: BoardFilters) -> Select[Introduction]:
         )
     if filters.event_meeting_id is not None:
         query = query.where(Introduction.event_meeting_id == filters.event_meeting_id)
+    if filters.event_id is not None:
+        from kakehashi.events.agenda_models import Meeting
+
+        of_event = select(Meeting.id).where(Meeting.event_id == filters.event_id)
+        query = query.where(Introduction.event_meeting_id.in_(of_event))
     if filters.country:
         in_country = select(Organisation.id).where(Organisation.country == filters.country)
         query = query.where(

@@ -61,8 +61,10 @@ class Introduction(TimestampMixin, Base):
     )
     opportunity_a_id: Mapped[int | None] = mapped_column(ForeignKey("opportunities.id", ondelete="SET NULL"))
     opportunity_b_id: Mapped[int | None] = mapped_column(ForeignKey("opportunities.id", ondelete="SET NULL"))
-    # A meeting of a B2B event (the events tables are not on this branch: no foreign key yet).
-    event_meeting_id: Mapped[int | None] = mapped_column(index=True)
+    # The meeting of a B2B event it came from (a follow-up or feedback of both sides, or an officer).
+    event_meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event_meetings.id", ondelete="SET NULL"), index=True
+    )
     origin: Mapped[str] = mapped_column(String(12))  # interest | match | event
     stage: Mapped[str] = mapped_column(String(12), index=True)
     consent_a_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

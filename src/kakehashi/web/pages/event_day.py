@@ -282,6 +282,9 @@ def give_feedback(
             rating=str(form.get("rating") or ""),
             comment=str(form.get("comment") or ""),
             version=form_version(form),
+            interest=feedback.InterestWish(note=str(form.get("interest_note") or ""))
+            if form.get("express_interest") == "1"
+            else None,
         )
     set_notice(request, translations.gettext("Thank you: your feedback goes to the agencies only."))
     return RedirectResponse(_back(event_id, form), status_code=303)

@@ -14,7 +14,15 @@ from starlette.datastructures import FormData
 
 from kakehashi.errors import N_, FieldProblem, ValidationFailed
 from kakehashi.labels import AGENCIES, COUNTRIES, OPPORTUNITY_TYPES, SECTORS
-from kakehashi.pipeline import agreements, alerts, conversation, interests, introductions, trail
+from kakehashi.pipeline import (
+    agreements,
+    alerts,
+    conversation,
+    from_meetings,
+    interests,
+    introductions,
+    trail,
+)
 from kakehashi.pipeline.introductions import BoardFilters
 from kakehashi.pipeline.schemas import (
     AgreementInput,
@@ -34,6 +42,7 @@ from kakehashi.web.deps import (
     SignedInDep,
     StaffDep,
     TranslationsDep,
+    get_locale,
     set_notice,
 )
 from kakehashi.web.forms import form_version
@@ -169,6 +178,7 @@ def introductions_page(
     country: Annotated[str, Query(max_length=2)] = "",
     officer: Annotated[str, Query(max_length=3)] = "",
     event_meeting_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    event: Annotated[str, Query(max_length=10)] = "",
     idle: bool = False,
 ) -> HTMLResponse:
     """Officers: the board by stage, filtered. Members: their organisation's introductions."""
@@ -178,14 +188,18 @@ def introductions_page(
         "country": country if country in COUNTRIES else "",
         "officer": "me" if officer == "me" else "",
     }
+    event_id = int(event) if event.isdigit() and 0 < int(event) < 2**31 else None
+    events: list[tuple[int, str]] = []
     with database.session() as session:
         if actor.is_staff:
+            events = from_meetings.event_choices(session, get_locale(request))
             filters = BoardFilters(
                 agency=chosen["agency"] or None,
                 sector=chosen["sector"] or None,
                 country=chosen["country"] or None,
                 officer_id=actor.user_id if chosen["officer"] else None,
                 event_meeting_id=event_meeting_id,
+                event_id=event_id,
                 idle_only=idle,
             )
             columns = introductions.board(session, actor, filters, today=_today())
@@ -201,6 +215,8 @@ def introductions_page(
             "chosen": chosen,
             "idle": idle,
             "choices": {"agency": list(AGENCIES), "sector": list(SECTORS), "country": list(COUNTRIES)},
+            "events": events,
+            "event_id": event_id,
         },
     )
 
