@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "notices",
     "events",
     "pipeline",
+    "analytics",
 )
 SOLE_MODULE: dict[str, str] = {"schedule": "schedule"}  # command name -> the only module it needs
 
