@@ -20,8 +20,9 @@ def label_of(column: Column, value: Cell, gettext: Gettext) -> str:
     """A code, text or period cell as a label (an unknown code stays as it is)."""
     if value is None:
         return "—"
-    if column.kind == "code" and column.vocabulary in VOCABULARIES:
-        return gettext(label_message(column.vocabulary, str(value)))
+    vocabulary = column.vocabulary
+    if column.kind == "code" and vocabulary is not None and vocabulary in VOCABULARIES:
+        return gettext(label_message(vocabulary, str(value)))
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

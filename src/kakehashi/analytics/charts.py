@@ -135,10 +135,12 @@ def _height(table: Table, kind: ChartKind) -> float:
     return max(2.0, 0.42 * len(table.rows) + 1.0)
 
 
-def _tick_formatter(kind: str, formatter: LocaleFormatter) -> Any:
-    from matplotlib.ticker import FuncFormatter
+def _value_axis(axis: Any, kind: str, formatter: LocaleFormatter) -> None:
+    """Ticks written as the values are (counts on whole numbers, money in its currency)."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    return FuncFormatter(lambda value, _position: format_value(kind, value, formatter))
+    axis.set_major_formatter(FuncFormatter(lambda value, _position: format_value(kind, value, formatter)))
+    axis.set_major_locator(MaxNLocator(nbins=4 if kind in ("eur", "jpy") else 6, integer=kind == "count"))
 
 
 def _bars(axes: Any, table: Table, group: list[int], *, formatter: LocaleFormatter, gettext: Gettext) -> None:
@@ -159,7 +161,7 @@ def _bars(axes: Any, table: Table, group: list[int], *, formatter: LocaleFormatt
         axes.bar_label(bars, labels=[format_value(value_kind, v, formatter) for v in values], padding=3)
     axes.set_yticks(range(len(names)), labels=names)
     axes.invert_yaxis()  # the table's first row (a funnel's first stage) on top
-    axes.xaxis.set_major_formatter(_tick_formatter(value_kind, formatter))
+    _value_axis(axes.xaxis, value_kind, formatter)
     axes.margins(x=0.25)
     axes.spines[["top", "right"]].set_visible(False)
     if len(group) > 1:
@@ -178,7 +180,7 @@ def _lines(
     for series, (name, values) in enumerate(_series(table, group, period_index, periods, gettext)):
         axes.plot(range(len(periods)), values, marker="o", color=COLOURS[series % len(COLOURS)], label=name)
     axes.set_xticks(range(len(periods)), labels=periods)
-    axes.yaxis.set_major_formatter(_tick_formatter(value_kind, formatter))
+    _value_axis(axes.yaxis, value_kind, formatter)
     axes.set_ylim(bottom=0)
     axes.spines[["top", "right"]].set_visible(False)
     axes.grid(axis="y", alpha=0.3)

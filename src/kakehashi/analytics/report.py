@@ -169,7 +169,7 @@ def summary(
     earlier = {table.key: table for table in before}
     start, _end = quarter_bounds(quarter)
     previous = quarter_name(previous_quarter(start)[0])
-    sentences = []
+    sentences: list[str] = []
     for table in current:
         now = headline(table)
         if now is None or len(sentences) >= SUMMARY_TABLES:
