@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import sys
 import types
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from tests.analytics.sample_tables import TABLES, FakeIndicators
 
 from kakehashi.analytics.tables import Filters, Table
-from tests.analytics.sample_tables import TABLES, FakeIndicators
 
 
 class Recorder:
@@ -24,10 +23,10 @@ class Recorder:
         return FakeIndicators(self.tables)
 
 
-@pytest.fixture
-def fake_indicators(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
-    recorder = Recorder(TABLES)
+def install(monkeypatch: pytest.MonkeyPatch, tables: tuple[Table, ...] = TABLES) -> Recorder:
+    """Hand ``tables`` to whoever asks for the indicators during this test."""
+    recorder = Recorder(tables)
     module = types.ModuleType("kakehashi.analytics.indicators")
     module.compute = recorder.compute  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "kakehashi.analytics.indicators", module)
-    yield recorder
+    return recorder
