@@ -61,9 +61,10 @@ def test_amounts_in_euro_and_yen_get_their_own_panels_in_the_readers_format() ->
 
 def test_trends_are_read_from_first_to_last_period() -> None:
     chart = draw(TRENDS, "en")
-    assert "2026Q1" in chart.svg
-    assert "2026Q3" in chart.svg
-    assert chart.summary.startswith("Introductions: 5 in 2026Q1, 14 in 2026Q3.")
+    assert "Q1 2026" in chart.svg
+    assert "Q3 2026" in chart.svg
+    assert chart.summary.startswith("Introductions went from 5 in Q1 2026 to 14 in Q3 2026.")
+    assert "2026年第3四半期" in draw(TRENDS, "ja").svg
 
 
 def test_an_empty_table_has_no_drawing_but_a_sentence() -> None:

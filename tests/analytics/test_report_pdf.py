@@ -10,6 +10,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
+from tests.analytics.fake_indicators import install
+from tests.analytics.sample_tables import MATRIX, TABLES, TRENDS, scaled
 from typer.testing import CliRunner
 
 from kakehashi.analytics.report import ReportRequest, render_pdf, summary
@@ -17,8 +19,6 @@ from kakehashi.config import Settings
 from kakehashi.formatting import LocaleFormatter
 from kakehashi.store import Database
 from kakehashi.web.i18n import load_translations
-from tests.analytics.fake_indicators import install
-from tests.analytics.sample_tables import MATRIX, TABLES, TRENDS, scaled
 
 pytestmark = pytest.mark.slow
 
@@ -63,7 +63,7 @@ def test_the_japanese_report_renders_with_its_text_and_fonts(
     assert images, "no page rendered"
     assert all(image.size[0] > 300 for image in images)  # type: ignore[attr-defined]
     assert "日伊協力 四半期レポート" in text
-    assert "2026Q3 四半期：2026/07/01〜2026/09/30。" in text
+    assert "2026年第3四半期：2026/07/01〜2026/09/30。" in text
     assert "半導体・マイクロエレクトロニクス" in text  # a label of the matrix (chart and table)
     assert "双方が承諾" in text  # a stage of the funnel
     assert "\ufffd" not in text
@@ -82,7 +82,7 @@ def test_the_summary_compares_the_quarter_with_the_one_before() -> None:
         formatter=LocaleFormatter(locale="it", viewer_zone="Europe/Rome"),
         gettext=translations["it"].gettext,
     )
-    assert sentences == ["Opportunità: da 28 nel 2026Q2 a 56 nel 2026Q3, in crescita (+100%)."]
+    assert sentences == ["Opportunità: da 28 nel T2 2026 a 56 nel T3 2026, in crescita (+100%)."]
 
 
 def test_the_command_writes_the_report(

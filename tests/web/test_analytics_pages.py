@@ -32,7 +32,9 @@ def test_a_jetro_officer_reads_the_dashboard_in_japanese(
 ) -> None:
     officer(database)
     sign_in(client, "jetro@example.org")
-    page = client.get("/analytics?sector=semiconductors&granularity=quarter", headers={"accept-language": "ja"})
+    page = client.get(
+        "/analytics?sector=semiconductors&granularity=quarter", headers={"accept-language": "ja"}
+    )
     assert page.status_code == 200
     assert "協力の分析" in page.text
     assert page.text.count('data-testid="analytics-section"') == 5
@@ -113,7 +115,9 @@ def test_the_report_is_made_in_the_background_then_offered(
     assert (date(2026, 4, 1), date(2026, 6, 30)) in asked_periods  # the one before, for the summary
 
 
-def test_a_bad_quarter_is_refused_before_any_job(client: TestClient, database: Database, figures: Recorder) -> None:
+def test_a_bad_quarter_is_refused_before_any_job(
+    client: TestClient, database: Database, figures: Recorder
+) -> None:
     officer(database)
     sign_in(client, "jetro@example.org")
     page = client.post(

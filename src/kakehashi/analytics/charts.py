@@ -179,7 +179,10 @@ def _lines(
     value_kind = table.columns[group[0]].kind
     for series, (name, values) in enumerate(_series(table, group, period_index, periods, gettext)):
         axes.plot(range(len(periods)), values, marker="o", color=COLOURS[series % len(COLOURS)], label=name)
-    axes.set_xticks(range(len(periods)), labels=periods)
+    period_column = table.columns[period_index]
+    axes.set_xticks(
+        range(len(periods)), labels=[label_of(period_column, p, gettext, formatter) for p in periods]
+    )
     _value_axis(axes.yaxis, value_kind, formatter)
     axes.set_ylim(bottom=0)
     axes.spines[["top", "right"]].set_visible(False)
@@ -319,13 +322,13 @@ def _describe_trend(table: Table, *, formatter: LocaleFormatter, gettext: Gettex
     sentences = []
     for name, values in _series(table, group, period_index, periods, gettext)[:3]:
         sentences.append(
-            gettext("%(series)s: %(first)s in %(start)s, %(last)s in %(end)s.")
+            gettext("%(series)s went from %(first)s in %(start)s to %(last)s in %(end)s.")
             % {
                 "series": name,
                 "first": format_value(value_kind, values[0], formatter),
-                "start": periods[0],
+                "start": label_of(table.columns[period_index], periods[0], gettext, formatter),
                 "last": format_value(value_kind, values[-1], formatter),
-                "end": periods[-1],
+                "end": label_of(table.columns[period_index], periods[-1], gettext, formatter),
             }
         )
     return " ".join(sentences)

@@ -32,7 +32,7 @@ def parse_filters(values: Mapping[str, str]) -> Filters:
         problems.append(FieldProblem("end", "The end must not come before the start."))
     granularity = (values.get("granularity") or "quarter").strip()
     if granularity not in GRANULARITIES:
-        problems.append(_choose("granularity", None, GRANULARITIES))
+        problems.append(FieldProblem("granularity", "Choose month, quarter or year."))
     sector = _code(values, "sector", SECTORS, "sector", problems)
     country = _code(values, "country", COUNTRIES, "country", problems)
     agency = _code(values, "agency", AGENCIES, "agency", problems)

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from kakehashi.analytics.cells import Gettext, format_cell, number_of, numeric_columns
+from kakehashi.analytics.cells import Gettext, format_cell, number_of, numeric_columns, period_label
 from kakehashi.analytics.charts import Chart, chart_for
 from kakehashi.analytics.dashboard import indicator_tables, previous_quarter, quarter_bounds, quarter_name
 from kakehashi.analytics.tables import Filters, Table
@@ -117,7 +117,7 @@ def render_html(report: ReportRequest, *, current: tuple[Table, ...], before: tu
     return template.render(
         locale=report.locale,
         fmt=formatter,
-        quarter=report.quarter,
+        quarter=period_label(report.quarter, gettext),
         start=start,
         end=end,
         summary=summary(current, before, quarter=report.quarter, formatter=formatter, gettext=gettext),
@@ -178,14 +178,17 @@ def summary(
         values = {
             "measure": gettext(table.title),
             "now": formatter.number(round(now)),
-            "quarter": quarter,
-            "previous": previous,
+            "quarter": period_label(quarter, gettext),
+            "previous": period_label(previous, gettext),
         }
         if then is None or (then == 0 and now == 0):
-            sentences.append(gettext("%(measure)s: %(now)s in %(quarter)s.") % values)
+            sentences.append(gettext("%(measure)s: %(now)s in quarter %(quarter)s.") % values)
             continue
         if then == 0:
-            sentences.append(gettext("%(measure)s: %(now)s in %(quarter)s (none in %(previous)s).") % values)
+            sentences.append(
+                gettext("%(measure)s: %(now)s in quarter %(quarter)s (none in quarter %(previous)s).")
+                % values
+            )
             continue
         change = (now - then) / then
         values |= {
@@ -207,7 +210,9 @@ def summary(
                 % values
             )
         else:
-            sentences.append(gettext("%(measure)s: %(now)s in %(quarter)s, as in %(previous)s.") % values)
+            sentences.append(
+                gettext("%(measure)s: %(now)s in quarter %(quarter)s, as in quarter %(previous)s.") % values
+            )
     return sentences
 
 

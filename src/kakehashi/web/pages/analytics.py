@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from sqlalchemy import select
 
 from kakehashi.analytics import report_jobs
+from kakehashi.analytics.cells import period_label
 from kakehashi.analytics.dashboard import GRANULARITIES, indicator_tables, parse_filters, scoped
 from kakehashi.analytics.report import default_quarter, section
 from kakehashi.errors import ValidationFailed
@@ -90,10 +91,16 @@ def ask_report(
 
 @router.get("/analytics/reports/{token}", response_class=HTMLResponse)
 def report_page(
-    request: Request, token: str, actor: SignedInDep, database: DatabaseDep, settings: SettingsDep
+    request: Request,
+    token: str,
+    actor: SignedInDep,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    translations: TranslationsDep,
 ) -> HTMLResponse:
     status = report_jobs.report_status(database, settings, actor, token[:80])
-    return render(request, "analytics/report_status.html", {"report": status})
+    quarter_label = period_label(status.report.quarter, translations.gettext)
+    return render(request, "analytics/report_status.html", {"report": status, "quarter_label": quarter_label})
 
 
 @router.get("/analytics/reports/{token}/file")
