@@ -79,6 +79,9 @@ def as_utc(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=ZoneInfo("UTC"))
 
 
+CalendarDay = date  # a name the class's own ``date`` method does not hide
+
+
 @dataclass(frozen=True, slots=True)
 class LocaleFormatter:
     """Dates, numbers, money and times written the way a reader of ``locale`` expects.
@@ -113,7 +116,7 @@ class LocaleFormatter:
             return ""
         return format_decimal(value, locale=self.locale)
 
-    def month(self, value: date) -> str:
+    def month(self, value: CalendarDay) -> str:
         """A calendar month (``lug 2026``, ``2026年7月``, ``Jul 2026``)."""
         return format_skeleton("yMMM", value, locale=self.locale)
 
