@@ -70,6 +70,12 @@ class Settings(BaseSettings):
         default=30 * 24 * 3600, ge=60, description="Lifetime of an API token, in seconds."
     )
     page_size: int = Field(default=20, ge=1, le=200, description="Default number of items per page.")
+    analytics_cache_s: int = Field(
+        default=0,
+        ge=0,
+        le=86_400,
+        description="How long computed cooperation figures are reused for the same filters (0: never).",
+    )
     embedder: EmbedderChoice = Field(
         default="combined",
         description=(

@@ -3,14 +3,12 @@ filters it was asked for (what the role rules are checked on)."""
 
 from __future__ import annotations
 
-import sys
-import types
 from typing import Any
 
 import pytest
-from tests.analytics.sample_tables import TABLES, FakeIndicators
 
 from kakehashi.analytics.tables import Filters, Table
+from tests.analytics.sample_tables import TABLES, FakeIndicators
 
 
 class Recorder:
@@ -25,8 +23,9 @@ class Recorder:
 
 def install(monkeypatch: pytest.MonkeyPatch, tables: tuple[Table, ...] = TABLES) -> Recorder:
     """Hand ``tables`` to whoever asks for the indicators during this test."""
+    from kakehashi.analytics import indicators, service
+
     recorder = Recorder(tables)
-    module = types.ModuleType("kakehashi.analytics.indicators")
-    module.compute = recorder.compute  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "kakehashi.analytics.indicators", module)
+    monkeypatch.setattr(indicators, "compute", recorder.compute)
+    monkeypatch.setattr(service, "compute", recorder.compute)
     return recorder

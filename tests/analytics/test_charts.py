@@ -6,13 +6,13 @@ from __future__ import annotations
 import base64
 
 import pytest
-from tests.analytics.sample_tables import AMOUNTS, EMPTY, FUNNEL, MATRIX, TRENDS
 
 from kakehashi.analytics import charts, fonts
 from kakehashi.analytics.charts import chart_for, chart_kind
 from kakehashi.formatting import LocaleFormatter
 from kakehashi.store.backup import ToolMissing
 from kakehashi.web.i18n import load_translations
+from tests.analytics.sample_tables import AMOUNTS, EMPTY, FUNNEL, MATRIX, TRENDS
 
 TRANSLATIONS = load_translations()
 

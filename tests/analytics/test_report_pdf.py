@@ -10,8 +10,6 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
-from tests.analytics.fake_indicators import install
-from tests.analytics.sample_tables import MATRIX, TABLES, TRENDS, scaled
 from typer.testing import CliRunner
 
 from kakehashi.analytics.report import ReportRequest, render_pdf, summary
@@ -19,6 +17,8 @@ from kakehashi.config import Settings
 from kakehashi.formatting import LocaleFormatter
 from kakehashi.store import Database
 from kakehashi.web.i18n import load_translations
+from tests.analytics.fake_indicators import install
+from tests.analytics.sample_tables import MATRIX, TABLES, TRENDS, scaled
 
 pytestmark = pytest.mark.slow
 

@@ -64,7 +64,7 @@ def test_every_operation_is_documented(client: TestClient) -> None:
         if path.startswith(API)
         for method, op in ops.items()
     ]
-    assert len(operations) == 106
+    assert len(operations) == 108
     assert {tag for _, _, op in operations for tag in op["tags"]} == {
         "auth",
         "accounts",
@@ -76,6 +76,7 @@ def test_every_operation_is_documented(client: TestClient) -> None:
         "events",
         "pipeline",
         "notices",
+        "analytics",
     }
     for path, method, op in operations:
         assert op.get("summary"), (path, method)
@@ -83,7 +84,8 @@ def test_every_operation_is_documented(client: TestClient) -> None:
         assert len(success) == 1, (path, method)
         if success != ["204"]:
             content = op["responses"][success[0]]["content"]
-            body = content.get("application/json") or content.get("text/calendar")  # calendar: the .ics
+            # calendar: the .ics; CSV (and XLSX): the analytics exports
+            body = content.get("application/json") or content.get("text/calendar") or content.get("text/csv")
             assert body is not None, (path, method)
             assert "schema" in body, (path, method)
         for code, response in op["responses"].items():

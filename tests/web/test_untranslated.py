@@ -118,6 +118,7 @@ NOT_PAGES = {
     "/events/{event_id}/agenda.ics",
     "/introductions/{introduction_id}/audit.csv",
     "/analytics/reports/{token}/file",
+    "/analytics/exports/{key}.{file_format}",
 }
 # Addresses that end in an error page (each as every role).
 ERRORS = [

@@ -7,11 +7,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any, Final, get_args
+from typing import Final, get_args
 
-from kakehashi.accounts.roles import Actor, Role
+from kakehashi.accounts.roles import Actor
 from kakehashi.analytics.tables import Filters, Granularity, Table
-from kakehashi.errors import AuthenticationRequired, FieldProblem, PermissionDenied, ValidationFailed
+from kakehashi.config import Settings
+from kakehashi.errors import FieldProblem, ValidationFailed
 from kakehashi.labels import AGENCIES, COUNTRIES, SECTORS, Choices
 from kakehashi.limits import MAX_ID
 from kakehashi.store import Database
@@ -76,22 +77,37 @@ def quarter_name(start: date) -> str:
 
 
 def scoped(actor: Actor, filters: Filters) -> Filters:
-    """Officers and administrators see every figure; a member only its own organisation's."""
-    if not actor.is_signed_in:
-        raise AuthenticationRequired("Please sign in.")
-    if actor.is_staff:
-        return filters
-    if actor.role == Role.MEMBER and actor.organisation_id is not None:
-        return replace(filters, organisation_id=actor.organisation_id)
-    raise PermissionDenied("The figures are for agency officers and members of an organisation.")
+    """Officers and administrators see every figure; a member only its own organisation's (the rule of
+    :func:`kakehashi.analytics.service.visible_filters`)."""
+    from kakehashi.analytics.service import visible_filters
+
+    return visible_filters(actor, filters)
+
+
+def dashboard_tables(
+    database: Database, settings: Settings, actor: Actor, filters: Filters
+) -> tuple[Filters, tuple[Table, ...]]:
+    """What ``actor`` may see for ``filters`` (checked against the store: an unknown event is a problem of
+    the form's ``event`` field), with the filters as applied."""
+    from kakehashi.analytics import service
+
+    with database.session() as session:
+        shown = service.visible_filters(actor, filters)
+        try:
+            found = service.indicators(session, actor, filters, cache=service.cache_for(settings))
+        except ValidationFailed as invalid:
+            invalid.problems = [
+                replace(problem, field="event") if problem.field == "event_id" else problem
+                for problem in invalid.problems
+            ]
+            raise
+        return shown, tuple(found.tables())
 
 
 def indicator_tables(database: Database, filters: Filters) -> tuple[Table, ...]:
-    """The indicator tables in display order (computed from the store, nothing stored twice)."""
-    import importlib
+    """The indicator tables for filters already scoped (the report job, the command)."""
+    from kakehashi.analytics import indicators
 
-    # The indicators are written alongside (issue 12); until they land, tests hand in their own tables.
-    indicators: Any = importlib.import_module("kakehashi.analytics.indicators")
     with database.session() as session:
         return tuple(indicators.compute(session, filters).tables())
 

@@ -16,8 +16,8 @@ from typing import Literal, TypeAlias
 
 Granularity: TypeAlias = Literal["month", "quarter", "year"]
 # What a column holds, for formatting and charts: a code of a vocabulary (``labels.py``), a period label,
-# a count, a ratio (0..1, shown as a percentage), money in EUR or JPY, or a duration in days.
-ColumnKind: TypeAlias = Literal["code", "text", "period", "count", "ratio", "eur", "jpy", "days"]
+# a count, a ratio (0..1, shown as a percentage), money in EUR or JPY, a duration in days, or a date.
+ColumnKind: TypeAlias = Literal["code", "text", "period", "count", "ratio", "eur", "jpy", "days", "date"]
 Cell: TypeAlias = str | int | float | Decimal | date | None
 
 

@@ -21,6 +21,7 @@ def routers() -> list[APIRouter]:
     """The API's routers, in the order they are mounted."""
     from kakehashi.api import (
         account,
+        analytics,
         auth,
         event_agenda,
         event_participants,
@@ -48,6 +49,6 @@ def routers() -> list[APIRouter]:
         event_participants.router,
         pipeline.router,
     )
-    for router in (*routers, jobs.router, notices.router, event_agenda.router):
+    for router in (*routers, jobs.router, notices.router, event_agenda.router, analytics.router):
         version.include_router(router)
     return [version]

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kakehashi.store.base import Base, TimestampMixin, UTCDateTime
@@ -16,6 +16,7 @@ class Interest(TimestampMixin, Base):
     """An organisation asks to be introduced to the owner of a published opportunity."""
 
     __tablename__ = "interests"
+    __table_args__ = (Index("ix_interests_created_at", "created_at"),)  # analytics by period
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opportunity_id: Mapped[int] = mapped_column(
@@ -46,6 +47,7 @@ class Introduction(TimestampMixin, Base):
     """Two organisations brought together: side A asked (or was proposed), side B owns the opportunity."""
 
     __tablename__ = "introductions"
+    __table_args__ = (Index("ix_introductions_created_at", "created_at"),)  # analytics by period
 
     id: Mapped[int] = mapped_column(primary_key=True)
     interest_id: Mapped[int | None] = mapped_column(
@@ -94,7 +96,7 @@ class Agreement(TimestampMixin, Base):
     )
     category: Mapped[str] = mapped_column(String(12), index=True)
     subtype: Mapped[str] = mapped_column(String(32))
-    signed_on: Mapped[date] = mapped_column(Date)
+    signed_on: Mapped[date] = mapped_column(Date, index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
     amount: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))

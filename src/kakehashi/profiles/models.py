@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kakehashi.profiles.vocab import Sector
@@ -66,6 +66,8 @@ class OrganisationSector(Base):
 
 class Opportunity(TimestampMixin, Base):
     __tablename__ = "opportunities"
+    # The catalogue's analytics (counts by owner's country, type and publication period) read only this.
+    __table_args__ = (Index("ix_opportunities_analytics", "organisation_id", "type", "published_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(200), unique=True)

@@ -11,11 +11,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from kakehashi.analytics import report_jobs
+from kakehashi.analytics import export, report_jobs
 from kakehashi.analytics.cells import period_label
-from kakehashi.analytics.dashboard import GRANULARITIES, indicator_tables, parse_filters, scoped
+from kakehashi.analytics.dashboard import GRANULARITIES, dashboard_tables, parse_filters
 from kakehashi.analytics.report import default_quarter, section
-from kakehashi.errors import ValidationFailed
+from kakehashi.errors import NotFound, ValidationFailed
 from kakehashi.events.models import Event
 from kakehashi.jobs.runner import JobRunner
 from kakehashi.labels import AGENCIES, COUNTRIES, SECTORS
@@ -42,6 +42,7 @@ def dashboard(
     request: Request,
     actor: SignedInDep,
     database: DatabaseDep,
+    settings: SettingsDep,
     locale: LocaleDep,
     translations: TranslationsDep,
 ) -> HTMLResponse:
@@ -49,18 +50,42 @@ def dashboard(
     context: dict[str, Any] = {"values": values, "errors": None, "sections": [], "query": ""}
     context |= _choices(database, locale)
     try:
-        filters = scoped(actor, parse_filters(values))
+        filters, tables = dashboard_tables(database, settings, actor, parse_filters(values))
     except ValidationFailed as invalid:
         context["errors"] = form_errors(invalid.problems, translations)
         return render(request, "analytics/dashboard.html", context, status_code=422)
     formatter, gettext = get_formatter(request), translations.gettext
-    context["sections"] = [
-        section(table, formatter=formatter, gettext=gettext) for table in indicator_tables(database, filters)
-    ]
+    context["sections"] = [section(table, formatter=formatter, gettext=gettext) for table in tables]
     context["query"] = urlencode({name: value for name, value in values.items() if value})
     context["own_only"] = filters.organisation_id is not None
     context["quarter"] = default_quarter(date.today())
     return render(request, "analytics/dashboard.html", context)
+
+
+@router.get("/analytics/exports/{key}.{file_format}")
+def export_table(
+    request: Request,
+    key: str,
+    file_format: str,
+    actor: SignedInDep,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    translations: TranslationsDep,
+) -> Response:
+    """The numbers behind one chart as CSV or XLSX (the same filters and scope as the page)."""
+    values = {name: request.query_params.get(name, "")[:40] for name in FILTER_FIELDS}
+    if file_format not in export.FORMATS:
+        raise NotFound("There is no %(format)s export.", params={"format": file_format[:10]})
+    _filters, tables = dashboard_tables(database, settings, actor, parse_filters(values))
+    table = next((table for table in tables if table.key == key), None)
+    if table is None:
+        raise NotFound("There is no table %(key)s.", params={"key": key[:40]})
+    fmt: export.ExportFormat = "xlsx" if file_format == "xlsx" else "csv"
+    return Response(
+        content=export.export(table, fmt, gettext=translations.gettext),
+        media_type=export.MEDIA_TYPES[fmt],
+        headers={"content-disposition": f'attachment; filename="{export.filename(table, fmt)}"'},
+    )
 
 
 @router.post("/analytics/reports")

@@ -1,0 +1,62 @@
+"""Every indicator of the cooperation, computed from the store for one filter: one :class:`Table` per chart.
+
+Counts are SQL aggregates in the store (nothing is stored twice); only medians and money conversions,
+which need each row's own values, are finished in Python over one column of rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from sqlalchemy.orm import Session
+
+from kakehashi.analytics import agreements, catalogue, events, pipeline, trends
+from kakehashi.analytics.scope import resolve
+from kakehashi.analytics.tables import Filters, Table
+
+
+@dataclass(frozen=True, kw_only=True)
+class Indicators:
+    """The tables behind the dashboard's charts, in display order."""
+
+    organisations: Table
+    catalogue: Table
+    matches: Table
+    interests: Table
+    funnel: Table
+    sector_country: Table
+    trends: Table
+    events: Table
+    agreements: Table
+    time_to_agreement: Table
+
+    def tables(self) -> tuple[Table, ...]:
+        return tuple(getattr(self, f.name) for f in fields(self))
+
+    def table(self, key: str) -> Table:
+        """The table ``key`` (``KeyError`` when there is none)."""
+        for table in self.tables():
+            if table.key == key:
+                return table
+        raise KeyError(key)
+
+
+TABLE_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Indicators))
+
+
+def compute(session: Session, filters: Filters) -> Indicators:
+    """Every indicator for ``filters`` (the caller has checked who may see them: an organisation's member
+    passes its ``organisation_id``)."""
+    scope = resolve(session, filters)
+    return Indicators(
+        organisations=catalogue.organisations(session, scope),
+        catalogue=catalogue.catalogue(session, scope),
+        matches=catalogue.matches(session, scope),
+        interests=pipeline.interests(session, scope),
+        funnel=pipeline.funnel(session, scope),
+        sector_country=pipeline.sector_country(session, scope),
+        trends=trends.trends(session, scope),
+        events=events.events(session, scope),
+        agreements=agreements.agreements(session, scope),
+        time_to_agreement=agreements.time_to_agreement(session, scope),
+    )

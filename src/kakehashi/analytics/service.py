@@ -1,0 +1,87 @@
+"""Who sees which figures, and the filters checked against the store: what the API, the pages, the CLI
+and the report call. Agency officers and admins see everything; an organisation's members only the
+figures about their own organisation; visitors nothing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kakehashi.accounts.roles import Actor, Role
+from kakehashi.analytics.cache import IndicatorCache
+from kakehashi.analytics.indicators import Indicators, compute
+from kakehashi.analytics.tables import Filters
+from kakehashi.config import Settings
+from kakehashi.errors import AuthenticationRequired, FieldProblem, PermissionDenied, ValidationFailed
+from kakehashi.events.models import Event
+from kakehashi.profiles.models import Organisation
+
+
+class AgencyCode(StrEnum):
+    ICE = "ICE"
+    JETRO = "JETRO"
+
+
+def visible_filters(actor: Actor, filters: Filters) -> Filters:
+    """``filters`` as ``actor`` may use them: a member's are always scoped to its organisation."""
+    if actor.is_staff:  # the CLI's operator acts as the system (an admin without an account)
+        return filters
+    if not actor.is_signed_in:
+        raise AuthenticationRequired("Sign in to see the cooperation figures.")
+    if actor.role != Role.MEMBER or actor.organisation_id is None:
+        raise PermissionDenied("The cooperation figures are for agency officers and organisations' members.")
+    if filters.organisation_id not in (None, actor.organisation_id):
+        raise PermissionDenied("An organisation sees only its own figures.")
+    return replace(filters, organisation_id=actor.organisation_id)
+
+
+def check_filters(session: Session, filters: Filters) -> None:
+    """The period is in order and the event and organisation exist (422 naming the field)."""
+    problems: list[FieldProblem] = []
+    if filters.start is not None and filters.end is not None and filters.end < filters.start:
+        problems.append(FieldProblem("end", "The end of the period comes before its start."))
+    if filters.event_id is not None and session.get(Event, filters.event_id) is None:
+        problems.append(
+            FieldProblem("event_id", "There is no event %(id)s.", params={"id": filters.event_id})
+        )
+    if filters.organisation_id is not None and (
+        session.scalar(select(Organisation.id).where(Organisation.id == filters.organisation_id)) is None
+    ):
+        problems.append(
+            FieldProblem(
+                "organisation_id", "There is no organisation %(id)s.", params={"id": filters.organisation_id}
+            )
+        )
+    if problems:
+        raise ValidationFailed("The filters of the figures are not valid.", problems=problems)
+
+
+def indicators(
+    session: Session, actor: Actor, filters: Filters, *, cache: IndicatorCache | None = None
+) -> Indicators:
+    """Every indicator ``actor`` may see for ``filters`` (from ``cache`` while they are fresh there)."""
+    scoped = visible_filters(actor, filters)
+    check_filters(session, scoped)
+    if cache is None:
+        return compute(session, scoped)
+    store = str(session.get_bind().engine.url)
+    found = cache.get(store, scoped)
+    if found is None:
+        found = compute(session, scoped)
+        cache.put(store, scoped, found)
+    return found
+
+
+_caches: dict[int, IndicatorCache] = {}
+
+
+def cache_for(settings: Settings) -> IndicatorCache | None:
+    """The process's cache for ``settings.analytics_cache_s`` (None when it is 0)."""
+    if settings.analytics_cache_s <= 0:
+        return None
+    return _caches.setdefault(
+        settings.analytics_cache_s, IndicatorCache(max_age_s=settings.analytics_cache_s)
+    )
