@@ -16,7 +16,7 @@ import hashlib
 import io
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, Literal
 
 from kakehashi.analytics.cells import (
@@ -54,21 +54,40 @@ class Chart:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode("ascii")
 
 
+MAX_SERIES: Final = 6  # more measures than this stay in the table behind the chart
+
+
 def chart_kind(table: Table) -> ChartKind:
     labels, numbers = label_columns(table), numeric_columns(table)
     if not table.rows or not labels or not numbers:
         return "none"
     if any(table.columns[i].kind == "period" for i in labels):
         return "lines"
-    if len(labels) >= 2:
+    if _matrix_axes(table) is not None:
         return "matrix"
     return "bars"
+
+
+def _matrix_axes(table: Table) -> tuple[int, int] | None:
+    """Sector × country: the rows (the one with more values) and the columns of the heat matrix."""
+    found = {column.vocabulary: i for i, column in enumerate(table.columns) if column.kind == "code"}
+    if "sector" not in found or "country" not in found:
+        return None
+    return found["sector"], found["country"]
+
+
+def _category_column(table: Table) -> int:
+    """What a bar stands for: a text (an event's title), else the most specific named code."""
+    labels = label_columns(table)
+    texts = [i for i in labels if table.columns[i].kind == "text"]
+    named = [i for i in labels if table.columns[i].vocabulary]
+    return (texts or named[-1:] or labels)[0]
 
 
 def panels(table: Table) -> list[list[int]]:
     """The numeric columns drawn, grouped by kind (one panel per kind: counts, EUR, JPY, days)."""
     numbers = numeric_columns(table)
-    groups = [[i for i in numbers if table.columns[i].kind == kind] for kind in PANEL_KINDS]
+    groups = [[i for i in numbers if table.columns[i].kind == kind][:MAX_SERIES] for kind in PANEL_KINDS]
     drawn = [group for group in groups if group]
     return drawn or [[i for i in numbers if table.columns[i].kind == "ratio"]]
 
@@ -99,7 +118,16 @@ def forget_charts() -> None:
         _kept.clear()
 
 
+def drawn_rows(table: Table) -> Table:
+    """The table without its total rows (a row whose labels are all empty counts every other row): a bar
+    for the total would dwarf the others and count them twice. The table behind the chart keeps it."""
+    labels = label_columns(table)
+    rows = tuple(row for row in table.rows if any(row[i] is not None for i in labels))
+    return replace(table, rows=rows) if len(rows) != len(table.rows) else table
+
+
 def _draw(table: Table, *, formatter: LocaleFormatter, gettext: Gettext) -> Chart:
+    table = drawn_rows(table)
     kind = chart_kind(table)
     summary = describe(table, formatter=formatter, gettext=gettext)
     if kind == "none":
@@ -130,9 +158,11 @@ def _height(table: Table, kind: ChartKind) -> float:
     if kind == "lines":
         return 3.2
     if kind == "matrix":
-        rows = len({row[label_columns(table)[0]] for row in table.rows})
-        return max(2.4, 0.45 * rows + 1.4)
-    return max(2.0, 0.42 * len(table.rows) + 1.0)
+        axes = _matrix_axes(table)
+        rows = len({row[axes[0]] for row in table.rows}) if axes else 1
+        return max(2.4, 0.42 * rows + 1.2)
+    series = max(len(group) for group in panels(table))
+    return min(14.0, max(2.0, 0.3 * len(table.rows) * (1 + series / 2) + 1.0))
 
 
 def _value_axis(axis: Any, kind: str, formatter: LocaleFormatter) -> None:
@@ -144,8 +174,8 @@ def _value_axis(axis: Any, kind: str, formatter: LocaleFormatter) -> None:
 
 
 def _bars(axes: Any, table: Table, group: list[int], *, formatter: LocaleFormatter, gettext: Gettext) -> None:
-    label_index = label_columns(table)[0]
-    names = [label_of(table.columns[label_index], row[label_index], gettext) for row in table.rows]
+    label_index = _category_column(table)
+    names = [label_of(table.columns[label_index], row[label_index], gettext, formatter) for row in table.rows]
     width = 0.8 / len(group)
     value_kind = table.columns[group[0]].kind
     for series, column_index in enumerate(group):
@@ -162,10 +192,12 @@ def _bars(axes: Any, table: Table, group: list[int], *, formatter: LocaleFormatt
     axes.set_yticks(range(len(names)), labels=names)
     axes.invert_yaxis()  # the table's first row (a funnel's first stage) on top
     _value_axis(axes.xaxis, value_kind, formatter)
-    axes.margins(x=0.25)
+    if value_kind != "count":
+        axes.set_xticks([])  # each bar says its amount; long money ticks would overlap
+    axes.margins(x=0.35)
     axes.spines[["top", "right"]].set_visible(False)
     if len(group) > 1:
-        axes.legend(loc="lower right", frameon=False)
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.04), frameon=False, ncols=2, fontsize="small")
     else:
         axes.set_xlabel(gettext(table.columns[group[0]].label))
 
@@ -187,7 +219,7 @@ def _lines(
     axes.set_ylim(bottom=0)
     axes.spines[["top", "right"]].set_visible(False)
     axes.grid(axis="y", alpha=0.3)
-    axes.legend(frameon=False, fontsize="small")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), frameon=False, ncols=2, fontsize="small")
 
 
 def _series(
@@ -214,10 +246,12 @@ def _series(
     return lines
 
 
-def _matrix(axes: Any, table: Table, *, formatter: LocaleFormatter, gettext: Gettext) -> None:
-    row_index, column_index = label_columns(table)[:2]
+def _grid(table: Table, gettext: Gettext) -> tuple[list[str], list[str], list[list[float]], int]:
+    """The matrix's row names, column names, summed cells, and the value column."""
+    axes = _matrix_axes(table)
+    assert axes is not None
+    row_index, column_index = axes
     value_index = panels(table)[0][0]
-    value_kind = table.columns[value_index].kind
     row_names = list(
         dict.fromkeys(label_of(table.columns[row_index], r[row_index], gettext) for r in table.rows)
     )
@@ -229,6 +263,12 @@ def _matrix(axes: Any, table: Table, *, formatter: LocaleFormatter, gettext: Get
         y = row_names.index(label_of(table.columns[row_index], row[row_index], gettext))
         x = column_names.index(label_of(table.columns[column_index], row[column_index], gettext))
         grid[y][x] += number_of(row[value_index])
+    return row_names, column_names, grid, value_index
+
+
+def _matrix(axes: Any, table: Table, *, formatter: LocaleFormatter, gettext: Gettext) -> None:
+    row_names, column_names, grid, value_index = _grid(table, gettext)
+    value_kind = table.columns[value_index].kind
     largest = max((value for line in grid for value in line), default=0.0) or 1.0
     axes.imshow(grid, cmap="Blues", vmin=0, vmax=largest, aspect="auto")
     for y, line in enumerate(grid):
@@ -239,8 +279,7 @@ def _matrix(axes: Any, table: Table, *, formatter: LocaleFormatter, gettext: Get
             )
     axes.set_xticks(range(len(column_names)), labels=column_names)
     axes.set_yticks(range(len(row_names)), labels=row_names)
-    axes.set_xlabel(gettext(table.columns[column_index].label))
-    axes.set_ylabel(gettext(table.columns[row_index].label))
+    axes.xaxis.tick_top()
     axes.tick_params(length=0)
     for spine in axes.spines.values():
         spine.set_visible(False)
@@ -285,22 +324,27 @@ def _configure_matplotlib() -> None:
 
 def describe(table: Table, *, formatter: LocaleFormatter, gettext: Gettext) -> str:
     """The chart in one or two sentences: its largest value and its total (or a trend's first and last)."""
+    table = drawn_rows(table)
     kind = chart_kind(table)
     if kind == "none":
         return gettext("No figures for this selection.")
     if kind == "lines":
         return _describe_trend(table, formatter=formatter, gettext=gettext)
-    value_index = panels(table)[0][0]
+    if kind == "matrix":
+        row_names, column_names, grid, value_index = _grid(table, gettext)
+        largest, y, x = max((value, y, x) for y, line in enumerate(grid) for x, value in enumerate(line))
+        name = f"{row_names[y]} × {column_names[x]}"
+    else:
+        value_index = panels(table)[0][0]
+        category = _category_column(table)
+        top = max(table.rows, key=lambda row: number_of(row[value_index]))
+        largest = number_of(top[value_index])
+        name = label_of(table.columns[category], top[category], gettext, formatter)
     value_kind = table.columns[value_index].kind
-    labels = label_columns(table)
-    top = max(table.rows, key=lambda row: number_of(row[value_index]))
-    name = " × ".join(
-        label_of(table.columns[i], top[i], gettext) for i in labels[: 2 if kind == "matrix" else 1]
-    )
     sentence = gettext("%(measure)s: the largest is %(name)s (%(value)s).") % {
         "measure": gettext(table.columns[value_index].label),
         "name": name,
-        "value": format_value(value_kind, number_of(top[value_index]), formatter),
+        "value": format_value(value_kind, largest, formatter),
     }
     if value_kind in ("count", "eur", "jpy") and not _is_funnel(table):
         total = sum(number_of(row[value_index]) for row in table.rows)
