@@ -174,7 +174,9 @@ def generate(database: Database, *, scale: float, seed: int = 12) -> dict[str, i
                 "opportunity_id": p,
                 "owner_organisation_id": owner[p],
                 "from_organisation_id": asker,
-                "status": rng.choice(("pending", "accepted", "accepted", "declined", "referred", "withdrawn")),
+                "status": rng.choice(
+                    ("pending", "accepted", "accepted", "declined", "referred", "withdrawn")
+                ),
                 "created_at": moment(rng),
             }
         )
@@ -359,7 +361,9 @@ def _events(
                         {
                             "meeting_id": meeting_id,
                             "registration_id": reg,
-                            "rating": rng.choice(("informative", "cooperation_possible", "insufficient_interest")),
+                            "rating": rng.choice(
+                                ("informative", "cooperation_possible", "insufficient_interest")
+                            ),
                         }
                     )
                     followups.append(
@@ -392,7 +396,10 @@ def _t(hour: int) -> Any:
 def combinations(database: Database) -> dict[str, Filters]:
     with database.session() as session:
         organisation = session.scalar(
-            select(Introduction.organisation_b_id).group_by(Introduction.organisation_b_id).order_by(func.count().desc()).limit(1)
+            select(Introduction.organisation_b_id)
+            .group_by(Introduction.organisation_b_id)
+            .order_by(func.count().desc())
+            .limit(1)
         )
     return {
         "all": Filters(),
@@ -426,7 +433,9 @@ def measure(database: Database, repeat: int) -> dict[str, dict[str, float]]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--url", help="A store (default: a new SQLite file in a temporary folder).")
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 100k opportunities, 20k introductions.")
     parser.add_argument("--repeat", type=int, default=20)
