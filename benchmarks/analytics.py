@@ -432,6 +432,60 @@ def measure(database: Database, repeat: int) -> dict[str, dict[str, float]]:
     return results
 
 
+def breakdown(database: Database, repeat: int) -> dict[str, float]:
+    """p50 of each table alone, for the whole store (what one chart's page or export costs)."""
+    from kakehashi.analytics import agreements, catalogue, events, pipeline, trends
+    from kakehashi.analytics.scope import resolve
+
+    parts: dict[str, Any] = {
+        "organisations": catalogue.organisations,
+        "catalogue": catalogue.catalogue,
+        "matches": catalogue.matches,
+        "interests": pipeline.interests,
+        "funnel": pipeline.funnel,
+        "sector_country": pipeline.sector_country,
+        "trends": trends.trends,
+        "events": events.events,
+        "agreements": agreements.agreements,
+        "time_to_agreement": agreements.time_to_agreement,
+    }
+    result: dict[str, float] = {}
+    with database.session() as session:
+        scope = resolve(session, Filters())
+        for name, part in parts.items():
+            timings = []
+            for _ in range(max(3, repeat // 4)):
+                started = time.perf_counter()
+                part(session, scope)
+                timings.append((time.perf_counter() - started) * 1000)
+            result[name] = round(statistics.median(timings), 1)
+    print("  per table (whole store, p50 ms): " + ", ".join(f"{k} {v}" for k, v in result.items()))
+    return result
+
+
+def cached(database: Database, repeat: int) -> dict[str, float]:
+    """Dashboard requests for the same filter with KAKEHASHI_ANALYTICS_CACHE_S set (after the first)."""
+    from kakehashi.accounts.service import SYSTEM
+    from kakehashi.analytics.cache import IndicatorCache
+    from kakehashi.analytics.service import indicators
+
+    cache = IndicatorCache(max_age_s=3600)
+    timings = []
+    for n in range(repeat + 1):
+        with database.session() as session:
+            started = time.perf_counter()
+            indicators(session, SYSTEM, Filters(), cache=cache)
+            if n:
+                timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    result = {
+        "p50_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(timings[min(len(timings) - 1, int(0.95 * len(timings)))], 2),
+    }
+    print(f"  all, cached (after the first request): p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms")
+    return result
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -445,7 +499,11 @@ def main(argv: list[str] | None = None) -> None:
     folder = tempfile.mkdtemp(prefix="kakehashi-analytics-")
     url = args.url or f"sqlite:///{folder}/analytics.db"
     database = Database(url)
-    if args.fresh:
+    if args.fresh and database.engine.dialect.name == "postgresql":
+        with database.engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+    elif args.fresh:
         Base.metadata.drop_all(database.engine)
     if args.migrate:
         database.upgrade()
@@ -463,6 +521,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{database.engine.dialect.name}: generated {sizes} in {time.perf_counter() - started:.1f} s")
     print(f"load average before timing: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} CPUs)")
     timings = measure(database, args.repeat)
+    per_table = breakdown(database, args.repeat)
+    warm = cached(database, args.repeat)
     after = os.getloadavg()
     print(f"load average after timing: {after[0]:.2f} {after[1]:.2f} {after[2]:.2f}")
     RESULTS.mkdir(exist_ok=True)
@@ -475,6 +535,8 @@ def main(argv: list[str] | None = None) -> None:
                 "sizes": sizes,
                 "repeat": args.repeat,
                 "timings": timings,
+                "per_table_p50_ms": per_table,
+                "cached_all": warm,
                 "load_average": {"before": load, "after": after},
                 "python": sys.version.split()[0],
                 "machine": platform.platform(),

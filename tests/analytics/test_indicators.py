@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session
 
-from kakehashi.analytics.indicators import TABLE_KEYS, Indicators, compute
+from kakehashi.analytics.indicators import TABLE_KEYS, Indicators, compute, compute_table
 from kakehashi.analytics.tables import Filters, Table
 from kakehashi.store.database import Database
 from tests.analytics.world import World, add_event, add_matches, build
@@ -229,3 +229,13 @@ def test_sector_and_agency_filters(store: tuple[Session, World]) -> None:
     assert rows(ice.catalogue, "country") == [("IT",)]  # the agency's clients: Italian organisations
     nobody = compute(session, Filters(agency="NOPE"))
     assert nobody.agreements.rows == ()
+
+
+def test_one_table_alone_is_the_same_as_in_the_whole(store: tuple[Session, World]) -> None:
+    session, world = store
+    filters = Filters(start=date(2026, 1, 1), end=date(2026, 6, 30), organisation_id=world.jp2.id)
+    whole = compute(session, filters)
+    for key in TABLE_KEYS:
+        assert compute_table(session, filters, key) == whole.table(key), key
+    with pytest.raises(KeyError):
+        compute_table(session, filters, "nope")

@@ -6,12 +6,13 @@ which need each row's own values, are finished in Python over one column of rows
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 from sqlalchemy.orm import Session
 
 from kakehashi.analytics import agreements, catalogue, events, pipeline, trends
-from kakehashi.analytics.scope import resolve
+from kakehashi.analytics.scope import Scope, resolve
 from kakehashi.analytics.tables import Filters, Table
 
 
@@ -44,19 +45,28 @@ class Indicators:
 TABLE_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Indicators))
 
 
+TableMaker = Callable[[Session, Scope], Table]
+MAKERS: dict[str, TableMaker] = {
+    "organisations": catalogue.organisations,
+    "catalogue": catalogue.catalogue,
+    "matches": catalogue.matches,
+    "interests": pipeline.interests,
+    "funnel": pipeline.funnel,
+    "sector_country": pipeline.sector_country,
+    "trends": trends.trends,
+    "events": events.events,
+    "agreements": agreements.agreements,
+    "time_to_agreement": agreements.time_to_agreement,
+}
+
+
+def compute_table(session: Session, filters: Filters, key: str) -> Table:
+    """Only the table ``key`` (a page showing one chart, an export): ``KeyError`` for an unknown key."""
+    return MAKERS[key](session, resolve(session, filters))
+
+
 def compute(session: Session, filters: Filters) -> Indicators:
     """Every indicator for ``filters`` (the caller has checked who may see them: an organisation's member
     passes its ``organisation_id``)."""
     scope = resolve(session, filters)
-    return Indicators(
-        organisations=catalogue.organisations(session, scope),
-        catalogue=catalogue.catalogue(session, scope),
-        matches=catalogue.matches(session, scope),
-        interests=pipeline.interests(session, scope),
-        funnel=pipeline.funnel(session, scope),
-        sector_country=pipeline.sector_country(session, scope),
-        trends=trends.trends(session, scope),
-        events=events.events(session, scope),
-        agreements=agreements.agreements(session, scope),
-        time_to_agreement=agreements.time_to_agreement(session, scope),
-    )
+    return Indicators(**{key: make(session, scope) for key, make in MAKERS.items()})

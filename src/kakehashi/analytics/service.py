@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from kakehashi.accounts.roles import Actor, Role
 from kakehashi.analytics.cache import IndicatorCache
-from kakehashi.analytics.indicators import Indicators, compute
-from kakehashi.analytics.tables import Filters
+from kakehashi.analytics.indicators import Indicators, compute, compute_table
+from kakehashi.analytics.tables import Filters, Table
 from kakehashi.config import Settings
 from kakehashi.errors import AuthenticationRequired, FieldProblem, PermissionDenied, ValidationFailed
 from kakehashi.events.models import Event
@@ -73,6 +73,19 @@ def indicators(
         found = compute(session, scoped)
         cache.put(store, scoped, found)
     return found
+
+
+def table(
+    session: Session, actor: Actor, filters: Filters, key: str, *, cache: IndicatorCache | None = None
+) -> Table:
+    """Only the table ``key`` that ``actor`` may see (from ``cache`` when all the figures are there)."""
+    scoped = visible_filters(actor, filters)
+    check_filters(session, scoped)
+    if cache is not None:
+        found = cache.get(str(session.get_bind().engine.url), scoped)
+        if found is not None:
+            return found.table(key)
+    return compute_table(session, scoped, key)
 
 
 _caches: dict[int, IndicatorCache] = {}

@@ -163,8 +163,8 @@ def export_table(
     table_key: Annotated[TableKey, Path(description="The table's key.")],
     file_format: Annotated[FileFormat, Path(description="csv or xlsx.")],
 ) -> Response:
-    _, tables = _indicators(database, settings, actor, filters)
-    table = next(t for t in tables if t.key == table_key.value)
+    with database.session() as session:
+        table = analytics.table(session, actor, filters, table_key.value, cache=analytics.cache_for(settings))
     fmt: export.ExportFormat = "csv" if file_format == FileFormat.CSV else "xlsx"
     body = export.export(table, fmt, gettext=request_gettext(request))
     return Response(

@@ -155,9 +155,11 @@ def show(
         organisation=organisation,
     )
     with reading(as_) as (session, actor):
+        if table is not None:
+            _print(service.table(session, actor, wanted, table), gettext)
+            return
         for shown in service.indicators(session, actor, wanted).tables():
-            if table is None or shown.key == table:
-                _print(shown, gettext)
+            _print(shown, gettext)
 
 
 @analytics_app.command("export")
@@ -191,7 +193,7 @@ def export(
         organisation=organisation,
     )
     with reading(as_) as (session, actor):
-        chosen = service.indicators(session, actor, wanted).table(table)
+        chosen = service.table(session, actor, wanted, table)
     out.write_bytes(exports.export(chosen, fmt, gettext=gettext))
     console.print(f"{out} ({len(chosen.rows)} rows)")
 
