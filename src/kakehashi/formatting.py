@@ -18,7 +18,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from babel import localedata
-from babel.dates import format_date, format_time, get_datetime_format
+from babel.dates import format_date, format_skeleton, format_time, get_datetime_format
 from babel.numbers import format_currency, format_decimal, format_percent
 
 ZONE_ITALY: Final = "Europe/Rome"
@@ -79,6 +79,9 @@ def as_utc(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=ZoneInfo("UTC"))
 
 
+CalendarDay = date  # a name the class's own ``date`` method does not hide
+
+
 @dataclass(frozen=True, slots=True)
 class LocaleFormatter:
     """Dates, numbers, money and times written the way a reader of ``locale`` expects.
@@ -112,6 +115,10 @@ class LocaleFormatter:
         if value is None:
             return ""
         return format_decimal(value, locale=self.locale)
+
+    def month(self, value: CalendarDay) -> str:
+        """A calendar month (``lug 2026``, ``2026年7月``, ``Jul 2026``)."""
+        return format_skeleton("yMMM", value, locale=self.locale)
 
     def percent(self, value: float | None) -> str:
         """A share (0.25 → 25%)."""

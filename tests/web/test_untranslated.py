@@ -25,6 +25,7 @@ from sqlalchemy import select
 import kakehashi
 from kakehashi.accounts.models import User
 from kakehashi.accounts.roles import Role
+from kakehashi.config import Settings
 from kakehashi.errors import N_, FieldProblem, KakehashiError
 from kakehashi.events.agenda_models import Feedback
 from kakehashi.events.models import Event, EventTable
@@ -99,6 +100,11 @@ PAGES: dict[str, list[str]] = {
         "/introductions/{intro_proposed}",
     ],
     "/alerts": ["/alerts"],
+    "/analytics": [
+        "/analytics",
+        "/analytics?start=2026-13-01&end=2026-01-01&sector=tourism&granularity=week",
+    ],
+    "/analytics/reports/{token}": ["/analytics/reports/{report_token}"],
 }
 # GET routes that are not pages (a redirect, the JSON health probes, a file export; the error of a bad
 # value is among ERRORS).
@@ -111,6 +117,8 @@ NOT_PAGES = {
     "/admin/audit/export",
     "/events/{event_id}/agenda.ics",
     "/introductions/{introduction_id}/audit.csv",
+    "/analytics/reports/{token}/file",
+    "/analytics/exports/{key}.{file_format}",
 }
 # Addresses that end in an error page (each as every role).
 ERRORS = [
@@ -181,7 +189,7 @@ def probed_app(app: FastAPI, error_classes: dict[str, type[KakehashiError]]) -> 
 
 
 @pytest.fixture
-def world(database: Database) -> World:
+def world(database: Database, settings: Settings) -> World:
     built = World()
     with database.session() as session:
         org_it = make_organisation(
@@ -253,7 +261,17 @@ def world(database: Database) -> World:
         built.ids.update(_event(session, users["officer"], org_it, org_jp))
         _pipeline(session, built, users, org_jp)
         built.data = _stored_texts(session)
+        built.ids["report_token"] = _report(settings, users["officer"].id)
     return built
+
+
+def _report(settings: Settings, officer_id: int) -> int:
+    """A quarterly report the officer asked for (its page: waiting; others are refused)."""
+    from kakehashi.analytics.report import ReportRequest, record_request
+
+    token = 7_000_000_000_000_001  # a report's token is any 16+ letters or digits
+    record_request(settings, str(token), ReportRequest(quarter="2026Q3", locale="ja"), user_id=officer_id)
+    return token
 
 
 def _event(session: Any, officer: User, org_it: Organisation, org_jp: Organisation) -> dict[str, int]:

@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "events",
     "pipeline",
     "analytics",
+    "analytics_report",
 )
 SOLE_MODULE: dict[str, str] = {"schedule": "schedule"}  # command name -> the only module it needs
 

@@ -109,6 +109,13 @@ def pipeline_alerts(context: JobContext) -> None:
     context.progress(1, 1)
 
 
+def analytics_report(context: JobContext, *, token: str) -> None:
+    """Make the quarterly report PDF asked for from the dashboard (recorded under ``token``)."""
+    from kakehashi.analytics.report import report_job
+
+    report_job(context, token=token)
+
+
 JOBS: Mapping[str, JobSpec] = {
     spec.name: spec
     for spec in (
@@ -123,6 +130,8 @@ JOBS: Mapping[str, JobSpec] = {
         JobSpec(NOTICES_SEND, send_notices, lock=NOTICES_SEND, max_attempts=5, retry_wait_s=60),
         JobSpec("pipeline-overdue", pipeline_overdue, lock="pipeline-overdue", cron="0 * * * *"),
         JobSpec("pipeline-alerts", pipeline_alerts, lock="pipeline-alerts", cron="15 * * * *"),
+        # One report per request (its token is the key); a failed one is asked for again from the page.
+        JobSpec("analytics-report", analytics_report, max_attempts=2, retry_wait_s=5, deduplicate=False),
     )
 }
 

@@ -71,6 +71,11 @@ FIELD_LABELS: Final[Mapping[str, str]] = {
     "time_zone": N_("Time zone"),
     "email_off": N_("E-mail notifications"),
     "digest": N_("Alert digest"),
+    "start": N_("Period start"),
+    "end": N_("Period end"),
+    "granularity": N_("Trends by"),
+    "event": N_("Event"),
+    "quarter": N_("Quarter"),
 }
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from kakehashi.web.pages import (
     account,
     admin,
+    analytics,
     auth,
     event_day,
     event_participation,
@@ -42,4 +43,5 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     event_day.router,
     notices.router,
     pipeline.router,
+    analytics.router,
 )

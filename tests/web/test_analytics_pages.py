@@ -1,0 +1,150 @@
+"""The cooperation dashboard in it/ja/en: officers see every figure, members their own organisation's,
+visitors are sent to sign in; bad filters are named in the reader's language; the report is a job whose
+page shows progress and then the file."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kakehashi.accounts.roles import Role
+from kakehashi.store import Database
+from tests.analytics.fake_indicators import Recorder, install
+from tests.factories import make_organisation, make_user
+from tests.web.conftest import csrf_token, sign_in
+
+
+@pytest.fixture
+def figures(monkeypatch: pytest.MonkeyPatch) -> Recorder:
+    return install(monkeypatch)
+
+
+def officer(database: Database) -> None:
+    with database.session() as session:
+        make_user(session, role=Role.OFFICER, agency="JETRO", email="jetro@example.org")
+
+
+def test_a_jetro_officer_reads_the_dashboard_in_japanese(
+    client: TestClient, database: Database, figures: Recorder
+) -> None:
+    officer(database)
+    sign_in(client, "jetro@example.org")
+    page = client.get(
+        "/analytics?sector=semiconductors&granularity=quarter", headers={"accept-language": "ja"}
+    )
+    assert page.status_code == 200
+    assert "協力の分析" in page.text
+    assert page.text.count('data-testid="analytics-section"') == 5
+    assert 'alt="案件：最大は半導体・マイクロエレクトロニクス × 日本（31）です。 合計：56。"' in page.text
+    assert "このグラフの数値" in page.text  # the numbers behind, one click away
+    assert "<td>双方が承諾</td>" in page.text
+    assert "/analytics/exports/sector_country.csv?granularity=quarter&amp;sector=semiconductors" in page.text
+    assert 'href="/analytics"' in page.text  # the header's link
+    assert figures.asked[-1].sector == "semiconductors"
+    assert figures.asked[-1].organisation_id is None
+
+
+def test_a_member_sees_only_its_organisations_figures(
+    client: TestClient, database: Database, figures: Recorder
+) -> None:
+    with database.session() as session:
+        org = make_organisation(session)
+        make_user(session, organisation=org, email="member@example.org")
+        org_id = org.id
+    sign_in(client, "member@example.org")
+    page = client.get("/analytics", headers={"accept-language": "it"})
+    assert page.status_code == 200
+    assert "Questi sono solo i dati della tua organizzazione." in page.text
+    assert {filters.organisation_id for filters in figures.asked} == {org_id}
+
+
+def test_a_visitor_is_sent_to_sign_in(client: TestClient, figures: Recorder) -> None:
+    response = client.get("/analytics", follow_redirects=False)
+    assert response.status_code in (302, 303)
+    assert response.headers["location"].startswith("/signin")
+    assert figures.asked == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "message"),
+    [
+        ("it", "Scrivi la data come AAAA-MM-GG."),
+        ("ja", "日付は YYYY-MM-DD の形式で入力してください。"),
+        ("en", "Write a date as YYYY-MM-DD."),
+    ],
+)
+def test_bad_filters_are_named_in_the_readers_language(
+    client: TestClient, database: Database, figures: Recorder, locale: str, message: str
+) -> None:
+    officer(database)
+    sign_in(client, "jetro@example.org")
+    page = client.get("/analytics?start=31/12/2026&sector=tourism", headers={"accept-language": locale})
+    assert page.status_code == 422
+    assert message in page.text
+    assert 'data-testid="field-error-sector"' in page.text
+    assert figures.asked == []
+
+
+def test_the_report_is_made_in_the_background_then_offered(
+    client: TestClient, database: Database, figures: Recorder
+) -> None:
+    officer(database)
+    sign_in(client, "jetro@example.org")
+    asked = client.post(
+        "/analytics/reports",
+        data={"quarter": "2026Q3", "lang": "ja", "csrf_token": csrf_token(client, "/analytics")},
+        follow_redirects=False,
+    )
+    assert asked.status_code == 303
+    status_page = asked.headers["location"]
+    deadline = time.monotonic() + 120
+    page = client.get(status_page)
+    while 'data-status="succeeded"' not in page.text and time.monotonic() < deadline:
+        assert 'data-status="failed"' not in page.text
+        time.sleep(0.2)
+        page = client.get(status_page)
+    assert 'data-testid="report-download"' in page.text
+    pdf = client.get(status_page + "/file")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    asked_periods = {(f.start, f.end) for f in figures.asked}
+    assert (date(2026, 7, 1), date(2026, 9, 30)) in asked_periods  # the quarter
+    assert (date(2026, 4, 1), date(2026, 6, 30)) in asked_periods  # the one before, for the summary
+
+
+def test_a_bad_quarter_is_refused_before_any_job(
+    client: TestClient, database: Database, figures: Recorder
+) -> None:
+    officer(database)
+    sign_in(client, "jetro@example.org")
+    page = client.post(
+        "/analytics/reports",
+        data={"quarter": "2026Q9", "lang": "it", "csrf_token": csrf_token(client, "/analytics")},
+        headers={"accept-language": "it"},
+        follow_redirects=False,
+    )
+    assert page.status_code == 422
+    assert "Scrivi un trimestre come 2026Q3." in page.text
+
+
+def test_only_who_asked_and_officers_read_a_report(
+    client: TestClient, database: Database, figures: Recorder
+) -> None:
+    officer(database)
+    with database.session() as session:
+        make_user(session, organisation=make_organisation(session), email="member@example.org")
+    sign_in(client, "jetro@example.org")
+    asked = client.post(
+        "/analytics/reports",
+        data={"quarter": "2026Q2", "lang": "en", "csrf_token": csrf_token(client, "/analytics")},
+        follow_redirects=False,
+    )
+    status_page = asked.headers["location"]
+    client.post("/signout", data={"csrf_token": csrf_token(client, "/analytics")})
+    sign_in(client, "member@example.org")
+    assert client.get(status_page).status_code == 403
+    assert client.get(status_page + "/file").status_code == 403
+    assert client.get("/analytics/reports/" + "x" * 24).status_code == 404
