@@ -26,6 +26,9 @@ class _Recorder:
     def submit(self, name: str, *, key: str | None, arguments: object) -> bool:
         return True
 
+    def drain(self, *, timeout_s: float) -> None:
+        """Nothing runs in this process (the test runs the jobs itself)."""
+
 
 @pytest.fixture
 def world(database: Database) -> DayWorld:
