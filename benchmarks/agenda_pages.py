@@ -200,6 +200,14 @@ def add_matches(database: Database, *, event_id: int, model_id: str, per_opportu
         return count
 
 
+def _as_server(app: Any) -> Any:
+    """As ``kakehashi serve`` builds it (memory settled once started), where the code has it."""
+    import kakehashi.app
+
+    serving = getattr(kakehashi.app, "serving", None)
+    return app if serving is None else serving(app)
+
+
 def _starts(event: Event) -> list[datetime]:
     from kakehashi.events.run_inputs import slot_starts
 
@@ -283,6 +291,9 @@ def main() -> None:
     parser.add_argument("--pages", nargs="*", default=None, help="Only these pages (names as printed).")
     parser.add_argument("--profile", default=None, help="Print a cProfile of this page (name as printed).")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key (cumulative, tottime).")
+    parser.add_argument(
+        "--no-settle", action="store_true", help="Leave the garbage collector as tests do (no gc.freeze)."
+    )
     args = parser.parse_args()
     run_inline()
     folder = Path(tempfile.mkdtemp(prefix="kakehashi-agenda-bench-"))
@@ -300,6 +311,8 @@ def main() -> None:
         data_dir=folder / "data", database_url=url, secret_key="bench", embedder="fake", api_rate_per_minute=0
     )
     app = create_app(settings, database=database)
+    if not args.no_settle:
+        app = _as_server(app)
     event = world["event_id"]
     if args.matches:
         world["matches"] = add_matches(
@@ -340,6 +353,7 @@ def main() -> None:
         "slots": args.days * args.slots,
         "tables": args.tables,
         "stored_matches": world.get("matches", 0),
+        "settled": not args.no_settle,
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
