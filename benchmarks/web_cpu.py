@@ -121,18 +121,25 @@ def main() -> None:
     parser.add_argument("--password", default=None, help="Its password (default: the demo's).")
     parser.add_argument("paths", nargs="*", default=PATHS)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--no-settle", action="store_true", help="Leave the garbage collector as tests do (no gc.freeze)."
+    )
     args = parser.parse_args()
 
     _run_inline()
     # The benchmark measures the server, not its rate limits (as benchmarks/web.py does).
     os.environ.setdefault("KAKEHASHI_API_RATE_PER_MINUTE", "0")
     os.environ.setdefault("KAKEHASHI_SEARCH_RATE_PER_MINUTE", "0")
+    import kakehashi.app
     from kakehashi.app import create_app
     from kakehashi.config import Settings
 
     app = create_app(Settings(data_dir=args.data_dir, embedder=args.embedder))
     matching = app.state.matching
     matching.refresh_engine()  # as the worker does at start (the app's lifespan does not run here)
+    settle = getattr(kakehashi.app, "settle_memory", None)
+    if settle is not None and not args.no_settle:
+        settle()  # as a server process does once started (kakehashi serve), where the code has it
     opportunity = args.opportunity
     if opportunity is None:
         opportunity = min(matching._engine.ids())

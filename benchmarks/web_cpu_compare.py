@@ -43,7 +43,7 @@ def source_of(revision: str, scratch: Path) -> Path:
 def run_once(source: Path, who: str, args: argparse.Namespace, out: Path) -> dict[str, float]:
     command = [
         sys.executable, str(ROOT / "benchmarks" / "web_cpu.py"), "--data-dir", str(args.data_dir.resolve()),
-        "--repeat", str(args.repeat), "--out", str(out), *args.paths,
+        "--repeat", str(args.repeat), "--embedder", args.embedder, "--out", str(out), *args.paths,
     ]  # fmt: skip
     if who == "member":
         command += ["--sign-in", MEMBER]
@@ -59,6 +59,7 @@ def main() -> None:
     )
     parser.add_argument("revisions", nargs="+", help="Git revisions; WORK is the working tree.")
     parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--embedder", default="combined", help="The store's embedder (web_cpu.py's).")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--who", nargs="+", default=["visitor", "member"])
@@ -79,6 +80,7 @@ def main() -> None:
         "benchmark": "web_cpu_compare",
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "rounds": args.rounds,
+        "embedder": args.embedder,
         "repeat": args.repeat,
         "cpu_ms_per_request_min": {
             who: {path: {rev: min(v) for rev, v in per.items()} for path, per in paths.items()}

@@ -13,7 +13,7 @@ def _serve(config: Settings, host: str | None, port: int | None, workers: int | 
 
     import uvicorn
 
-    from kakehashi.app import create_app
+    from kakehashi.app import create_app, serving
     from kakehashi.logs import configure_logging, uvicorn_log_config
 
     configure_logging(config)
@@ -35,7 +35,7 @@ def _serve(config: Settings, host: str | None, port: int | None, workers: int | 
         )
         return
     with open_database(config) as database:
-        app = create_app(config, database=database)
+        app = serving(create_app(config, database=database))
         # uvicorn's own X-Forwarded-For handling (on by default, trusting 127.0.0.1) is off: a local client
         # could otherwise claim any address. The app reads the header itself, from trusted proxies only.
         uvicorn.run(

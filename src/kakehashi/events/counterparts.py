@@ -8,20 +8,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ScalarSelect, select
 from sqlalchemy.orm import Session, aliased
 
 from kakehashi.accounts.roles import Actor
 from kakehashi.errors import InvalidTransition, NotFound, PermissionDenied
-from kakehashi.events.models import MeetingRequest, Registration
-from kakehashi.events.registrations import organisation_name
+from kakehashi.events.models import MeetingRequest, Registration, Representative
+from kakehashi.events.registrations import name_in
 from kakehashi.events.requests import REQUESTS, pair_allowed, request_views
 from kakehashi.events.schemas import CounterpartView, Reason
 from kakehashi.events.service import may_manage, readable_event
 from kakehashi.events.vocab import Attendance, RegistrationStatus
 from kakehashi.matching.explain import ExplanationData, render_explanation
 from kakehashi.matching.tables import OpportunityMatch
-from kakehashi.profiles.models import Opportunity, Organisation
+from kakehashi.profiles.models import Opportunity, Organisation, OrganisationSector, in_vocabulary_order
 from kakehashi.profiles.vocab import Status
 from kakehashi.store.base import utcnow
 
@@ -71,40 +71,61 @@ def counterparts(
     registration_id: int | None = None,
     now: datetime | None = None,
 ) -> list[CounterpartView]:
-    """Every other approved participant, best match first (then those the rule allows, then by name)."""
+    """Every other approved participant, best match first (then those the rule allows, then by name).
+
+    A fixed number of queries of plain columns whatever the event's size (no ORM objects per participant):
+    the participants, their sectors, their representatives' languages, the stored matches, the marks."""
     moment = now or utcnow()
     own = viewing_registration(session, actor, event_id, registration_id)
     event = readable_event(session, actor, event_id)
-    ours = session.get(Organisation, own.organisation_id)
-    assert ours is not None
-    others = session.execute(
-        select(Registration, Organisation)
-        .join(Organisation, Organisation.id == Registration.organisation_id)
+    our_country = session.scalar(select(Organisation.country).where(Organisation.id == own.organisation_id))
+    assert our_country is not None
+    listed = (
+        select(Registration.id)
         .where(
             Registration.event_id == event.id,
             Registration.status == RegistrationStatus.APPROVED.value,
             Registration.id != own.id,
         )
+        .scalar_subquery()
+    )
+    others = session.execute(
+        select(
+            Registration.id,
+            Registration.attendance,
+            Registration.note,
+            Organisation.id.label("org_id"),
+            Organisation.name,
+            Organisation.name_ja,
+            Organisation.name_en,
+            Organisation.country,
+            Organisation.kind,
+        )
+        .join(Organisation, Organisation.id == Registration.organisation_id)
+        .where(Registration.id.in_(listed))
     ).all()
-    best = _best_matches(session, model_id, ours.id, [org.id for _, org in others])
+    their_orgs = select(Registration.organisation_id).where(Registration.id.in_(listed)).scalar_subquery()
+    sectors = _sectors(session, their_orgs)
+    languages = _languages(session, listed)
+    best = _best_matches(session, model_id, own.organisation_id, their_orgs)
     marks = _marks(session, actor, own.id, locale=locale, now=moment)
     views = []
-    for registration, org in others:
-        match = best.get(org.id)
-        mine, theirs = marks.get((own.id, registration.id)), marks.get((registration.id, own.id))
+    for row in others:
+        match = best.get(row.org_id)
+        mine, theirs = marks.get((own.id, row.id)), marks.get((row.id, own.id))
         views.append(
             CounterpartView(
-                registration_id=registration.id,
-                organisation_id=org.id,
-                organisation_name=organisation_name(org, locale),
-                country=org.country,
-                kind=org.kind,
-                sectors=org.sectors,
-                languages=registration.languages,
-                attendance=Attendance(registration.attendance),
-                note=registration.note,
+                registration_id=row.id,
+                organisation_id=row.org_id,
+                organisation_name=name_in(locale, name=row.name, name_ja=row.name_ja, name_en=row.name_en),
+                country=row.country,
+                kind=row.kind,
+                sectors=sectors.get(row.org_id, []),
+                languages=languages.get(row.id, []),
+                attendance=Attendance(row.attendance),
+                note=row.note,
                 reason=_reason(match, locale),
-                allowed=pair_allowed(event.meeting_rule, ours.country, org.country),
+                allowed=pair_allowed(event.meeting_rule, our_country, row.country),
                 my_mark=mine,
                 their_request=theirs if theirs is not None and theirs.mark in REQUESTS else None,
             )
@@ -119,48 +140,75 @@ def counterparts(
     return views
 
 
-def _best_matches(session: Session, model_id: str, ours: int, theirs: list[int]) -> dict[int, _Best]:
+def _sectors(session: Session, orgs: ScalarSelect[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for org_id, sector in session.execute(
+        select(OrganisationSector.organisation_id, OrganisationSector.sector).where(
+            OrganisationSector.organisation_id.in_(orgs)
+        )
+    ):
+        found.setdefault(org_id, []).append(sector)
+    return {org_id: in_vocabulary_order(codes) for org_id, codes in found.items()}
+
+
+def _languages(session: Session, registrations: ScalarSelect[int]) -> dict[int, list[str]]:
+    """Languages spoken by at least one representative (it, ja, en order), as ``Registration.languages``."""
+    spoken: dict[int, set[str]] = {}
+    for registration_id, codes in session.execute(
+        select(Representative.registration_id, Representative.languages).where(
+            Representative.registration_id.in_(registrations)
+        )
+    ):
+        spoken.setdefault(registration_id, set()).update(codes or ())
+    return {
+        registration_id: [code for code in ("it", "ja", "en") if code in codes]
+        for registration_id, codes in spoken.items()
+    }
+
+
+def _best_matches(session: Session, model_id: str, ours: int, theirs: ScalarSelect[int]) -> dict[int, _Best]:
     """For each of their organisations, the best stored match between one of our published opportunities
-    and one of theirs (in either direction)."""
-    if not theirs:
-        return {}
-    source, target = aliased(Opportunity), aliased(Opportunity)
-    rows = session.execute(
-        select(
-            OpportunityMatch.score,
-            OpportunityMatch.explanation,
-            source.id.label("source_id"),
-            source.organisation_id.label("source_org"),
-            target.id.label("target_id"),
-            target.organisation_id.label("target_org"),
-        )
-        .join(source, source.id == OpportunityMatch.source_id)
-        .join(target, target.id == OpportunityMatch.target_id)
-        .where(
-            OpportunityMatch.model_id == model_id,
-            source.status == Status.PUBLISHED.value,
-            target.status == Status.PUBLISHED.value,
-            (
-                (source.organisation_id == ours) & target.organisation_id.in_(theirs)
-                | (target.organisation_id == ours) & source.organisation_id.in_(theirs)
-            ),
-        )
-    ).all()
+    and one of theirs (in either direction). Two queries, each on an index of the stored matches (by
+    source, by target) from our few published opportunities."""
+    published = Status.PUBLISHED.value
+    our_opportunities = (
+        select(Opportunity.id)
+        .where(Opportunity.organisation_id == ours, Opportunity.status == published)
+        .scalar_subquery()
+    )
+    other = aliased(Opportunity)
     best: dict[int, _Best] = {}
-    for row in rows:
-        flipped = row.target_org == ours
-        other = row.source_org if flipped else row.target_org
-        candidate = _Best(
-            score=float(row.score),
-            ours=row.target_id if flipped else row.source_id,
-            theirs=row.source_id if flipped else row.target_id,
-            explanation=row.explanation,
-            flipped=flipped,
-        )
-        current = best.get(other)
-        # Prefer the match stored from our side (its explanation reads "ours ↔ theirs") at equal score.
-        if current is None or (candidate.score, not flipped) > (current.score, not current.flipped):
-            best[other] = candidate
+    for flipped in (False, True):
+        ours_column = OpportunityMatch.target_id if flipped else OpportunityMatch.source_id
+        theirs_column = OpportunityMatch.source_id if flipped else OpportunityMatch.target_id
+        rows = session.execute(
+            select(
+                OpportunityMatch.score,
+                OpportunityMatch.explanation,
+                ours_column.label("ours"),
+                theirs_column.label("theirs"),
+                other.organisation_id.label("other_org"),
+            )
+            .join(other, other.id == theirs_column)
+            .where(
+                OpportunityMatch.model_id == model_id,
+                ours_column.in_(our_opportunities),
+                other.status == published,
+                other.organisation_id.in_(theirs),
+            )
+        ).all()
+        for row in rows:
+            candidate = _Best(
+                score=float(row.score),
+                ours=row.ours,
+                theirs=row.theirs,
+                explanation=row.explanation,
+                flipped=flipped,
+            )
+            current = best.get(row.other_org)
+            # Prefer the match stored from our side (its explanation reads "ours ↔ theirs") at equal score.
+            if current is None or (candidate.score, not flipped) > (current.score, not current.flipped):
+                best[row.other_org] = candidate
     return best
 
 

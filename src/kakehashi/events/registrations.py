@@ -55,11 +55,16 @@ _OPEN = (RegistrationStatus.PENDING.value, RegistrationStatus.APPROVED.value)
 
 
 def organisation_name(org: Organisation, locale: str) -> str:
-    if locale == "ja" and org.name_ja:
-        return org.name_ja
-    if locale == "en" and org.name_en:
-        return org.name_en
-    return org.name
+    return name_in(locale, name=org.name, name_ja=org.name_ja, name_en=org.name_en)
+
+
+def name_in(locale: str, *, name: str, name_ja: str | None, name_en: str | None) -> str:
+    """An organisation's name in the reader's language, from its plain columns."""
+    if locale == "ja" and name_ja:
+        return name_ja
+    if locale == "en" and name_en:
+        return name_en
+    return name
 
 
 # --- register and edit ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from kakehashi.store.base import Base, TimestampMixin, UTCDateTime
 _SECTOR_RANK = {sector.value: rank for rank, sector in enumerate(Sector)}
 
 
-def _in_vocabulary_order(sectors: Iterable[str]) -> list[str]:
+def in_vocabulary_order(sectors: Iterable[str]) -> list[str]:
     """The vocabulary's order, as the inputs sort them: a record reads the same just written or reloaded."""
     return sorted(sectors, key=lambda sector: _SECTOR_RANK.get(sector, len(_SECTOR_RANK)))
 
@@ -52,7 +52,7 @@ class Organisation(TimestampMixin, Base):
 
     @property
     def sectors(self) -> list[str]:
-        return _in_vocabulary_order(row.sector for row in self.sector_rows)
+        return in_vocabulary_order(row.sector for row in self.sector_rows)
 
 
 class OrganisationSector(Base):
@@ -103,7 +103,7 @@ class Opportunity(TimestampMixin, Base):
 
     @property
     def sectors(self) -> list[str]:
-        return _in_vocabulary_order(row.sector for row in self.sector_rows)
+        return in_vocabulary_order(row.sector for row in self.sector_rows)
 
     @property
     def translations(self) -> dict[str, dict[str, str]]:

@@ -23,7 +23,7 @@ from kakehashi.profiles.models import (
     OpportunitySector,
     OpportunityTranslation,
     Organisation,
-    _in_vocabulary_order,
+    in_vocabulary_order,
 )
 
 
@@ -79,7 +79,7 @@ class OpportunityRecord:
 
     @property
     def sectors(self) -> list[str]:
-        return _in_vocabulary_order(self.sector_values)
+        return in_vocabulary_order(self.sector_values)
 
     @property
     def translations(self) -> dict[str, dict[str, str]]:

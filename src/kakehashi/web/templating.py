@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from kakehashi import __version__
 from kakehashi.labels import has_label, label_message
+from kakehashi.web.cards import kept_cards
 from kakehashi.web.csrf import CSRF_FIELD, csrf_token
 from kakehashi.web.deps import get_formatter, get_locale, pop_notice, session_user
 from kakehashi.web.i18n import LANGUAGE_AUTONYMS, SUPPORTED_LOCALES, LocaleFormatter
@@ -47,6 +48,7 @@ def _environment(loader: FileSystemLoader, translations: Translations) -> Enviro
     )
     environment.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     environment.globals.update(gettext=_kept_gettext(translations), _=_kept_gettext(translations))
+    environment.globals["card"] = kept_cards()
     environment.filters.update(
         date=_format_date,
         datetime=_format_datetime,
