@@ -286,6 +286,10 @@ def _agreement(rng: random.Random, intro: int, signed_on: date) -> dict[str, Any
         "category": category.value,
         "subtype": subtype,
         "signed_on": signed_on,
+        # Every row names every column: an executemany takes its columns from a chunk's first row.
+        "amount": None,
+        "currency": None,
+        "jpy_per_eur": None,
     }
     if subtype in WITH_AMOUNT:
         currency = rng.choice(("EUR", "JPY"))
