@@ -198,10 +198,12 @@ def settle_memory() -> None:
 
 
 def _install_api_docs(app: FastAPI) -> None:
+    # The handler reads its app from the request: a closure over ``app`` would keep every app alive in
+    # FastAPI's process-wide cache of endpoint callables (tests build hundreds of apps).
     @app.get("/docs", include_in_schema=False)
-    def api_docs() -> HTMLResponse:
+    def api_docs(request: Request) -> HTMLResponse:
         return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
+            openapi_url=request.app.openapi_url or "/openapi.json",
             title="Kakehashi API",
             swagger_js_url="/static/swagger/swagger-ui-bundle.js",
             swagger_css_url="/static/swagger/swagger-ui.css",

@@ -140,9 +140,14 @@ class SharedBuckets:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         column = RateLimit.__table__.c
         now = bindparam("now", type_=Float())
+        # Concurrent requests read their clocks before the store orders them: one that read a slightly
+        # earlier time may be decided after one that read a later time, which would shrink the burst by
+        # that skew. Half an interval (at most a second) of slack absorbs it and still grants exactly
+        # ``burst`` requests at one instant (a further one would need a whole interval).
+        slack = min(self.interval_s / 2, 1.0)
         interval, tolerance = (
             literal(self.interval_s, Float()),
-            literal(self.burst * self.interval_s, Float()),
+            literal(self.burst * self.interval_s + slack, Float()),
         )
         start = case((column.due_at > now, column.due_at), else_=now)
         allowed = start + interval <= now + tolerance
