@@ -9,17 +9,16 @@ is run once at the next start (the last run is read from ``job_runs``), never on
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
 
 from croniter import croniter  # type: ignore[import-untyped]  # no stubs shipped
 from sqlalchemy import func, select
 
+from kakehashi.election import FileElection
 from kakehashi.jobs.models import JobRun
 from kakehashi.jobs.registry import JOBS, JobSpec
 from kakehashi.store import Database
@@ -70,7 +69,7 @@ class PeriodicRunner:
         self.clock = clock
         self.specs = periodic_specs(jobs)
         self._last: dict[str, datetime] = {}
-        self._lock_file: IO[str] | None = None
+        self._election = FileElection(lock_path)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -86,25 +85,12 @@ class PeriodicRunner:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
-        if self._lock_file is not None:
-            self._lock_file.close()  # closing releases the lock
-            self._lock_file = None
+        self._election.release()
 
     @property
     def is_elected(self) -> bool:
         """Whether this process runs the periodic jobs: always without a lock file, else while it holds it."""
-        if self.lock_path is None:
-            return True
-        if self._lock_file is None:
-            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-            handle = self.lock_path.open("a", encoding="ascii")
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                handle.close()
-                return False
-            self._lock_file = handle
-        return True
+        return self._election.elected
 
     def tick(self) -> list[str]:
         """Submit every job whose time came since it last ran; the names submitted."""

@@ -12,17 +12,17 @@ enqueues it after a local write (``enqueue``) and reloads the engine, and ``kake
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
+from kakehashi.election import FileElection
 from kakehashi.matching.service import MatchingService
 from kakehashi.profiles.models import Opportunity, OpportunitySector, OpportunityTranslation
 from kakehashi.store import Database
@@ -61,7 +61,7 @@ class EmbeddingWorker:
         self.enqueue = enqueue  # set: job workers index, this thread only asks them to
         self.poll_s = poll_s
         self.lock_path = lock_path
-        self._lock_file: IO[str] | None = None
+        self._election = FileElection(lock_path)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -101,23 +101,10 @@ class EmbeddingWorker:
     @property
     def is_indexer(self) -> bool:
         """Whether this process indexes: always without a lock file, else while it holds the lock."""
-        if self.lock_path is None:
-            return True
-        if self._lock_file is None:
-            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-            handle = self.lock_path.open("a", encoding="ascii")
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                handle.close()
-                return False
-            self._lock_file = handle
-        return True
+        return self._election.elected
 
     def _release(self) -> None:
-        if self._lock_file is not None:
-            self._lock_file.close()  # closing releases the lock
-            self._lock_file = None
+        self._election.release()
 
     def _progress(self, done: int, total: int) -> None:
         with self._lock:
