@@ -3,13 +3,16 @@ and withdrawals of counterparts, read without any model call."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pytest
 from numpy.typing import NDArray
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kakehashi.accounts.roles import VISITOR
 from kakehashi.accounts.service import SYSTEM
@@ -257,3 +260,59 @@ def test_one_of_several_processes_indexes(tmp_path: Path, matching: MatchingServ
     finally:
         first.stop()
         second.stop()
+
+
+def test_a_page_read_does_not_wait_for_the_engine_lock(database: Database, matching: MatchingService) -> None:
+    """Seen at 50 clients: page requests, each holding one of the pool's connections, waited for the
+    engine lock to keep a counterpart's view, while the lock's holder waited for a connection: every
+    request hung. Keeping views needs no engine lock."""
+    ids = _catalogue(database)
+    matching.sync()
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with matching._lock:
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait()
+    shown: list[int] = []
+    reader = threading.Thread(
+        target=lambda: shown.append(len(matching.opportunity_matches(VISITOR, ids[0], locale="en").results))
+    )
+    try:
+        reader.start()
+        reader.join(10)
+        assert not reader.is_alive(), "the page read waited for the engine lock"
+        assert shown
+        assert shown[0] > 0
+    finally:
+        release.set()
+        holder.join()
+        reader.join()
+
+
+def test_a_search_does_not_hold_the_engine_lock_while_it_waits_for_a_connection(
+    database: Database, matching: MatchingService
+) -> None:
+    """The other half of the hang above: in a server process (a worker reloads the engine), a search
+    asks the store whether the index moved; it must not hold the engine lock meanwhile."""
+    _catalogue(database)
+    matching.sync()
+    matching.on_stale = lambda: None  # as in a server process, where the indexing thread reloads
+    opened = database.session
+    locked_when_opened: list[bool] = []
+
+    @contextmanager
+    def watched() -> Iterator[Session]:
+        locked_when_opened.append(matching._lock._is_owned())  # type: ignore[attr-defined]
+        with opened() as session:
+            yield session
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(database, "session", watched)
+        assert matching.search(VISITOR, "silicon carbide power", locale="en")
+    assert locked_when_opened
+    assert not any(locked_when_opened)

@@ -132,6 +132,10 @@ class MatchingService:
         # Called when a search finds the engine behind a large change (the worker reloads it).
         self.on_stale: Callable[[], None] | None = None
         self.last_match_report: MatchReport | None = None
+        # Its own lock, never held while waiting for a connection: a request that holds one of the pool's
+        # connections takes it, so a thread holding ``_lock`` while it waits for a connection could
+        # otherwise wait forever on requests that wait for it (seen at 50 clients: the pool exhausted).
+        self._views_lock = threading.Lock()
         self._anonymous_views: OrderedDict[tuple[int, datetime, datetime], OpportunityView] = OrderedDict()
 
     @property
@@ -249,13 +253,14 @@ class MatchingService:
         asks its worker to reload and answers from what the engine has meanwhile (counterparts that are
         no longer published are dropped from the answer anyway); without a worker (a command, a test)
         changes are loaded here. The very first load, with no worker to do it, happens here too."""
+        if self._engine_instance is not None and self.on_stale is not None:
+            # The generation is read before any lock is taken (see ``_views_lock``).
+            with self.database.session() as session:
+                current = generation(session, self.model_id)
+            if current != self._generation:
+                self.on_stale()
+            return self._engine
         with self._lock:
-            if self._engine_instance is not None and self.on_stale is not None:
-                with self.database.session() as session:
-                    moved = generation(session, self.model_id) != self._generation
-                if moved:
-                    self.on_stale()
-                return self._engine
             self._refresh_engine(force=False)
             return self._engine
 
@@ -437,7 +442,7 @@ class MatchingService:
             views[target.id] = view
             key = _anonymous_key(actor, versions[target.id])
             if key is not None and view.anonymised:
-                with self._lock:
+                with self._views_lock:
                     self._anonymous_views[key] = view
                     if len(self._anonymous_views) > ANONYMOUS_VIEW_CACHE:
                         self._anonymous_views.popitem(last=False)
