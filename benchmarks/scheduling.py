@@ -180,10 +180,15 @@ def main() -> None:
     )
     parser.add_argument("--platform-time-limit", type=float, default=120.0)
     parser.add_argument("--only", default="", help="substring filter on instance names")
+    parser.add_argument("--lns", action="store_true", help="large-neighbourhood steps in the improver")
     parser.add_argument("--crafted", action="store_true", help="also the 20 crafted hard variants")
     parser.add_argument("--cli", action="store_true", help="also time `kakehashi schedule --help`")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
+    if args.lns:
+        from kakehashi.scheduling import sat_improve
+
+        sat_improve.LNS = True
     options = SolveOptions(time_limit=args.time_limit, fairness=args.fairness, threads=args.threads)
     started = time.monotonic()
     load_at_start = os.getloadavg()

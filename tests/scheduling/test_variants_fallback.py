@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from unittest.mock import patch
 
+from kakehashi.scheduling import sat_improve
 from kakehashi.scheduling.bounds import participant_lower_bounds
 from kakehashi.scheduling.check import check_agenda
 from kakehashi.scheduling.dzn import read_dzn
@@ -73,3 +75,28 @@ def test_top_down_search_improves_on_its_seed_and_proves_the_optimum() -> None:
     assert improver.exhausted
     assert improver.best is not None
     assert improver.breaks == agenda_breaks(problem, improver.best) == 0
+
+
+def test_large_neighbourhood_steps_keep_the_top_down_search_exact() -> None:
+    # The triangle 0-1, 0-2, 1-2 in 3 slots forces one break (the participant of the first and last
+    # used slots waits); a seed spread over slots 0, 2, 4 of 5 has more. With the neighbourhood steps
+    # on, the search must still reach the optimum 1 and prove that nothing better exists.
+    problem = Problem(
+        n_participants=3, n_slots=5, n_tables=1, meetings=(Meeting(0, 1), Meeting(0, 2), Meeting(1, 2))
+    )
+    seed = {0: 0, 1: 2, 2: 4}
+    improver = Improver()
+    with patch.object(sat_improve, "LNS", True):
+        improver.start(
+            problem, caps=[None] * 3, lower=[0] * 3, seed=seed, seed_breaks=agenda_breaks(problem, seed)
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while not improver.exhausted and time.monotonic() < deadline:
+            improver.drain(0.1)
+    finally:
+        improver.stop()
+    assert agenda_breaks(problem, seed) > 1
+    assert improver.exhausted
+    assert improver.best is not None
+    assert improver.breaks == agenda_breaks(problem, improver.best) == 1
