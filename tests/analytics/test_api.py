@@ -159,4 +159,4 @@ def test_a_cache_reuses_the_figures_for_the_same_filters(database: Database, rea
         first = indicators(session, SYSTEM, Filters(), cache=cache)
         assert indicators(session, SYSTEM, Filters(), cache=cache) is first
         assert indicators(session, SYSTEM, Filters(sector="ai"), cache=cache) is not first
-    assert IndicatorCache(max_age_s=0).get("x", Filters()) is None
+    assert IndicatorCache(max_age_s=0).get("x", Filters(), (0, 0)) is None

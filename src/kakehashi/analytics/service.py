@@ -18,6 +18,7 @@ from kakehashi.config import Settings
 from kakehashi.errors import AuthenticationRequired, FieldProblem, PermissionDenied, ValidationFailed
 from kakehashi.events.models import Event
 from kakehashi.profiles.models import Organisation
+from kakehashi.store.changes import data_version
 
 
 class AgencyCode(StrEnum):
@@ -62,30 +63,38 @@ def check_filters(session: Session, filters: Filters) -> None:
 def indicators(
     session: Session, actor: Actor, filters: Filters, *, cache: IndicatorCache | None = None
 ) -> Indicators:
-    """Every indicator ``actor`` may see for ``filters`` (from ``cache`` while they are fresh there)."""
+    """Every indicator ``actor`` may see for ``filters`` (from ``cache`` while the store's data version is
+    the one they were computed at)."""
     scoped = visible_filters(actor, filters)
     check_filters(session, scoped)
     if cache is None:
         return compute(session, scoped)
-    store = str(session.get_bind().engine.url)
-    found = cache.get(store, scoped)
+    store, version = _store(session), data_version(session)  # the version first: never newer than figures
+    found = cache.get(store, scoped, version)
     if found is None:
         found = compute(session, scoped)
-        cache.put(store, scoped, found)
+        cache.put(store, scoped, version, found)
     return found
 
 
 def table(
     session: Session, actor: Actor, filters: Filters, key: str, *, cache: IndicatorCache | None = None
 ) -> Table:
-    """Only the table ``key`` that ``actor`` may see (from ``cache`` when all the figures are there)."""
+    """Only the table ``key`` that ``actor`` may see (one table computed, or kept in ``cache``)."""
     scoped = visible_filters(actor, filters)
     check_filters(session, scoped)
-    if cache is not None:
-        found = cache.get(str(session.get_bind().engine.url), scoped)
-        if found is not None:
-            return found.table(key)
-    return compute_table(session, scoped, key)
+    if cache is None:
+        return compute_table(session, scoped, key)
+    store, version = _store(session), data_version(session)
+    found = cache.get_table(store, scoped, version, key)
+    if found is None:
+        found = compute_table(session, scoped, key)
+        cache.put_table(store, scoped, version, found)
+    return found
+
+
+def _store(session: Session) -> str:
+    return str(session.get_bind().engine.url)
 
 
 _caches: dict[int, IndicatorCache] = {}
@@ -98,3 +107,10 @@ def cache_for(settings: Settings) -> IndicatorCache | None:
     return _caches.setdefault(
         settings.analytics_cache_s, IndicatorCache(max_age_s=settings.analytics_cache_s)
     )
+
+
+def forget_figures() -> None:
+    """Empty every kept figure of this process (tests: a store emptied between them starts its data
+    version again)."""
+    for cache in _caches.values():
+        cache.clear()
