@@ -1,4 +1,4 @@
-"""store changes: the data version of the tables the cooperation figures read
+"""store changes (the data version of the tables the cooperation figures read); verdicts by opportunity
 
 Revision ID: 0014_anperf
 Revises: 0013
@@ -24,4 +24,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_match_feedback_verdict_source", table_name="match_feedback")
     op.drop_table("store_changes")
