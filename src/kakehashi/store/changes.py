@@ -84,7 +84,9 @@ def _after_execute(
     name = getattr(statement.table, "name", None)
     if name not in WATCHED or not _changes_figures(name, statement, multiparams, params):
         return
-    transaction = connection.get_transaction()
+    # The innermost transaction: a savepoint rolled back takes its change row with it, so a later write of
+    # the enclosing transaction records again (an extra row after a released savepoint is harmless).
+    transaction = connection.get_nested_transaction() or connection.get_transaction()
     if transaction is None or connection.info.get(_MARK) is transaction:
         return  # already recorded in this transaction
     connection.info[_MARK] = transaction
