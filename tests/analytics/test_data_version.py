@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from kakehashi.accounts.service import SYSTEM
 from kakehashi.analytics.cache import IndicatorCache
@@ -18,7 +18,7 @@ from kakehashi.profiles.models import Organisation
 from kakehashi.store import changes
 from kakehashi.store.changes import data_version
 from kakehashi.store.database import Database
-from tests.analytics.world import build
+from tests.analytics.world import add_matches, build
 from tests.factories import make_organisation
 
 
@@ -93,7 +93,9 @@ def test_kept_figures_are_reused_until_a_write_then_computed_again(database: Dat
     before = organisations_counted(cache, database)
     with database.session() as session:
         first = indicators(session, SYSTEM, Filters(), cache=cache)
-        assert indicators(session, SYSTEM, Filters(), cache=cache) is first  # unchanged store: kept
+        again = indicators(session, SYSTEM, Filters(), cache=cache)
+        assert again == first
+        assert again.funnel is first.funnel  # unchanged store: kept, not computed again
         assert table(session, SYSTEM, Filters(), "funnel", cache=cache) is first.funnel
     with database.session() as session:
         make_organisation(session, country="IT")
@@ -115,3 +117,39 @@ def test_a_single_table_is_kept_and_computed_again_after_a_write(database: Datab
     assert sum(int(r[again.column("organisations")]) for r in again.rows) == 1 + sum(
         int(r[first.column("organisations")]) for r in first.rows
     )
+
+
+def test_a_write_to_the_stored_matches_computes_only_the_matches_table_again(database: Database) -> None:
+    with database.session() as session:
+        world = build(session)
+    cache = IndicatorCache(max_age_s=3600)
+    with database.session() as session:
+        first = indicators(session, SYSTEM, Filters(), cache=cache)
+    with database.session() as session:
+        add_matches(session, world)  # what the indexing thread writes all the time (and two verdicts)
+    with database.session() as session:
+        again = indicators(session, SYSTEM, Filters(), cache=cache)
+    assert again.matches != first.matches  # the new matches are counted
+    assert again.funnel is first.funnel  # the other tables read nothing that changed: kept
+    assert version_of_matches_only_changes(database)
+
+
+def version_of_matches_only_changes(database: Database) -> bool:
+    """A write to opportunity_matches alone changes the matches group's version, not the main one."""
+    from kakehashi.matching.tables import OpportunityMatch
+    from kakehashi.store.changes import MAIN, MATCHES, data_versions
+
+    with database.session() as session:
+        before = data_versions(session)
+        source, target = session.execute(
+            select(OpportunityMatch.source_id, OpportunityMatch.target_id).limit(1)
+        ).one()
+    with database.session() as session:
+        session.execute(
+            update(OpportunityMatch)
+            .where(OpportunityMatch.source_id == source, OpportunityMatch.target_id == target)
+            .values(score=0.5)
+        )
+    with database.session() as session:
+        after = data_versions(session)
+    return after[MAIN] == before[MAIN] and after[MATCHES] != before[MATCHES]

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from kakehashi.store.base import Base
-from kakehashi.store.changes import watch
+from kakehashi.store.changes import paused, watch
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30.0
@@ -61,7 +61,8 @@ class Database:
         """Bring the schema to ``revision`` with Alembic (creates the database on first run)."""
         from alembic import command
 
-        command.upgrade(self._alembic_config(), revision)
+        with paused(self.engine):  # the table of the data version may not be there yet
+            command.upgrade(self._alembic_config(), revision)
 
     def current_revision(self) -> str | None:
         from alembic.runtime.migration import MigrationContext

@@ -19,8 +19,13 @@ depends_on = None
 def upgrade() -> None:
     # One row per committed transaction that wrote to a table the figures read (kakehashi.store.changes).
     op.create_table(
-        "store_changes", sa.Column("id", sa.Integer(), nullable=False), sa.PrimaryKeyConstraint("id")
+        "store_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("tables", sa.Integer(), nullable=False),  # the groups of tables written (bits)
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_store_changes")),
     )
+    # The cooperation figures count verdicts by the sector of their opportunity.
+    op.create_index("ix_match_feedback_verdict_source", "match_feedback", ["verdict", "source_id"])
 
 
 def downgrade() -> None:
