@@ -1,5 +1,6 @@
-"""The dashboard page and the PDF report on a generated store: server CPU per ``/analytics`` request (cold
-charts, then kept charts) in it/ja/en, and the time to make the quarterly report.
+"""The dashboard page and the PDF report on a generated store: server CPU and wall time per dashboard
+request (the page, then each chart image it links to; cold and warm) in it/ja/en, and the time to make
+the quarterly report.
 
     PYTHONPATH=src:. python benchmarks/analytics_pages.py                       # SQLite, full size
     PYTHONPATH=src:. python benchmarks/analytics_pages.py --scale 0.02 --repeat 3   # a quick check
@@ -8,9 +9,12 @@ charts, then kept charts) in it/ja/en, and the time to make the quarterly report
 
 The store is the one of ``benchmarks/analytics.py`` (100k opportunities, 20k introductions, 10k
 agreements, 50 events at ``--scale 1``). Each page is requested in process through Starlette's test client
-as a JETRO officer; CPU is the process's CPU time per request (the server's work: figures, charts, HTML),
-wall time beside it, with the load average. "cold" draws every chart (a new filter or new figures);
-"kept" is the same page again (charts kept per table content and language). The report is made the way
+as a JETRO officer, then every chart image it links to (``/analytics/charts/<key>.svg``), as a browser
+does; CPU is the process's CPU time per request (the server's work: figures, charts, HTML), wall time
+beside it, with the load average. "cold": the kept figures and charts are forgotten first (as after a
+write to the store: every table computed, every chart drawn); "warm": the same requests again (the data
+version unchanged: figures and drawings kept). Also a chart asked first, before its page (one table).
+The store has no statistics unless ``--analyze`` (a store in use has none unless someone ran ANALYZE). The report is made the way
 its job makes it (``render_pdf``), for the last quarter of the generated span. JSON under
 benchmarks/results/.
 """
@@ -18,12 +22,15 @@ benchmarks/results/.
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
+import re
 import statistics
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,6 +41,7 @@ from kakehashi.accounts.roles import Role
 from kakehashi.accounts.service import SYSTEM, create_user
 from kakehashi.analytics.charts import forget_charts
 from kakehashi.analytics.report import ReportRequest, render_pdf
+from kakehashi.analytics.service import forget_figures
 from kakehashi.app import create_app
 from kakehashi.config import Settings
 from kakehashi.store import Database
@@ -53,43 +61,66 @@ def sign_in(client: TestClient) -> None:
     assert response.status_code == 303, response.text
 
 
-def timed(client: TestClient, path: str, locale: str) -> tuple[float, float]:
+def timed(client: TestClient, path: str, locale: str) -> tuple[float, float, str]:
     cpu, wall = time.process_time(), time.perf_counter()
     response = client.get(path, headers={"accept-language": locale})
     assert response.status_code == 200, response.text[:500]
-    return time.process_time() - cpu, time.perf_counter() - wall
+    return time.process_time() - cpu, time.perf_counter() - wall, response.text
 
 
 def summary(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
     return {
+        "n": len(ordered),
         "p50_ms": round(statistics.median(ordered) * 1000, 1),
         "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000, 1),
         "max_ms": round(ordered[-1] * 1000, 1),
     }
 
 
-def measure_pages(client: TestClient, repeat: int) -> dict[str, dict[str, dict[str, float]]]:
-    results: dict[str, dict[str, dict[str, float]]] = {}
-    for locale in ("it", "ja", "en"):
-        cold_cpu, cold_wall, kept_cpu, kept_wall = [], [], [], []
-        for _ in range(repeat):
+def chart_paths(page: str) -> list[str]:
+    """The chart images the page links to, as a browser would ask for them."""
+    return [html.unescape(src) for src in re.findall(r'<img src="(/analytics/charts/[^"]+)"', page)]
+
+
+def measure_pages(client: TestClient, repeat: int) -> dict[str, dict[str, float]]:
+    """Per request, in a browser's order: the page, then each of its chart images. "cold": the store
+    changed just before (no figure kept, no chart kept: every table computed, every chart drawn);
+    "warm": the same requests again (the data version unchanged)."""
+    samples: dict[str, list[float]] = defaultdict(list)
+    for _ in range(repeat):
+        for locale in ("it", "ja", "en"):
             for path in PAGES:
-                forget_charts()
-                cpu, wall = timed(client, path, locale)
-                cold_cpu.append(cpu)
-                cold_wall.append(wall)
-                cpu, wall = timed(client, path, locale)
-                kept_cpu.append(cpu)
-                kept_wall.append(wall)
-        results[locale] = {
-            "cold_cpu": summary(cold_cpu),
-            "cold_wall": summary(cold_wall),
-            "kept_cpu": summary(kept_cpu),
-            "kept_wall": summary(kept_wall),
-        }
-        print(locale, json.dumps(results[locale]))
+                for state in ("cold", "warm"):
+                    if state == "cold":
+                        forget_figures()  # what a write to the store does to the kept figures
+                        forget_charts()
+                    cpu, wall, page = timed(client, path, locale)
+                    samples[f"page {state} cpu"].append(cpu)
+                    samples[f"page {state} wall"].append(wall)
+                    for chart in chart_paths(page):
+                        cpu, wall, _ = timed(client, chart, locale)
+                        key = chart.split("/")[3].split(".")[0]
+                        samples[f"chart {state} cpu"].append(cpu)
+                        samples[f"chart {state} wall"].append(wall)
+                        samples[f"chart {key} {state} cpu"].append(cpu)
+                cold_only = PAGES[0]
+                if path == cold_only:  # a chart asked first (a shared link): its one table, then drawn
+                    forget_figures()
+                    forget_charts()
+                    cpu, wall, _ = timed(client, f"/analytics/charts/funnel.svg?{_query(path)}", locale)
+                    samples["chart first, funnel cpu"].append(cpu)
+                    samples["chart first, funnel wall"].append(wall)
+    results = {name: summary(values) for name, values in sorted(samples.items())}
+    for name, figures in results.items():
+        print(
+            f"  {name:<36} p50 {figures['p50_ms']:>8.1f} ms  p95 {figures['p95_ms']:>8.1f} ms  (n={figures['n']})"
+        )
     return results
+
+
+def _query(path: str) -> str:
+    return path.split("?", 1)[1] if "?" in path else ""
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -100,6 +131,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--fresh", action="store_true", help="Drop every table of --url first.")
+    parser.add_argument(
+        "--analyze",
+        action="store_true",
+        help="Run ANALYZE after generating (a store without statistics is the default).",
+    )
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="kakehashi-analytics-pages-"))
     url = args.url or f"sqlite:///{folder}/analytics.db"
@@ -108,6 +144,9 @@ def main(argv: list[str] | None = None) -> None:
         Base.metadata.drop_all(database.engine)
     Base.metadata.create_all(database.engine)
     sizes = generate(database, scale=args.scale)
+    if args.analyze:
+        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE")
     with database.session() as session:
         create_user(
             session,
@@ -122,6 +161,7 @@ def main(argv: list[str] | None = None) -> None:
     app = create_app(settings, database=database)
     load = os.getloadavg()
     print(f"{database.engine.dialect.name}: {sizes}; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(f"figures kept by data version for {settings.analytics_cache_s} s; ANALYZE: {args.analyze}")
     # Without the app's lifespan: no indexing thread embedding and matching the 100k generated
     # opportunities in this process while the pages are timed (its CPU would count as the pages').
     client = TestClient(app)
@@ -151,7 +191,8 @@ def main(argv: list[str] | None = None) -> None:
                 "store": database.engine.dialect.name,
                 "scale": args.scale,
                 "sizes": sizes,
-                "pages": pages,
+                "requests": pages,
+                "analyze": args.analyze,
                 "report": report_s,
                 "load_average": {"before": load, "after": after},
                 "python": sys.version.split()[0],

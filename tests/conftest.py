@@ -49,6 +49,16 @@ def _no_job_outlives_its_test() -> Iterator[None]:
             assert not thread.is_alive(), f"{thread.name} still runs two minutes after its test"
 
 
+@pytest.fixture(autouse=True)
+def _no_figures_outlive_their_test() -> Iterator[None]:
+    """A store emptied for the next test starts its data version again: figures kept by this process
+    for the last one must not be taken for its."""
+    yield
+    from kakehashi.analytics.service import forget_figures
+
+    forget_figures()
+
+
 @pytest.fixture(scope="session")
 def _postgres() -> Iterator[Database]:
     database = Database(PG_URL)

@@ -71,10 +71,13 @@ class Settings(BaseSettings):
     )
     page_size: int = Field(default=20, ge=1, le=200, description="Default number of items per page.")
     analytics_cache_s: int = Field(
-        default=0,
+        default=3600,
         ge=0,
         le=86_400,
-        description="How long computed cooperation figures are reused for the same filters (0: never).",
+        description=(
+            "How long computed cooperation figures are kept in memory for the same filters (0: not kept); "
+            "they are reused only while the store's data version is unchanged, so never stale."
+        ),
     )
     embedder: EmbedderChoice = Field(
         default="combined",

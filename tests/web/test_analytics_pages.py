@@ -5,14 +5,17 @@ page shows progress and then the file."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
 
 from kakehashi.accounts.roles import Role
+from kakehashi.analytics.tables import Filters, Table
 from kakehashi.store import Database
 from tests.analytics.fake_indicators import Recorder, install
+from tests.analytics.sample_tables import TABLES
 from tests.factories import make_organisation, make_user
 from tests.web.conftest import csrf_token, sign_in
 
@@ -148,3 +151,94 @@ def test_only_who_asked_and_officers_read_a_report(
     assert client.get(status_page).status_code == 403
     assert client.get(status_page + "/file").status_code == 403
     assert client.get("/analytics/reports/" + "x" * 24).status_code == 404
+
+
+class TableRecorder:
+    """A stand-in for ``compute_table``: the sample tables, and the filters each was asked for."""
+
+    def __init__(self, *, empty: bool = False) -> None:
+        self.asked: list[tuple[str, Filters]] = []
+        self.empty = empty
+
+    def __call__(self, _session: object, filters: Filters, key: str) -> Table:
+        self.asked.append((key, filters))
+        found = next(t for t in TABLES if t.key == key)
+        return replace(found, rows=()) if self.empty else found
+
+
+def test_each_chart_is_an_image_of_its_own_request_kept_until_the_figures_change(
+    client: TestClient, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kakehashi.analytics import service
+
+    recorder = TableRecorder()
+    monkeypatch.setattr(service, "compute_table", recorder)
+    officer(database)
+    sign_in(client, "jetro@example.org")
+    address = "/analytics/charts/sector_country.svg?granularity=quarter&sector=semiconductors"
+    ja = client.get(address, headers={"accept-language": "ja"})
+    assert ja.status_code == 200
+    assert ja.headers["content-type"].startswith("image/svg+xml")
+    assert ja.text.lstrip().startswith("<svg")
+    assert "script" not in ja.headers["content-security-policy"]
+    assert [(key, f.sector) for key, f in recorder.asked] == [("sector_country", "semiconductors")]
+    en = client.get(address, headers={"accept-language": "en"})
+    assert en.status_code == 200
+    assert en.text != ja.text  # drawn in the reader's language
+    assert len(recorder.asked) == 1  # the table kept: the store did not change
+    again = client.get(address, headers={"accept-language": "ja", "if-none-match": ja.headers["etag"]})
+    assert again.status_code == 304
+    with database.session() as session:
+        make_organisation(session)  # a write to a table the figures read
+    client.get(address, headers={"accept-language": "ja"})
+    assert len(recorder.asked) == 2  # computed again, never the figures from before the write
+
+
+def test_the_page_links_to_its_charts_and_draws_none(
+    client: TestClient, database: Database, figures: Recorder
+) -> None:
+    officer(database)
+    sign_in(client, "jetro@example.org")
+    page = client.get("/analytics?sector=semiconductors", headers={"accept-language": "it"})
+    assert page.status_code == 200
+    assert '<img src="/analytics/charts/sector_country.svg?sector=semiconductors"' in page.text
+    assert "data:image/svg+xml" not in page.text
+
+
+def test_a_members_chart_is_of_its_own_organisation_and_unknown_charts_are_404(
+    client: TestClient, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kakehashi.analytics import service
+
+    recorder = TableRecorder()
+    monkeypatch.setattr(service, "compute_table", recorder)
+    with database.session() as session:
+        org = make_organisation(session)
+        make_user(session, organisation=org, email="member@example.org")
+        org_id = org.id
+    assert client.get("/analytics/charts/funnel.svg", follow_redirects=False).status_code in (302, 303)
+    sign_in(client, "member@example.org")
+    assert client.get("/analytics/charts/funnel.svg").status_code == 200
+    assert [f.organisation_id for _, f in recorder.asked] == [org_id]
+    assert client.get("/analytics/charts/nope.svg").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("locale", "message"),
+    [
+        ("it", "Non c&#39;è un grafico per questa selezione."),
+        ("ja", "この選択にはグラフがありません。"),
+        ("en", "There is no chart for this selection."),
+    ],
+)
+def test_an_empty_selection_has_no_chart_in_the_readers_language(
+    client: TestClient, database: Database, monkeypatch: pytest.MonkeyPatch, locale: str, message: str
+) -> None:
+    from kakehashi.analytics import service
+
+    monkeypatch.setattr(service, "compute_table", TableRecorder(empty=True))
+    officer(database)
+    sign_in(client, "jetro@example.org")
+    response = client.get("/analytics/charts/funnel.svg?country=IT", headers={"accept-language": locale})
+    assert response.status_code == 404
+    assert message in response.text

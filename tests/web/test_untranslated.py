@@ -119,6 +119,7 @@ NOT_PAGES = {
     "/introductions/{introduction_id}/audit.csv",
     "/analytics/reports/{token}/file",
     "/analytics/exports/{key}.{file_format}",
+    "/analytics/charts/{key}.svg",
 }
 # Addresses that end in an error page (each as every role).
 ERRORS = [

@@ -113,6 +113,18 @@ def chart_for(table: Table, *, formatter: LocaleFormatter, gettext: Gettext) -> 
         return chart
 
 
+def outline(table: Table, *, formatter: LocaleFormatter, gettext: Gettext) -> Chart:
+    """What a page needs of the chart of ``table`` without drawing it (its kind and its text alternative):
+    the page links to the drawing (``/analytics/charts/<key>.svg``), a request of its own."""
+    shown = drawn_rows(table)
+    return Chart(
+        key=table.key,
+        kind=chart_kind(shown),
+        svg="",
+        summary=describe(shown, formatter=formatter, gettext=gettext),
+    )
+
+
 def forget_charts() -> None:
     with _lock:
         _kept.clear()

@@ -104,6 +104,17 @@ def dashboard_tables(
         return shown, tuple(found.tables())
 
 
+def dashboard_table(
+    database: Database, settings: Settings, actor: Actor, filters: Filters, key: str
+) -> Table:
+    """Only the table ``key`` that ``actor`` may see for ``filters`` (a chart's image, an export): one
+    table computed, or kept from an earlier request while the store has not changed."""
+    from kakehashi.analytics import service
+
+    with database.session() as session:
+        return service.table(session, actor, filters, key, cache=service.cache_for(settings))
+
+
 def indicator_tables(database: Database, filters: Filters) -> tuple[Table, ...]:
     """The indicator tables for filters already scoped (the report job, the command)."""
     from kakehashi.analytics import indicators

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from kakehashi.analytics import agreements, catalogue, events, pipeline, trends
 from kakehashi.analytics.scope import Scope, resolve
 from kakehashi.analytics.tables import Filters, Table
+from kakehashi.store.changes import MAIN, MATCHES
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,6 +59,15 @@ MAKERS: dict[str, TableMaker] = {
     "agreements": agreements.agreements,
     "time_to_agreement": agreements.time_to_agreement,
 }
+
+
+# The groups of tables (kakehashi.store.changes) each table reads besides the main one: a write to the
+# stored matches (the indexing thread's, all the time) makes only the matches table computed again.
+READS_ALSO: dict[str, tuple[int, ...]] = {"matches": (MATCHES,)}
+
+
+def groups_read(key: str) -> tuple[int, ...]:
+    return (MAIN, *READS_ALSO.get(key, ()))
 
 
 def compute_table(session: Session, filters: Filters, key: str) -> Table:

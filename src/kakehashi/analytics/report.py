@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from kakehashi.analytics.cells import Gettext, format_cell, number_of, numeric_columns, period_label
-from kakehashi.analytics.charts import Chart, chart_for
+from kakehashi.analytics.charts import Chart, chart_for, outline
 from kakehashi.analytics.dashboard import indicator_tables, previous_quarter, quarter_bounds, quarter_name
 from kakehashi.analytics.tables import Filters, Table
 from kakehashi.errors import FieldProblem, NotFound, ValidationFailed
@@ -125,14 +125,17 @@ def render_html(report: ReportRequest, *, current: tuple[Table, ...], before: tu
     )
 
 
-def section(table: Table, *, formatter: LocaleFormatter, gettext: Gettext) -> Section:
-    """A table with its chart, every cell written for the reader (shared by the page and the report)."""
+def section(table: Table, *, formatter: LocaleFormatter, gettext: Gettext, draw: bool = True) -> Section:
+    """A table with its chart, every cell written for the reader (shared by the page and the report).
+    ``draw=False``: the chart's kind and text alternative only (the page shows the drawing as an image
+    of its own request)."""
+    make_chart = chart_for if draw else outline
     numbers = set(numeric_columns(table))
     return Section(
         key=table.key,
         title=gettext(table.title),
         note=gettext(table.note) % table.note_params if table.note else "",
-        chart=chart_for(table, formatter=formatter, gettext=gettext),
+        chart=make_chart(table, formatter=formatter, gettext=gettext),
         headers=[gettext(column.label) for column in table.columns],
         rows=[
             [

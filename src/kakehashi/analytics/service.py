@@ -12,12 +12,14 @@ from sqlalchemy.orm import Session
 
 from kakehashi.accounts.roles import Actor, Role
 from kakehashi.analytics.cache import IndicatorCache
-from kakehashi.analytics.indicators import Indicators, compute, compute_table
+from kakehashi.analytics.indicators import MAKERS, TABLE_KEYS, Indicators, compute, compute_table, groups_read
+from kakehashi.analytics.scope import resolve
 from kakehashi.analytics.tables import Filters, Table
 from kakehashi.config import Settings
 from kakehashi.errors import AuthenticationRequired, FieldProblem, PermissionDenied, ValidationFailed
 from kakehashi.events.models import Event
 from kakehashi.profiles.models import Organisation
+from kakehashi.store.changes import data_versions
 
 
 class AgencyCode(StrEnum):
@@ -62,30 +64,49 @@ def check_filters(session: Session, filters: Filters) -> None:
 def indicators(
     session: Session, actor: Actor, filters: Filters, *, cache: IndicatorCache | None = None
 ) -> Indicators:
-    """Every indicator ``actor`` may see for ``filters`` (from ``cache`` while they are fresh there)."""
+    """Every indicator ``actor`` may see for ``filters``: from ``cache`` the tables whose groups of source
+    tables have not changed since they were computed, the others computed now."""
     scoped = visible_filters(actor, filters)
     check_filters(session, scoped)
     if cache is None:
         return compute(session, scoped)
-    store = str(session.get_bind().engine.url)
-    found = cache.get(store, scoped)
-    if found is None:
+    store, versions = _store(session), data_versions(session)  # first: never newer than the figures
+    kept = {key: cache.get_table(store, scoped, _version(versions, key), key) for key in TABLE_KEYS}
+    if all(table is not None for table in kept.values()):
+        return Indicators(**kept)  # type: ignore[arg-type]
+    if cache.known(store, scoped) >= set(TABLE_KEYS):  # some changed: only those again
+        scope = resolve(session, scoped)
+        found = Indicators(**{k: t if t is not None else MAKERS[k](session, scope) for k, t in kept.items()})
+    else:
         found = compute(session, scoped)
-        cache.put(store, scoped, found)
+    for table_ in found.tables():
+        cache.put_table(store, scoped, _version(versions, table_.key), table_)
     return found
 
 
 def table(
     session: Session, actor: Actor, filters: Filters, key: str, *, cache: IndicatorCache | None = None
 ) -> Table:
-    """Only the table ``key`` that ``actor`` may see (from ``cache`` when all the figures are there)."""
+    """Only the table ``key`` that ``actor`` may see (one table computed, or kept in ``cache``)."""
     scoped = visible_filters(actor, filters)
     check_filters(session, scoped)
-    if cache is not None:
-        found = cache.get(str(session.get_bind().engine.url), scoped)
-        if found is not None:
-            return found.table(key)
-    return compute_table(session, scoped, key)
+    if cache is None:
+        return compute_table(session, scoped, key)
+    store, versions = _store(session), data_versions(session)
+    found = cache.get_table(store, scoped, _version(versions, key), key)
+    if found is None:
+        found = compute_table(session, scoped, key)
+        cache.put_table(store, scoped, _version(versions, key), found)
+    return found
+
+
+def _version(versions: dict[int, tuple[int, int]], key: str) -> tuple[int, ...]:
+    """The data version of what the table ``key`` reads."""
+    return tuple(n for group in groups_read(key) for n in versions[group])
+
+
+def _store(session: Session) -> str:
+    return str(session.get_bind().engine.url)
 
 
 _caches: dict[int, IndicatorCache] = {}
@@ -98,3 +119,10 @@ def cache_for(settings: Settings) -> IndicatorCache | None:
     return _caches.setdefault(
         settings.analytics_cache_s, IndicatorCache(max_age_s=settings.analytics_cache_s)
     )
+
+
+def forget_figures() -> None:
+    """Empty every kept figure of this process (tests: a store emptied between them starts its data
+    version again)."""
+    for cache in _caches.values():
+        cache.clear()

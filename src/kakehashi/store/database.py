@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from kakehashi.store.base import Base
+from kakehashi.store.changes import paused, watch
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30.0
@@ -36,6 +37,7 @@ class Database:
         self.engine: Engine = create_engine(url, echo=echo, future=True, connect_args=connect_args)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _enable_sqlite_foreign_keys)
+        watch(self.engine)  # the data version the cooperation figures are kept by
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -59,7 +61,8 @@ class Database:
         """Bring the schema to ``revision`` with Alembic (creates the database on first run)."""
         from alembic import command
 
-        command.upgrade(self._alembic_config(), revision)
+        with paused(self.engine):  # the table of the data version may not be there yet
+            command.upgrade(self._alembic_config(), revision)
 
     def current_revision(self) -> str | None:
         from alembic.runtime.migration import MigrationContext

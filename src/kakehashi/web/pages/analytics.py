@@ -3,6 +3,7 @@ click away, the exports, and the quarterly report (a job: the page shows its pro
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -13,7 +14,9 @@ from sqlalchemy import select
 
 from kakehashi.analytics import export, report_jobs
 from kakehashi.analytics.cells import period_label
-from kakehashi.analytics.dashboard import GRANULARITIES, dashboard_tables, parse_filters
+from kakehashi.analytics.charts import chart_for
+from kakehashi.analytics.dashboard import GRANULARITIES, dashboard_table, dashboard_tables, parse_filters
+from kakehashi.analytics.indicators import TABLE_KEYS
 from kakehashi.analytics.report import default_quarter, section
 from kakehashi.errors import NotFound, ValidationFailed
 from kakehashi.events.models import Event
@@ -55,7 +58,10 @@ def dashboard(
         context["errors"] = form_errors(invalid.problems, translations)
         return render(request, "analytics/dashboard.html", context, status_code=422)
     formatter, gettext = get_formatter(request), translations.gettext
-    context["sections"] = [section(table, formatter=formatter, gettext=gettext) for table in tables]
+    # Charts are images of their own requests (/analytics/charts/<key>.svg): the page draws none.
+    context["sections"] = [
+        section(table, formatter=formatter, gettext=gettext, draw=False) for table in tables
+    ]
     context["query"] = urlencode({name: value for name, value in values.items() if value})
     context["own_only"] = filters.organisation_id is not None
     context["quarter"] = default_quarter(date.today())
@@ -76,16 +82,46 @@ def export_table(
     values = {name: request.query_params.get(name, "")[:40] for name in FILTER_FIELDS}
     if file_format not in export.FORMATS:
         raise NotFound("There is no %(format)s export.", params={"format": file_format[:10]})
-    _filters, tables = dashboard_tables(database, settings, actor, parse_filters(values))
-    table = next((table for table in tables if table.key == key), None)
-    if table is None:
+    if key not in TABLE_KEYS:
         raise NotFound("There is no table %(key)s.", params={"key": key[:40]})
+    table = dashboard_table(database, settings, actor, parse_filters(values), key)
     fmt: export.ExportFormat = "xlsx" if file_format == "xlsx" else "csv"
     return Response(
         content=export.export(table, fmt, gettext=translations.gettext),
         media_type=export.MEDIA_TYPES[fmt],
         headers={"content-disposition": f'attachment; filename="{export.filename(table, fmt)}"'},
     )
+
+
+@router.get("/analytics/charts/{key}.svg")
+def chart_image(
+    request: Request,
+    key: str,
+    actor: SignedInDep,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    translations: TranslationsDep,
+) -> Response:
+    """One chart of the dashboard as an SVG image in the reader's language (the same filters and scope as
+    the page): one table computed or kept, drawn once per (table content, language) and kept."""
+    values = {name: request.query_params.get(name, "")[:40] for name in FILTER_FIELDS}
+    if key not in TABLE_KEYS:
+        raise NotFound("There is no table %(key)s.", params={"key": key[:40]})
+    table = dashboard_table(database, settings, actor, parse_filters(values), key)
+    chart = chart_for(table, formatter=get_formatter(request), gettext=translations.gettext)
+    if not chart.svg:
+        raise NotFound("There is no chart for this selection.")
+    tag = '"' + hashlib.sha256(chart.svg.encode()).hexdigest()[:32] + '"'
+    headers = {
+        "etag": tag,
+        "cache-control": "private, no-cache",  # asked again each time: 304 while the figures are the same
+        "vary": "accept-language, cookie",
+        # An image: its own styles only, nothing fetched, no script.
+        "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    }
+    if request.headers.get("if-none-match") == tag:
+        return Response(status_code=304, headers=headers)
+    return Response(content=chart.svg, media_type="image/svg+xml", headers=headers)
 
 
 @router.post("/analytics/reports")
