@@ -102,6 +102,15 @@ class Settings(BaseSettings):
         gt=0,
         description="How often a job worker reports that it is alive, and looks for jobs of dead workers.",
     )
+    worker_nice: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description=(
+            "CPU priority that `kakehashi worker` lowers itself to (Unix niceness, 0: unchanged): on the "
+            "same cores as web processes, requests go first and the jobs take the CPU that is left."
+        ),
+    )
     jobs_stalled_after_s: float = Field(
         default=30.0,
         gt=0,
