@@ -76,7 +76,9 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> int:
         if marker is not None and marker.settings == json.dumps(wanted, sort_keys=True):
             print(f"prepared store kept ({marker.settings})", file=sys.stderr)
             return first_batch
+        hold_back_batch(database, first_batch, args.embedder)
         run([KAKEHASHI, "index", "rebuild"], env)
+        reset_batch(database, first_batch)
         with database.session() as session:
             session.execute(text(f"DELETE FROM {MARKER}"))
             session.execute(
@@ -86,6 +88,24 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> int:
         return first_batch
     finally:
         database.dispose()
+
+
+def hold_back_batch(database: Database, first_batch: int, embedder: str) -> None:
+    """Placeholder vectors, dated in the future, for the batch: the indexing of the prepared store embeds
+    every opportunity that has no vector, drafts too, and the batch is embedded in part 2 (reset_batch
+    removes them)."""
+    from kakehashi.matching.embed import get_embedder
+
+    model_id = get_embedder(embedder).model_id  # type: ignore[arg-type]
+    with database.session() as session:
+        session.execute(
+            text(
+                "INSERT INTO opportunity_vectors (opportunity_id, model_id, dim, vector, text_hash, updated_at) "
+                "SELECT id, :model, 0, '', '', '9999-01-01' FROM opportunities WHERE id >= :first "
+                "ON CONFLICT DO NOTHING"
+            ),
+            {"model": model_id, "first": first_batch},
+        )
 
 
 def reset_batch(database: Database, first_batch: int) -> None:
