@@ -67,41 +67,66 @@ async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, bool]:
     else:  # the body ends with the connection
         await reader.read()
         return status, False
+    if lines[0].startswith("HTTP/1.0"):
+        return status, headers.get("connection") == "keep-alive"
     return status, headers.get("connection") != "close"
 
 
 async def _client(host: str, port: int, schedule: _Schedule, timeout_s: float) -> None:
-    reader: asyncio.StreamReader | None = None
-    writer: asyncio.StreamWriter | None = None
+    connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
     while (item := schedule.take()) is not None:
         at, path = item
         delay = at - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
         try:
-            if writer is None or reader is None:
-                reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout_s)
-            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode("latin-1"))
-            status, keep = await asyncio.wait_for(_read_answer(reader), timeout_s)
+            try:
+                reused = connection is not None
+                connection = connection or await _connect(host, port, timeout_s)
+                status, keep = await _exchange(connection, host, port, path, timeout_s)
+            except (OSError, asyncio.IncompleteReadError):
+                if not reused:
+                    raise
+                _close(connection)  # the server closed an idle kept-alive connection: once more, anew
+                connection = await _connect(host, port, timeout_s)
+                status, keep = await _exchange(connection, host, port, path, timeout_s)
         except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as problem:
             schedule.error(type(problem).__name__)
-            writer, reader = _close(writer), None
+            _close(connection)
+            connection = None
             continue
         except TimeoutError:
             schedule.error("timeout")
-            writer, reader = _close(writer), None
+            _close(connection)
+            connection = None
             continue
         schedule.latencies.append(time.perf_counter() - at)
         if status >= 400:
             schedule.error("http_4xx_5xx")
         if not keep:
-            writer, reader = _close(writer), None
-    _close(writer)
+            _close(connection)
+            connection = None
+    _close(connection)
 
 
-def _close(writer: asyncio.StreamWriter | None) -> None:
-    if writer is not None:
-        writer.close()
+Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
+async def _connect(host: str, port: int, timeout_s: float) -> Connection:
+    return await asyncio.wait_for(asyncio.open_connection(host, port), timeout_s)
+
+
+async def _exchange(
+    connection: Connection, host: str, port: int, path: str, timeout_s: float
+) -> tuple[int, bool]:
+    reader, writer = connection
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode("latin-1"))
+    return await asyncio.wait_for(_read_answer(reader), timeout_s)
+
+
+def _close(connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None) -> None:
+    if connection is not None:
+        connection[1].close()
 
 
 def _percentile(ordered: list[float], share: float) -> float | None:
