@@ -72,13 +72,12 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> int:
             generate(database, count=args.count + args.batch, organisations=max(200, args.count // 25))
         with database.session() as session:
             first_batch = int(session.scalar(text("SELECT min(id) FROM opportunities")) or 0) + args.count
-        reset_batch(database, first_batch)
+        reset_batch(database, first_batch, args.embedder)
         if marker is not None and marker.settings == json.dumps(wanted, sort_keys=True):
             print(f"prepared store kept ({marker.settings})", file=sys.stderr)
             return first_batch
-        hold_back_batch(database, first_batch, args.embedder)
         run([KAKEHASHI, "index", "rebuild"], env)
-        reset_batch(database, first_batch)
+        reset_batch(database, first_batch, args.embedder)
         with database.session() as session:
             session.execute(text(f"DELETE FROM {MARKER}"))
             session.execute(
@@ -108,8 +107,9 @@ def hold_back_batch(database: Database, first_batch: int, embedder: str) -> None
         )
 
 
-def reset_batch(database: Database, first_batch: int) -> None:
-    """The batch back to drafts, without vectors or stored matches (as before part 2 published it)."""
+def reset_batch(database: Database, first_batch: int, embedder: str) -> None:
+    """The batch back to drafts, without vectors or stored matches (as before part 2 published it), held
+    back from indexing (a worker or server started meanwhile would otherwise embed the drafts at once)."""
     with database.session() as session:
         session.execute(
             text("UPDATE opportunities SET status = 'draft', published_at = NULL WHERE id >= :first"),
@@ -122,6 +122,7 @@ def reset_batch(database: Database, first_batch: int) -> None:
             text("DELETE FROM opportunity_matches WHERE source_id >= :first OR target_id >= :first"),
             {"first": first_batch},
         )
+    hold_back_batch(database, first_batch, embedder)
 
 
 def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -186,15 +187,25 @@ def scale_out(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
     return figures
 
 
-def job_status(database: Database, last: int) -> Any:
+def job_status(database: Database, first_batch: int) -> dict[str, Any]:
+    """How far the batch is: its opportunities with a real vector and with stored matches, and whether
+    an index job still waits or runs (procrastinate's queue)."""
     with database.session() as session:
-        return session.execute(
+        row = session.execute(
             text(
-                "SELECT status, done, total FROM job_runs WHERE id > :last AND task = 'index-refresh' "
-                "AND total > 0 ORDER BY id DESC LIMIT 1"
+                "SELECT count(*) FILTER (WHERE dim > 0) AS embedded, "
+                "count(*) FILTER (WHERE matched_version IS NOT NULL) AS matched "
+                "FROM opportunity_vectors WHERE opportunity_id >= :first"
             ),
-            {"last": last},
-        ).first()
+            {"first": first_batch},
+        ).one()
+        pending = session.scalar(
+            text(
+                "SELECT count(*) FROM procrastinate_jobs WHERE task_name LIKE 'index-%' "
+                "AND status IN ('todo', 'doing')"
+            )
+        )
+    return {"embedded": row.embedded, "matched": row.matched, "index_jobs_pending": pending}
 
 
 def pages_under_jobs(
@@ -203,7 +214,7 @@ def pages_under_jobs(
     """The list page at fixed offered loads (open loop) and at saturation (closed loop), quiet and while
     two job workers (at CPU priority ``nice``) embed and match the batch."""
     database = Database(args.database_url)
-    reset_batch(database, first_batch)
+    reset_batch(database, first_batch, args.embedder)
     env = env | {"KAKEHASHI_WORKER_NICE": str(nice)}
     processes = args.jobs_web_processes
     base, server = serve(env, processes, args.ready_timeout)
@@ -219,6 +230,9 @@ def pages_under_jobs(
         quiet["load_average_after"] = load_average()
         print(f"quiet: {quiet}", file=sys.stderr)
         with database.session() as session:
+            session.execute(  # the placeholders go with the publication, in one transaction
+                text("DELETE FROM opportunity_vectors WHERE opportunity_id >= :first"), {"first": first_batch}
+            )
             published = session.execute(
                 text(
                     "UPDATE opportunities SET status = 'published', published_at = now(), updated_at = now() "
@@ -226,12 +240,11 @@ def pages_under_jobs(
                 ),
                 {"first": first_batch},
             ).rowcount
-            last = session.scalar(text("SELECT coalesce(max(id), 0) FROM job_runs"))
         started = time.monotonic()
         run([KAKEHASHI, "jobs", "enqueue", "index-refresh"], env)
         windows: list[dict[str, Any]] = []
         pooled: dict[str, list[float]] = {}
-        done = None
+        done: dict[str, Any] = {}
         kinds = [*(f"open_{rate:g}_per_s" for rate in args.rates), "closed_wrk"]
         while True:
             for kind in kinds:
@@ -254,11 +267,10 @@ def pages_under_jobs(
                     f"busy: {kind} p50 {window['p50_ms']} p95 {window['p95_ms']} load {load_before}",
                     file=sys.stderr,
                 )
-            done = job_status(database, last)
+            done = job_status(database, first_batch)
             print(f"job: {done}", file=sys.stderr)
-            if (
-                done and done.status in ("succeeded", "failed")
-            ) or time.monotonic() - started > args.job_timeout:
+            finished = done["embedded"] >= published and not done["index_jobs_pending"]
+            if finished or time.monotonic() - started > args.job_timeout:
                 break
         busy = {kind: openloop.summarise(latencies) for kind, latencies in pooled.items()}
         closed = [w for w in windows if w["kind"] == "closed_wrk"]
@@ -269,7 +281,7 @@ def pages_under_jobs(
             "published_at_once": published,
             "job_workers": args.job_workers,
             "web_processes": processes,
-            "job_status": done.status if done else None,
+            "batch_progress_at_end": done,
             "job_seconds": round(time.monotonic() - started, 1),
             "quiet": quiet,
             "during_job": busy,
