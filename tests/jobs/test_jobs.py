@@ -172,3 +172,31 @@ def test_job_workers_need_postgresql(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, database_url=url, embedder="fake", jobs_runner="workers")
     with pytest.raises(KakehashiError, match="need PostgreSQL"):
         create_app(settings)
+
+
+def test_a_job_left_doing_by_a_worker_that_unregistered_is_queued_again(
+    database: Database, matching: MatchingService
+) -> None:
+    import asyncio
+
+    from kakehashi.jobs.queue import recover_stalled
+
+    connector = InMemoryConnector()
+    app = build_app(connector, database=database, matching=matching)
+
+    async def by_heartbeat_only(**_kwargs: object) -> list[object]:
+        return []  # PostgreSQL's stalled-job query finds jobs of silent workers only, not of none
+
+    app.job_manager.get_stalled_jobs = by_heartbeat_only  # type: ignore[method-assign,assignment]
+
+    def orphan_and_recover() -> tuple[int, str]:
+        with app.open():
+            job_id = defer(app, "probe", key="orphan")
+            assert job_id is not None
+            connector.jobs[job_id].update(status="doing", worker_id=None)  # its worker stopped, then died
+            recovered = asyncio.run(recover_stalled(app, stalled_after_s=30.0))
+            return recovered, str(connector.jobs[job_id]["status"])
+
+    recovered, status = _in_own_thread(orphan_and_recover)
+    assert recovered == 1
+    assert status == "todo"

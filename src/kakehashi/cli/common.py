@@ -22,7 +22,7 @@ def settings() -> Settings:
 def open_database(config: Settings) -> Iterator[Database]:
     """The store named by the settings (the SQLite file in the data folder by default), closed after use."""
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    database = Database(config.resolved_database_url())
+    database = Database(config.resolved_database_url(), **config.database_pool())
     try:
         yield database
     finally:

@@ -7,6 +7,10 @@ import typer
 from kakehashi.cli.common import console, open_database, settings
 from kakehashi.config import Settings
 
+# One level for one process and for several: uvicorn logs each request at "info" (the access log), so a
+# different level would make `--workers N` silently drop the access log (and the cost of writing it).
+LOG_LEVEL = "info"
+
 
 def _serve(config: Settings, host: str | None, port: int | None, workers: int | None = None) -> None:
     import os
@@ -28,7 +32,7 @@ def _serve(config: Settings, host: str | None, port: int | None, workers: int | 
             workers=processes,
             host=host or config.host,
             port=port or config.port,
-            log_level="warning",
+            log_level=LOG_LEVEL,
             log_config=log_config,
             proxy_headers=False,
             server_header=False,
@@ -42,7 +46,7 @@ def _serve(config: Settings, host: str | None, port: int | None, workers: int | 
             app,
             host=host or config.host,
             port=port or config.port,
-            log_level="info",
+            log_level=LOG_LEVEL,
             log_config=log_config,
             proxy_headers=False,
             server_header=False,

@@ -112,7 +112,13 @@ def defer(
 async def recover_stalled(app: procrastinate.App, *, stalled_after_s: float) -> int:
     """Put back in the queue the jobs that a dead worker left running; how many."""
     manager = app.job_manager
-    stalled = await manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after_s)
+    stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after_s))
+    # A worker asked to stop unregisters itself (its jobs' worker_id becomes NULL); killed before its job
+    # ended, it leaves the job "doing" with no worker, which the heartbeat check never finds, and the
+    # job's lock (the index jobs') blocks the next ones for good. A job being run always has its worker.
+    orphans = [job for job in await manager.list_jobs_async(status="doing") if job.worker_id is None]
+    known = {job.id for job in stalled}
+    stalled += [job for job in orphans if job.id not in known]
     count = 0
     for job in stalled:
         with contextlib.suppress(procrastinate_errors.ProcrastinateException):

@@ -27,14 +27,27 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
 class Database:
     """The store behind a URL: SQLite (embedded default) or PostgreSQL, the same code for both."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        pool_size: int = 5,
+        pool_overflow: int = 10,
+        pool_timeout_s: float = 10.0,
+    ) -> None:
+        """On PostgreSQL a process holds at most ``pool_size + pool_overflow`` connections; a session that
+        finds them all in use waits at most ``pool_timeout_s`` for one, then fails (never waits forever)."""
         self.url = url
         if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         # SQLite has one writer at a time: a writer waits up to SQLITE_BUSY_TIMEOUT_S for the lock (the
         # driver's default of 5 s failed writes with "database is locked" in the loaded 50-client soak).
         connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_S} if url.startswith("sqlite") else {}
-        self.engine: Engine = create_engine(url, echo=echo, future=True, connect_args=connect_args)
+        pool: dict[str, Any] = {}
+        if not url.startswith("sqlite"):
+            pool = {"pool_size": pool_size, "max_overflow": pool_overflow, "pool_timeout": pool_timeout_s}
+        self.engine: Engine = create_engine(url, echo=echo, future=True, connect_args=connect_args, **pool)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _enable_sqlite_foreign_keys)
         watch(self.engine)  # the data version the cooperation figures are kept by
