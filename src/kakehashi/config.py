@@ -76,6 +76,21 @@ class Settings(BaseSettings):
         le=86_400,
         description="How long computed cooperation figures are reused for the same filters (0: never).",
     )
+    page_cache_mb: int = Field(
+        default=64,
+        ge=0,
+        le=4096,
+        description=(
+            "Memory per server process for answers kept for visitors (public pages and API reads, "
+            "keyed by the store's data version, which every write moves); 0: nothing is kept."
+        ),
+    )
+    page_cache_ttl_s: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="Longest a kept visitor answer is served, in seconds (bounds what only time changes).",
+    )
     embedder: EmbedderChoice = Field(
         default="combined",
         description=(

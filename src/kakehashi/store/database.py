@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from kakehashi.store.base import Base
+from kakehashi.store.data_version import install_write_tracking
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30.0
@@ -36,6 +37,7 @@ class Database:
         self.engine: Engine = create_engine(url, echo=echo, future=True, connect_args=connect_args)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _enable_sqlite_foreign_keys)
+        install_write_tracking(self.engine)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
