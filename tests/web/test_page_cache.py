@@ -92,7 +92,8 @@ def test_the_version_moves_with_committed_writes_to_shown_data_only(database: Da
     assert read_data_version(database.engine) == start
     _published(database, "Silicon carbide wafers")
     moved = read_data_version(database.engine)
-    assert moved is not None and moved > start
+    assert moved is not None
+    assert moved > start
 
 
 def test_the_written_table_is_read_from_the_statement() -> None:
@@ -116,7 +117,8 @@ def test_languages_are_kept_apart(settings: Settings, database: Database) -> Non
         italian = it.get("/opportunities")
         assert HIT not in italian.headers
         assert italian.text != japanese.text
-        assert '<html lang="it">' in italian.text and '<html lang="ja">' in japanese.text
+        assert '<html lang="it">' in italian.text
+        assert '<html lang="ja">' in japanese.text
         assert '<html lang="ja">' in ja.get("/opportunities").text
         it.cookies.set("kakehashi_locale", "en")  # the language switch's choice
         chosen = it.get("/opportunities")

@@ -17,6 +17,7 @@ import re
 from typing import Any, Final
 
 from sqlalchemy import BigInteger, Column, Engine, Integer, Table, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import DDL
 
 from kakehashi.store.base import Base
@@ -29,7 +30,11 @@ data_versions = Table(
     Column("value", BigInteger, nullable=False),
 )
 # The one row exists from the start (the migration inserts it too).
-event.listen(data_versions, "after_create", DDL(f"INSERT INTO {TABLE} (id, value) VALUES (1, 0)"))
+event.listen(
+    data_versions,
+    "after_create",
+    DDL(f"INSERT INTO {TABLE} (id, value) VALUES (1, 0)"),  # type: ignore[no-untyped-call]
+)
 
 # Written often and never shown to a visitor: writes to these leave the version alone.
 UNTRACKED: Final = frozenset(
@@ -97,7 +102,11 @@ def _after_rollback(connection: Any) -> None:
 
 
 def read_data_version(engine: Engine) -> int | None:
-    """The current version (None when the store has no version row: then nothing may be cached)."""
-    with engine.connect() as connection:
-        value = connection.execute(_READ).scalar()
+    """The current version; None when the store has no version row or cannot be read (a store not yet
+    migrated, a lost connection): then nothing may be kept, and the request itself meets the problem."""
+    try:
+        with engine.connect() as connection:
+            value = connection.execute(_READ).scalar()
+    except DBAPIError:
+        return None
     return None if value is None else int(value)
