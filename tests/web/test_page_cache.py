@@ -3,6 +3,8 @@ signed-in member never gets a visitor's answer, languages do not mix, nothing pe
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 from sqlalchemy import text, update
 
@@ -14,7 +16,7 @@ from kakehashi.profiles.models import Opportunity, Organisation
 from kakehashi.profiles.schemas import OpportunityPatch
 from kakehashi.store import Database
 from kakehashi.store.data_version import read_data_version, tracks, written_table
-from kakehashi.web.page_cache import STATUS_HEADER
+from kakehashi.web.page_cache import STATUS_HEADER, PageCacheMiddleware
 from tests.factories import make_opportunity, make_organisation, make_user
 from tests.web.conftest import index_now, sign_in
 
@@ -178,3 +180,52 @@ def test_nothing_is_kept_when_switched_off(settings: Settings, database: Databas
         _settle(visitor)
         visitor.get("/opportunities")
         assert HIT not in visitor.get("/opportunities").headers
+
+
+def _counting_app(calls: list[str]) -> Any:
+    async def app(scope: Any, _receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        calls.append(scope["path"])
+        body = f"answer {len(calls)} {scope['path']}".encode() + b"." * 100
+        await send(
+            {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]}
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    return app
+
+
+def test_the_engine_state_the_age_and_the_memory_bound_are_respected(database: Database) -> None:
+    calls: list[str] = []
+    state = {"engine": 1, "now": 0.0}
+    kept = PageCacheMiddleware(
+        _counting_app(calls),
+        engine=database.engine,
+        session_cookie="kakehashi_session",
+        max_bytes=8 * 150,  # one answer may take an eighth: about 8 answers of ~120 bytes
+        ttl_s=60.0,
+        local_state=lambda: state["engine"],
+        clock=lambda: state["now"],
+    )
+    client = TestClient(kept)  # type: ignore[arg-type]  # no lifespan
+    first = client.get("/opportunities").text
+    assert client.get("/opportunities").text == first
+    assert calls == ["/opportunities"]
+    state["engine"] = 2  # this process's search engine reloaded: its answers may differ
+    assert client.get("/opportunities").text != first
+    assert len(calls) == 2
+    state["now"] = 61.0  # older than the longest age
+    client.get("/opportunities")
+    assert len(calls) == 3
+    for number in range(1, 21):  # more than the memory holds: the oldest go first
+        client.get(f"/opportunities/{number}")
+    client.get("/opportunities/20")
+    assert len(calls) == 23
+    client.get("/opportunities/1")
+    assert len(calls) == 24
+    assert kept.kept_bytes <= 8 * 150
+    client.post("/opportunities")
+    client.get("/signin")  # not a kept address
+    client.get("/signin")
+    assert calls[-2:] == ["/signin", "/signin"]

@@ -4,8 +4,10 @@ token, is served from memory when the same address was answered before under the
 What determines such an answer, and so the key: the path and query, the ``Host``, the
 ``Accept-Language`` and ``Cookie`` headers (the interface language, the time zone cookie) and the
 store's data version (``kakehashi.store.data_version``), which every committed write to shown data moves
-in the same transaction. Each request reads the version (one primary-key read), so a write shows on the
-next read from any server process; each process keeps its own entries. An entry also ages out after
+in the same transaction, and what this process's search engine has loaded (``local_state``: a server
+process reloads it in the background after the index moved, and answers from the old one meanwhile).
+Each request reads the version (one primary-key read), so a write shows on the next read from any
+server process; each process keeps its own entries. An entry also ages out after
 ``ttl_s``, which bounds what only time changes (a deadline passing at midnight).
 
 Never kept: anything for a client with the session cookie (a signed-in member, or a visitor whose
@@ -19,7 +21,7 @@ from __future__ import annotations
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from typing import Final
@@ -47,7 +49,7 @@ class _Entry:
     stored_at: float
 
 
-Key = tuple[int, str, bytes, tuple[bytes, ...]]
+Key = tuple[int, Hashable, str, bytes, tuple[bytes, ...]]
 
 
 class PageCacheMiddleware:
@@ -62,6 +64,7 @@ class PageCacheMiddleware:
         session_cookie: str,
         max_bytes: int,
         ttl_s: float,
+        local_state: Callable[[], Hashable] = lambda: None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.app = app
@@ -69,10 +72,15 @@ class PageCacheMiddleware:
         self.session_cookie = session_cookie
         self.max_bytes = max_bytes
         self.ttl_s = ttl_s
+        self.local_state = local_state
         self.clock = clock
         self._entries: OrderedDict[Key, _Entry] = OrderedDict()
         self._bytes = 0
         self._latest = -1
+
+    @property
+    def kept_bytes(self) -> int:
+        return self._bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         parts = self._key_parts(scope) if self.max_bytes > 0 else None
@@ -84,7 +92,7 @@ class PageCacheMiddleware:
             await self.app(scope, receive, send)
             return
         self._forget_older(version)
-        key: Key = (version, scope["path"], scope.get("query_string", b""), parts)
+        key: Key = (version, self.local_state(), scope["path"], scope.get("query_string", b""), parts)
         entry = self._entries.get(key)
         if entry is not None and self.clock() - entry.stored_at <= self.ttl_s:
             self._entries.move_to_end(key)
