@@ -421,7 +421,7 @@ def measure(args: argparse.Namespace, env: dict[str, str], workers: int) -> dict
             print(f"workers={workers} {name:<11} {results[name]}", file=sys.stderr)
         if args.open_rate > 0:
             for name in ("list", "list_query", "opp_viewed", "api_search", "mixed"):
-                if name in args.skip:
+                if f"open_{name}" in args.skip:
                     continue
                 cpu_before = tree_cpu_s(server.pid)
                 load_before = load_average()
@@ -454,7 +454,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--ready-timeout", type=float, default=1800.0)
-    parser.add_argument("--skip", nargs="*", default=[], help="Scenarios to leave out.")
+    parser.add_argument(
+        "--skip", nargs="*", default=[], help="Scenarios to leave out (open-loop ones: open_list, ...)."
+    )
     parser.add_argument(
         "--tool", choices=("wrk", "httpx"), default="wrk" if shutil.which("wrk") else "httpx",
         help="Load generator of the closed-loop scenarios (default: wrk when installed).",
