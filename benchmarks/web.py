@@ -486,6 +486,8 @@ def main() -> None:
     # The benchmark measures the server, not its rate limits: 50 clients from one address would be 429s.
     env.setdefault("KAKEHASHI_API_RATE_PER_MINUTE", "0")
     env.setdefault("KAKEHASHI_SEARCH_RATE_PER_MINUTE", "0")
+    # One process logs a line per request, several do not: measured alike, without it.
+    env.setdefault("KAKEHASHI_ACCESS_LOG", "false")
     if args.embedder:
         env["KAKEHASHI_EMBEDDER"] = args.embedder
     if args.page_cache_mb is not None:

@@ -125,6 +125,13 @@ class Settings(BaseSettings):
             "another worker."
         ),
     )
+    access_log: bool = Field(
+        default=True,
+        description=(
+            "One log line per request (uvicorn's access log) when `kakehashi serve` runs one process; "
+            "several processes log warnings only."
+        ),
+    )
     log_format: Literal["text", "json"] = Field(
         default="text",
         description="Log lines as plain text or as one JSON object per line (for a log collector).",
