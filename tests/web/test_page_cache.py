@@ -158,6 +158,11 @@ def test_a_session_or_a_token_is_never_served_from_memory(settings: Settings, da
         assert visitor.get("/api/v1/opportunities").headers[HIT] == "hit"
         with_token = visitor.get("/api/v1/opportunities", headers={"authorization": "Bearer nothing"})
         assert HIT not in with_token.headers
+        # A session cookie after a cookie that a strict parser would give up on still counts.
+        visitor.cookies.set("odd", 'a"b\\c')
+        visitor.cookies.set("kakehashi_session", "anything")
+        assert HIT not in visitor.get("/api/v1/opportunities").headers
+        visitor.cookies.clear()
         visitor.get("/signin")  # its form made a session
         assert visitor.cookies.get("kakehashi_session")
         assert HIT not in visitor.get("/api/v1/opportunities").headers
