@@ -111,6 +111,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         max_bytes=settings.page_cache_mb * 1024 * 1024,
         ttl_s=settings.page_cache_ttl_s,
         local_state=app.state.matching.engine_state,
+        rate_limit=enforce_rate_limits,
     )
     app.add_middleware(
         SecurityHeadersMiddleware, hsts_max_age_s=settings.hsts_max_age_s if settings.https else None

@@ -13,7 +13,8 @@ server process; each process keeps its own entries. An entry also ages out after
 Never kept: anything for a client with the session cookie (a signed-in member, or a visitor whose
 session holds a form token or a notice: pages show their own state) or an ``Authorization`` header;
 an answer that is not a 200, that sets a cookie or says ``no-store``; paths not listed below. A kept
-answer costs no rate-limit token: it costs no search either.
+answer takes the client's rate-limit tokens as a computed one would (``rate_limit``); over a limit, the
+request goes to the app, which refuses it.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from typing import Final
 
 import anyio.to_thread
 from sqlalchemy import Engine
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kakehashi.errors import KakehashiError
 from kakehashi.store.data_version import read_data_version
 
 # The public reads a visitor's load is made of (pages and their API twins).
@@ -64,6 +67,7 @@ class PageCacheMiddleware:
         max_bytes: int,
         ttl_s: float,
         local_state: Callable[[], Hashable] = lambda: None,
+        rate_limit: Callable[[Request], None] = lambda _request: None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.app = app
@@ -73,6 +77,7 @@ class PageCacheMiddleware:
         self.max_bytes = max_bytes
         self.ttl_s = ttl_s
         self.local_state = local_state
+        self.rate_limit = rate_limit
         self.clock = clock
         self._entries: OrderedDict[Key, _Entry] = OrderedDict()
         self._bytes = 0
@@ -94,11 +99,21 @@ class PageCacheMiddleware:
         self._forget_older(version)
         key: Key = (version, self.local_state(), scope["path"], scope.get("query_string", b""), parts)
         entry = self._entries.get(key)
-        if entry is not None and self.clock() - entry.stored_at <= self.ttl_s:
+        fresh = entry is not None and self.clock() - entry.stored_at <= self.ttl_s
+        # Over a rate limit, the app answers (and refuses it, with 429 and Retry-After).
+        if entry is not None and fresh and await anyio.to_thread.run_sync(self._within_limits, scope):
             self._entries.move_to_end(key)
             await _replay(entry, send)
             return
         await self._answer_and_keep(key, scope, receive, send)
+
+    def _within_limits(self, scope: Scope) -> bool:
+        """A kept answer takes its rate-limit tokens like a computed one (the limits are per client)."""
+        try:
+            self.rate_limit(Request(scope))
+        except KakehashiError:
+            return False
+        return True
 
     def _key_parts(self, scope: Scope) -> tuple[bytes, ...] | None:
         """The request headers that shape the answer, or None when it must not be kept."""
