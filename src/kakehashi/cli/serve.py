@@ -48,6 +48,7 @@ def _serve(config: Settings, host: str | None, port: int | None, workers: int | 
             port=port or config.port,
             log_level=LOG_LEVEL,
             log_config=log_config,
+            access_log=config.access_log,
             proxy_headers=False,
             server_header=False,
         )

@@ -188,6 +188,12 @@ class MatchingService:
                 self._generation = generation(session, self.model_id)
         return report
 
+    def engine_state(self) -> tuple[int | None, int]:
+        """What this process's search engine has loaded (it moves with every reload, which a server
+        process does in the background): answers that show search results or the index state depend on
+        it as well as on the store (``kakehashi.web.page_cache`` keys on both)."""
+        return (self._generation, len(self._loaded))
+
     def refresh_engine(self) -> None:
         """Bring this process's engine up to date with the stored vectors (the worker of a server process
         that does not index calls this when the index generation moves)."""

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kakehashi.store.base import Base
 from kakehashi.store.changes import paused, watch
+from kakehashi.store.data_version import install_write_tracking
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30.0
@@ -51,6 +52,7 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _enable_sqlite_foreign_keys)
         watch(self.engine)  # the data version the cooperation figures are kept by
+        install_write_tracking(self.engine)  # the data version kept visitor answers are keyed on
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

@@ -12,7 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from kakehashi import __version__
 from kakehashi.labels import has_label, label_message
@@ -158,7 +158,7 @@ def render(
         "fmt": get_formatter(request),
         # An error caught outside the session middleware (a crash) renders without a session.
         "current_user": session_user(request) if has_session else None,
-        "csrf_token": csrf_token(request) if has_session else "",
+        "csrf_token": LazyCsrfToken(request) if has_session else "",
         "notice": pop_notice(request) if has_session else None,
         "current_path": _current_path(request),
     }
@@ -168,6 +168,22 @@ def render(
     response.headers["vary"] = "Accept-Language, Cookie"
     response.headers["cache-control"] = "no-store" if has_session and session_user(request) else "no-cache"
     return response
+
+
+class LazyCsrfToken:
+    """The session's form token, made only when a page prints it: a visitor's page without a form then
+    sets no session cookie, and can be kept for other visitors (``kakehashi.web.page_cache``)."""
+
+    __slots__ = ("_request",)
+
+    def __init__(self, request: Request) -> None:
+        self._request = request
+
+    def __str__(self) -> str:
+        return csrf_token(self._request)
+
+    def __html__(self) -> str:
+        return str(escape(csrf_token(self._request)))
 
 
 def _current_path(request: Request) -> str:

@@ -1,0 +1,180 @@
+"""Answers kept for visitors: a GET of a public page or API read, by a client without a session or a
+token, is served from memory when the same address was answered before under the same data version.
+
+What determines such an answer, and so the key: the path and query, the ``Host``, the
+``Accept-Language`` and ``Cookie`` headers (the interface language, the time zone cookie) and the
+store's data version (``kakehashi.store.data_version``), which every committed write to shown data moves
+in the same transaction, and what this process's search engine has loaded (``local_state``: a server
+process reloads it in the background after the index moved, and answers from the old one meanwhile).
+Each request reads the version (one primary-key read), so a write shows on the next read from any
+server process; each process keeps its own entries. An entry also ages out after
+``ttl_s``, which bounds what only time changes (a deadline passing at midnight).
+
+Never kept: anything for a client with the session cookie (a signed-in member, or a visitor whose
+session holds a form token or a notice: pages show their own state) or an ``Authorization`` header;
+an answer that is not a 200, that sets a cookie or says ``no-store``; paths not listed below. A kept
+answer takes the client's rate-limit tokens as a computed one would (``rate_limit``); over a limit, the
+request goes to the app, which refuses it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Final
+
+import anyio.to_thread
+from sqlalchemy import Engine
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kakehashi.errors import KakehashiError
+from kakehashi.store.data_version import read_data_version
+
+# The public reads a visitor's load is made of (pages and their API twins).
+CACHED_PATHS: Final = re.compile(
+    r"^(?:/|/search|/opportunities(?:/\d+)?|/organisations(?:/\d+)?"
+    r"|/api/v1/search|/api/v1/opportunities(?:/\d+(?:/matches)?)?)$"
+)
+STATUS_HEADER: Final = b"x-kakehashi-page-cache"
+_KEPT_HEADERS: Final = (b"host", b"accept-language", b"cookie")
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    status: int
+    headers: tuple[tuple[bytes, bytes], ...]
+    body: bytes
+    stored_at: float
+
+
+Key = tuple[int, Hashable, str, bytes, tuple[bytes, ...]]
+
+
+class PageCacheMiddleware:
+    """Innermost of the outer layers: inside the security headers (added to every answer, kept or not),
+    outside the session cookie (a kept answer needs no session)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        engine: Engine,
+        session_cookie: str,
+        max_bytes: int,
+        ttl_s: float,
+        local_state: Callable[[], Hashable] = lambda: None,
+        rate_limit: Callable[[Request], None] = lambda _request: None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.app = app
+        self.engine = engine
+        self.session_cookie = session_cookie
+        self._session_marker = session_cookie.encode("latin-1") + b"="
+        self.max_bytes = max_bytes
+        self.ttl_s = ttl_s
+        self.local_state = local_state
+        self.rate_limit = rate_limit
+        self.clock = clock
+        self._entries: OrderedDict[Key, _Entry] = OrderedDict()
+        self._bytes = 0
+        self._latest = -1
+
+    @property
+    def kept_bytes(self) -> int:
+        return self._bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        parts = self._key_parts(scope) if self.max_bytes > 0 else None
+        if parts is None:
+            await self.app(scope, receive, send)
+            return
+        version = await anyio.to_thread.run_sync(read_data_version, self.engine)
+        if version is None:
+            await self.app(scope, receive, send)
+            return
+        self._forget_older(version)
+        key: Key = (version, self.local_state(), scope["path"], scope.get("query_string", b""), parts)
+        entry = self._entries.get(key)
+        fresh = entry is not None and self.clock() - entry.stored_at <= self.ttl_s
+        # Over a rate limit, the app answers (and refuses it, with 429 and Retry-After).
+        if entry is not None and fresh and await anyio.to_thread.run_sync(self._within_limits, scope):
+            self._entries.move_to_end(key)
+            await _replay(entry, send)
+            return
+        await self._answer_and_keep(key, scope, receive, send)
+
+    def _within_limits(self, scope: Scope) -> bool:
+        """A kept answer takes its rate-limit tokens like a computed one (the limits are per client)."""
+        try:
+            self.rate_limit(Request(scope))
+        except KakehashiError:
+            return False
+        return True
+
+    def _key_parts(self, scope: Scope) -> tuple[bytes, ...] | None:
+        """The request headers that shape the answer, or None when it must not be kept."""
+        if scope["type"] != "http" or scope["method"] != "GET" or not CACHED_PATHS.match(scope["path"]):
+            return None
+        found: dict[bytes, bytes] = {}
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                return None
+            if name in _KEPT_HEADERS:
+                found[name] = found.get(name, b"") + b"\x00" + value
+        cookie = found.get(b"cookie")
+        if cookie is not None and self._has_session(cookie):
+            return None
+        return tuple(found.get(name, b"") for name in _KEPT_HEADERS)
+
+    def _has_session(self, cookie: bytes) -> bool:
+        """Whether the cookie header may carry the session cookie: a plain search, on purpose (a cookie
+        parser that gives up on one odd cookie would miss a session after it)."""
+        return self._session_marker in cookie
+
+    def _forget_older(self, version: int) -> None:
+        if version > self._latest:
+            self._entries.clear()
+            self._bytes = 0
+            self._latest = version
+
+    async def _answer_and_keep(self, key: Key, scope: Scope, receive: Receive, send: Send) -> None:
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False) and start is not None:
+                    self._keep(key, start, b"".join(chunks))
+            await send(message)
+
+        await self.app(scope, receive, capture)
+
+    def _keep(self, key: Key, start: Message, body: bytes) -> None:
+        headers = tuple((bytes(name).lower(), bytes(value)) for name, value in start.get("headers", ()))
+        if start["status"] != 200 or len(body) > self.max_bytes // 8 or key[0] != self._latest:
+            return
+        for name, value in headers:
+            if name == b"set-cookie" or (name == b"cache-control" and b"no-store" in value):
+                return
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._bytes -= len(old.body)
+        self._entries[key] = _Entry(start["status"], headers, body, self.clock())
+        self._bytes += len(body)
+        while self._bytes > self.max_bytes and self._entries:
+            _, dropped = self._entries.popitem(last=False)
+            self._bytes -= len(dropped.body)
+
+
+async def _replay(entry: _Entry, send: Send) -> None:
+    headers = [*entry.headers, (STATUS_HEADER, b"hit")]
+    await send({"type": "http.response.start", "status": entry.status, "headers": headers})
+    await send({"type": "http.response.body", "body": entry.body})
