@@ -1,5 +1,5 @@
 """Figures computed for one filter, each table kept with the store's data version (of the groups of tables
-it reads) it was computed at (:func:`kakehashi.store.changes.data_versions`): a reader gets it only while
+it reads) it was computed at (:func:`kakehashi.store.data_version.read_versions`): a reader gets it only while
 that version is the same, so a page after a write is never stale, and a dashboard opened by several officers, its chart images and its
 exports cost one computation per table. Per process, in memory, bounded (``MAX_ENTRIES`` filters, each kept
 at most ``max_age_s``); nothing is stored in the store."""

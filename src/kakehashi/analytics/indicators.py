@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from kakehashi.analytics import agreements, catalogue, events, pipeline, trends
 from kakehashi.analytics.scope import Scope, resolve
 from kakehashi.analytics.tables import Filters, Table
-from kakehashi.store.changes import MAIN, MATCHES
+from kakehashi.store.data_version import DATA, MATCHING
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,13 +61,13 @@ MAKERS: dict[str, TableMaker] = {
 }
 
 
-# The groups of tables (kakehashi.store.changes) each table reads besides the main one: a write to the
+# The groups of tables (kakehashi.store.data_version) each table reads besides the main one: a write to the
 # stored matches (the indexing thread's, all the time) makes only the matches table computed again.
-READS_ALSO: dict[str, tuple[int, ...]] = {"matches": (MATCHES,)}
+READS_ALSO: dict[str, tuple[int, ...]] = {"matches": (MATCHING,)}
 
 
 def groups_read(key: str) -> tuple[int, ...]:
-    return (MAIN, *READS_ALSO.get(key, ()))
+    return (DATA, *READS_ALSO.get(key, ()))
 
 
 def compute_table(session: Session, filters: Filters, key: str) -> Table:

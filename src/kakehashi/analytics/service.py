@@ -19,7 +19,7 @@ from kakehashi.config import Settings
 from kakehashi.errors import AuthenticationRequired, FieldProblem, PermissionDenied, ValidationFailed
 from kakehashi.events.models import Event
 from kakehashi.profiles.models import Organisation
-from kakehashi.store.changes import data_versions
+from kakehashi.store.data_version import read_versions
 
 
 class AgencyCode(StrEnum):
@@ -70,7 +70,7 @@ def indicators(
     check_filters(session, scoped)
     if cache is None:
         return compute(session, scoped)
-    store, versions = _store(session), data_versions(session)  # first: never newer than the figures
+    store, versions = _store(session), read_versions(session)  # first: never newer than the figures
     kept = {key: cache.get_table(store, scoped, _version(versions, key), key) for key in TABLE_KEYS}
     if all(table is not None for table in kept.values()):
         return Indicators(**kept)  # type: ignore[arg-type]
@@ -92,7 +92,7 @@ def table(
     check_filters(session, scoped)
     if cache is None:
         return compute_table(session, scoped, key)
-    store, versions = _store(session), data_versions(session)
+    store, versions = _store(session), read_versions(session)
     found = cache.get_table(store, scoped, _version(versions, key), key)
     if found is None:
         found = compute_table(session, scoped, key)
@@ -100,9 +100,9 @@ def table(
     return found
 
 
-def _version(versions: dict[int, tuple[int, int]], key: str) -> tuple[int, ...]:
-    """The data version of what the table ``key`` reads."""
-    return tuple(n for group in groups_read(key) for n in versions[group])
+def _version(versions: dict[int, int], key: str) -> tuple[int, ...]:
+    """The data version of what the table ``key`` reads (no version rows: never kept)."""
+    return tuple(versions.get(group, -1) for group in groups_read(key))
 
 
 def _store(session: Session) -> str:

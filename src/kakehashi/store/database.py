@@ -11,8 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from kakehashi.store.base import Base
-from kakehashi.store.changes import paused, watch
-from kakehashi.store.data_version import install_write_tracking
+from kakehashi.store.data_version import install_write_tracking, tracking_paused
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30.0
@@ -51,8 +50,7 @@ class Database:
         self.engine: Engine = create_engine(url, echo=echo, future=True, connect_args=connect_args, **pool)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _enable_sqlite_foreign_keys)
-        watch(self.engine)  # the data version the cooperation figures are kept by
-        install_write_tracking(self.engine)  # the data version kept visitor answers are keyed on
+        install_write_tracking(self.engine)  # the data version that kept answers and figures key on
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -76,7 +74,7 @@ class Database:
         """Bring the schema to ``revision`` with Alembic (creates the database on first run)."""
         from alembic import command
 
-        with paused(self.engine):  # the table of the data version may not be there yet
+        with tracking_paused(self.engine):  # the version table may not be there yet
             command.upgrade(self._alembic_config(), revision)
 
     def current_revision(self) -> str | None:

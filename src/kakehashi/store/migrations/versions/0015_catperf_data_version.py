@@ -1,4 +1,4 @@
-"""the store-wide data version: one counter row that every committed write to shown data moves
+"""the store's data version: counter rows (the matching index, everything else) that committed writes move
 
 Revision ID: 0015_catperf
 Revises: 0013
@@ -23,7 +23,7 @@ def upgrade() -> None:
         sa.Column("value", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_data_versions")),
     )
-    op.execute("INSERT INTO data_versions (id, value) VALUES (1, 0)")
+    op.execute("INSERT INTO data_versions (id, value) VALUES (1, 0), (2, 0)")  # DATA, MATCHING
 
 
 def downgrade() -> None:
