@@ -72,7 +72,7 @@ async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, bool]:
     return status, headers.get("connection") != "close"
 
 
-async def _client(host: str, port: int, schedule: _Schedule, timeout_s: float) -> None:
+async def _client(host: str, port: int, schedule: _Schedule, timeout_s: float, extra: str) -> None:
     connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
     while (item := schedule.take()) is not None:
         at, path = item
@@ -83,13 +83,13 @@ async def _client(host: str, port: int, schedule: _Schedule, timeout_s: float) -
             try:
                 reused = connection is not None
                 connection = connection or await _connect(host, port, timeout_s)
-                status, keep = await _exchange(connection, host, port, path, timeout_s)
+                status, keep = await _exchange(connection, host, port, path, timeout_s, extra)
             except (OSError, asyncio.IncompleteReadError):
                 if not reused:
                     raise
                 _close(connection)  # the server closed an idle kept-alive connection: once more, anew
                 connection = await _connect(host, port, timeout_s)
-                status, keep = await _exchange(connection, host, port, path, timeout_s)
+                status, keep = await _exchange(connection, host, port, path, timeout_s, extra)
         except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as problem:
             schedule.error(type(problem).__name__)
             _close(connection)
@@ -117,10 +117,10 @@ async def _connect(host: str, port: int, timeout_s: float) -> Connection:
 
 
 async def _exchange(
-    connection: Connection, host: str, port: int, path: str, timeout_s: float
+    connection: Connection, host: str, port: int, path: str, timeout_s: float, extra: str
 ) -> tuple[int, bool]:
     reader, writer = connection
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode("latin-1"))
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{extra}\r\n".encode("latin-1"))
     return await asyncio.wait_for(_read_answer(reader), timeout_s)
 
 
@@ -156,14 +156,16 @@ async def load(
     seconds: float = 20.0,
     timeout_s: float = 30.0,
     keep: bool = False,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Send ``rate`` requests/s for ``seconds`` over at most ``clients`` connections; the summary (with
-    ``keep``, also every latency in seconds under ``latencies_s``)."""
+    """Send ``rate`` requests/s for ``seconds`` over at most ``clients`` connections, with ``headers`` on
+    every request; the summary (with ``keep``, also every latency in seconds under ``latencies_s``)."""
     url = urlsplit(base)
     host, port = url.hostname or "127.0.0.1", url.port or 80
     schedule = _Schedule(start=time.perf_counter() + 0.05, rate=rate, seconds=seconds, paths=paths)
     started = time.perf_counter()
-    await asyncio.gather(*(_client(host, port, schedule, timeout_s) for _ in range(clients)))
+    extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
+    await asyncio.gather(*(_client(host, port, schedule, timeout_s, extra) for _ in range(clients)))
     elapsed = time.perf_counter() - started
     summary = {
         "tool": "openloop",
@@ -189,8 +191,12 @@ def run(
     seconds: float = 20.0,
     timeout_s: float = 30.0,
     keep: bool = False,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """``load`` from synchronous code."""
     return asyncio.run(
-        load(base, paths, rate=rate, clients=clients, seconds=seconds, timeout_s=timeout_s, keep=keep)
-    )
+        load(
+            base, paths, rate=rate, clients=clients, seconds=seconds, timeout_s=timeout_s, keep=keep,
+            headers=headers,
+        )
+    )  # fmt: skip

@@ -19,8 +19,9 @@ time) measure the saturation throughput; they run with ``wrk`` (``--tool wrk``, 
 installed: ``benchmarks/wrkload.py``), whose 50 clients take far less of the 2 cores than Python
 clients, or with httpx (``--tool httpx``). By Little's law their p50 is about clients / throughput, so
 their latency says little. Latency is measured at an offered load instead (``--open-rate``, default 200
-requests/s, ``open_*`` scenarios): ``--clients`` clients each send on a fixed schedule (client i at
-t0 + (i + k * clients) / rate), and a request's latency runs from its scheduled send time, so time spent
+requests/s, ``open_*`` scenarios; ``benchmarks/openloop.py``): requests are scheduled evenly (request i at
+t0 + i / rate) over at most ``--clients`` keep-alive connections, and a request's latency runs from its
+scheduled send time, so time spent
 waiting behind a slow answer counts (no coordinated omission). Both go to the JSON.
 
     .venv/bin/python benchmarks/web.py --catalogue demo --workers 1 2
@@ -53,6 +54,7 @@ from urllib.parse import parse_qsl, urlencode
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import openloop
 import wrkload
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,100 +136,6 @@ async def load(base: str, paths: list[str], *, clients: int, seconds: float, onc
         await asyncio.gather(*(worker() for _ in range(clients)))
         samples.elapsed = time.perf_counter() - started
     return samples
-
-
-class Connection:
-    """One keep-alive HTTP/1.1 connection, as little client as possible (a few tens of microseconds a
-    request: httpx costs about a millisecond, which at 200 requests/s on 2 shared cores delays the sends
-    and shows as server latency). Answers must carry Content-Length (the server's all do)."""
-
-    def __init__(self, host: str, port: int, headers: dict[str, str]) -> None:
-        self.host, self.port = host, port
-        extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-        self.head = f"Host: {host}:{port}\r\n{extra}\r\n".encode("latin-1")
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def get(self, path: str) -> int:
-        if self.writer is None or self.reader is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        try:
-            self.writer.write(b"GET " + path.encode("ascii") + b" HTTP/1.1\r\n" + self.head)
-            head = await self.reader.readuntil(b"\r\n\r\n")
-            status = int(head[9:12])
-            length = 0
-            for line in head.split(b"\r\n"):
-                if line[:15].lower() == b"content-length:":
-                    length = int(line[15:])
-            await self.reader.readexactly(length)
-            return status
-        except (OSError, asyncio.IncompleteReadError, ValueError):
-            self.close()
-            raise
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        self.reader = self.writer = None
-
-
-async def open_loop(
-    base: str, paths: list[str], *, clients: int, rate: float, seconds: float, headers: dict[str, str]
-) -> dict[str, Any]:
-    """``clients`` clients sending ``rate`` requests/s in all on a fixed schedule; latency from the
-    scheduled send time (a client late behind a slow answer sends at once, and its wait counts)."""
-    latencies: list[float] = []
-    errors: dict[str, int] = {}
-    interval = clients / rate  # each client's period
-    host, port = base.removeprefix("http://").rsplit(":", 1)
-    wire = [encoded(p) for p in paths]
-    start = time.perf_counter() + 0.5
-
-    async def one_client(number: int) -> None:
-        connection = Connection(host, int(port), headers)
-        k = 0
-        try:
-            while True:
-                due = start + number / rate + k * interval
-                if due - start >= seconds:
-                    return
-                delay = due - time.perf_counter()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                path = wire[(number + k * clients) % len(wire)]
-                k += 1
-                try:
-                    status = await asyncio.wait_for(connection.get(path), timeout=30.0)
-                except (OSError, asyncio.IncompleteReadError, ValueError, TimeoutError) as error:
-                    errors[type(error).__name__] = errors.get(type(error).__name__, 0) + 1
-                    continue
-                if status != 200:
-                    errors[str(status)] = errors.get(str(status), 0) + 1
-                    continue
-                latencies.append(time.perf_counter() - due)
-        finally:
-            connection.close()
-
-    await asyncio.gather(*(one_client(n) for n in range(clients)))
-    elapsed = time.perf_counter() - start
-    ordered = sorted(latencies)
-
-    def pct(q: float) -> float | None:
-        return round(1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1) if ordered else None
-
-    return {
-        "tool": "open loop (asyncio, keep-alive)",
-        "offered_per_s": rate,
-        "clients": clients,
-        "requests": len(ordered) + sum(errors.values()),
-        "answered_per_s": round(len(ordered) / elapsed, 1) if elapsed > 0 else None,
-        "p50_ms": pct(0.50),
-        "p95_ms": pct(0.95),
-        "p99_ms": pct(0.99),
-        "max_ms": round(1000 * ordered[-1], 1) if ordered else None,
-        "errors": sum(errors.values()),
-        "errors_by_kind": errors,
-    }
 
 
 def encoded(path: str) -> str:
@@ -425,9 +333,9 @@ def measure(args: argparse.Namespace, env: dict[str, str], workers: int) -> dict
                     continue
                 cpu_before = tree_cpu_s(server.pid)
                 load_before = load_average()
-                opened = asyncio.run(
-                    open_loop(base, scenarios[name], clients=args.clients, rate=args.open_rate,
-                              seconds=args.seconds, headers=headers)
+                opened = openloop.run(
+                    base, [encoded(p) for p in scenarios[name]], rate=args.open_rate, clients=args.clients,
+                    seconds=args.seconds, headers=headers,
                 )  # fmt: skip
                 opened |= server_cpu_of(cpu_before, tree_cpu_s(server.pid), opened["requests"])
                 results[f"open_{name}"] = opened | {"load_average": [load_before, load_average()]}
