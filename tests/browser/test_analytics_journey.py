@@ -26,6 +26,10 @@ def test_a_jetro_officer_reads_the_charts_and_the_numbers_behind_them_in_japanes
     for index in range(images.count()):
         image = images.nth(index)
         image.scroll_into_view_if_needed()
+        # Each chart is a request of its own, drawn on the server: wait for it as a reader would.
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=60_000
+        )
         assert image.evaluate("img => img.complete && img.naturalWidth > 0"), f"chart {index} not drawn"
         assert image.get_attribute("alt")
     first = sections.first
