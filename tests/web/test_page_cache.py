@@ -234,3 +234,33 @@ def test_the_engine_state_the_age_and_the_memory_bound_are_respected(database: D
     client.get("/signin")  # not a kept address
     client.get("/signin")
     assert calls[-2:] == ["/signin", "/signin"]
+
+
+def test_an_answer_dropped_while_its_limit_is_checked_is_still_served(database: Database) -> None:
+    """Regression: the rate-limit check runs in a thread; meanwhile another request may drop the kept
+    answer (a newer data version clears them, the memory bound evicts). Under load that raised KeyError
+    (a 500) on the kept answer's bookkeeping."""
+    calls: list[str] = []
+    kept: PageCacheMiddleware
+    drop = {"now": False}
+
+    def rate_limit(_request: Any) -> None:
+        if drop["now"]:
+            kept._entries.clear()  # what a concurrent request of a newer version does meanwhile
+
+    kept = PageCacheMiddleware(
+        _counting_app(calls),
+        engine=database.engine,
+        session_cookie="kakehashi_session",
+        max_bytes=1 << 20,
+        ttl_s=60.0,
+        rate_limit=rate_limit,
+    )
+    client = TestClient(kept)  # type: ignore[arg-type]  # no lifespan
+    first = client.get("/opportunities")
+    drop["now"] = True
+    again = client.get("/opportunities")
+    assert again.status_code == 200
+    assert again.headers[HIT] == "hit"
+    assert again.text == first.text
+    assert calls == ["/opportunities"]

@@ -102,7 +102,11 @@ class PageCacheMiddleware:
         fresh = entry is not None and self.clock() - entry.stored_at <= self.ttl_s
         # Over a rate limit, the app answers (and refuses it, with 429 and Retry-After).
         if entry is not None and fresh and await anyio.to_thread.run_sync(self._within_limits, scope):
-            self._entries.move_to_end(key)
+            # While the limit was checked (in a thread), another request may have dropped the entry: a
+            # newer data version, or the memory bound. The answer read is still served; it is marked
+            # recently used only where it is still kept.
+            if key in self._entries:
+                self._entries.move_to_end(key)
             await _replay(entry, send)
             return
         await self._answer_and_keep(key, scope, receive, send)
