@@ -33,7 +33,7 @@ def test_ranges_are_aligned_blocks_that_hold_a_stale_id() -> None:
     assert plan_ranges([9, 10, 35, 39], size=10) == [IdRange(0, 10), IdRange(10, 20), IdRange(30, 40)]
     # The same backlog, planned again with some of it done, names the same ranges (the queue runs each once).
     assert plan_ranges([35], size=10) == [IdRange(30, 40)]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least one"):
         plan_ranges([1], size=0)
 
 
