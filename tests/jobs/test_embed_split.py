@@ -122,8 +122,9 @@ def test_the_queue_embeds_a_backlog_by_ranges_then_matches_once(
     assert refreshes[0].total == len(embeds)  # the first one queued the ranges
     with database.session() as session:
         vectors = session.execute(
-            select(OpportunityVector.opportunity_id, OpportunityVector.matched_version, Opportunity.updated_at)
-            .join(Opportunity, Opportunity.id == OpportunityVector.opportunity_id)
+            select(
+                OpportunityVector.opportunity_id, OpportunityVector.matched_version, Opportunity.updated_at
+            ).join(Opportunity, Opportunity.id == OpportunityVector.opportunity_id)
         ).all()
         sources = set(session.scalars(select(OpportunityMatch.source_id)))
     assert sorted(v.opportunity_id for v in vectors) == ids
