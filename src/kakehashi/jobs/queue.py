@@ -120,7 +120,8 @@ def defer(
     values = dict(arguments or {})
     options: dict[str, Any] = {"queueing_lock": queueing_lock(name, key) if spec.deduplicate else None}
     if spec.lock_argument is not None:
-        own = f"{spec.lock or name}:{values[spec.lock_argument]}"
+        # Missing (enqueued by hand without it), the job fails on its arguments and its run says so.
+        own = f"{spec.lock or name}:{values.get(spec.lock_argument)}"
         options = {"queueing_lock": own, "lock": own}
     if key is not None:
         values["key"] = key
