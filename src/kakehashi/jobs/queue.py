@@ -104,11 +104,9 @@ class _AppQueue:
     def defer(self, name: str, arguments: Mapping[str, Any]) -> bool:
         return defer(self.app, name, arguments=arguments) is not None
 
-    def pending(self, name: str) -> int:
-        return sum(
-            len(list(self.app.job_manager.list_jobs(task=name, status=status)))
-            for status in ("todo", "doing")
-        )
+    def pending(self, name: str, *, running: bool = True) -> int:
+        statuses = ("todo", "doing") if running else ("todo",)
+        return sum(len(list(self.app.job_manager.list_jobs(task=name, status=status))) for status in statuses)
 
 
 def defer(

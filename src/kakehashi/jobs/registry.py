@@ -36,8 +36,8 @@ class JobQueue(Protocol):
         """Enqueue job ``name``; False when the same job already waits."""
         ...
 
-    def pending(self, name: str) -> int:
-        """How many jobs ``name`` wait or run."""
+    def pending(self, name: str, *, running: bool = True) -> int:
+        """How many jobs ``name`` wait, or run too (``running``)."""
         ...
 
 
@@ -95,10 +95,11 @@ def refresh_index(context: JobContext) -> None:
 
 def embed_range(context: JobContext, *, start: int, stop: int) -> None:
     """Embed what waits for a vector among opportunities ``start <= id < stop`` (a share of a backlog),
-    then ask for the refresh that matches (dropped while one already waits). Run again, it embeds only
-    what is still stale: a retried or duplicated range writes nothing twice."""
+    then ask for the refresh that matches (dropped while one already waits), unless another range still
+    waits: that one asks at its end (the last range always does). Run again, it embeds only what is still
+    stale: a retried or duplicated range writes nothing twice."""
     context.matching.embed_range(IdRange(start, stop), progress=context.progress)
-    if context.queue is not None:
+    if context.queue is not None and not context.queue.pending(INDEX_EMBED, running=False):
         context.queue.defer(INDEX_REFRESH, {})
 
 
