@@ -7,7 +7,9 @@
    versions on a loaded machine.
 2. Pages while the workers work: ``--batch`` new opportunities are published at once (one UPDATE), the
    indexing job is enqueued, and two ``kakehashi worker`` processes embed and match them while the list
-   page is loaded at ``--clients``; the page's p50/p95 during the job and the job's duration.
+   page is loaded at ``--clients``; the page's p50/p95 during the job and the job's duration. The refresh
+   splits the batch into ``index-embed`` jobs of ``jobs_embed_range`` ids (``--embed-range``); the report
+   says how many ranges (and opportunities) each worker embedded, and when the embedding was done.
 
 The catalogue is generated (benchmarks/web_catalogue.py texts): ``--count`` published and indexed, plus
 ``--batch`` kept as drafts for part 2. A store is prepared once per (count, batch) and kept: the schema is
@@ -208,6 +210,41 @@ def job_status(database: Database, first_batch: int) -> dict[str, Any]:
     return {"embedded": row.embedded, "matched": row.matched, "index_jobs_pending": pending}
 
 
+def embedding_shares(database: Database, since_run_id: int) -> dict[str, Any]:
+    """The index jobs run since ``since_run_id`` (job_runs), by worker: how many ``index-embed`` ranges each
+    embedded and how many opportunities they held (proof that the workers shared the batch), and the
+    refreshes (the one that split the batch, the one that matched at the end)."""
+    with database.session() as session:
+        rows = session.execute(
+            text(
+                "SELECT task, worker, status, count(*) AS runs, sum(total) AS opportunities, "
+                "sum(extract(epoch FROM finished_at - started_at)) AS seconds "
+                "FROM job_runs WHERE id > :since AND task LIKE 'index-%' "
+                "GROUP BY task, worker, status ORDER BY task, worker, status"
+            ),
+            {"since": since_run_id},
+        ).all()
+    shares: dict[str, Any] = {}
+    for row in rows:
+        shares.setdefault(row.task, []).append(
+            {
+                "worker": row.worker,
+                "status": row.status,
+                "runs": row.runs,
+                "opportunities": int(row.opportunities or 0),
+                "seconds": round(float(row.seconds or 0), 1),
+            }
+        )
+    embeds = [entry for entry in shares.get("index-embed", []) if entry["status"] == "succeeded"]
+    shares["embedding_workers"] = len({entry["worker"] for entry in embeds})
+    return shares
+
+
+def last_run_id(database: Database) -> int:
+    with database.session() as session:
+        return int(session.scalar(text("SELECT coalesce(max(id), 0) FROM job_runs")) or 0)
+
+
 def pages_under_jobs(
     args: argparse.Namespace, env: dict[str, str], first_batch: int, nice: int
 ) -> dict[str, Any]:
@@ -215,7 +252,7 @@ def pages_under_jobs(
     two job workers (at CPU priority ``nice``) embed and match the batch."""
     database = Database(args.database_url)
     reset_batch(database, first_batch, args.embedder)
-    env = env | {"KAKEHASHI_WORKER_NICE": str(nice)}
+    env = env | {"KAKEHASHI_WORKER_NICE": str(nice), "KAKEHASHI_JOBS_EMBED_RANGE": str(args.embed_range)}
     processes = args.jobs_web_processes
     base, server = serve(env, processes, args.ready_timeout)
     workers = [start([KAKEHASHI, "worker"], env) for _ in range(args.job_workers)]
@@ -240,7 +277,9 @@ def pages_under_jobs(
                 ),
                 {"first": first_batch},
             ).rowcount
+        since_run = last_run_id(database)
         started = time.monotonic()
+        embedded_at: float | None = None
         run([KAKEHASHI, "jobs", "enqueue", "index-refresh"], env)
         windows: list[dict[str, Any]] = []
         pooled: dict[str, list[float]] = {}
@@ -269,6 +308,8 @@ def pages_under_jobs(
                 )
             done = job_status(database, first_batch)
             print(f"job: {done}", file=sys.stderr)
+            if embedded_at is None and done["embedded"] >= published:
+                embedded_at = round(time.monotonic() - started, 1)  # to a window's length
             finished = done["embedded"] >= published and not done["index_jobs_pending"]
             if finished or time.monotonic() - started > args.job_timeout:
                 break
@@ -283,6 +324,9 @@ def pages_under_jobs(
             "web_processes": processes,
             "batch_progress_at_end": done,
             "job_seconds": round(time.monotonic() - started, 1),
+            "embedded_by_s": embedded_at,
+            "embed_range": args.embed_range,
+            "index_jobs": embedding_shares(database, since_run),
             "quiet": quiet,
             "during_job": busy,
             "windows": windows,
@@ -315,6 +359,9 @@ def main() -> None:
     parser.add_argument("--window", type=float, default=10.0, help="Seconds per load window during the job.")
     parser.add_argument("--skip-scale-out", action="store_true", help="Only part 2.")
     parser.add_argument("--job-workers", type=int, default=2)
+    parser.add_argument(
+        "--embed-range", type=int, default=2000, help="Ids per index-embed job (jobs_embed_range), part 2."
+    )
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--ready-timeout", type=float, default=1800.0)

@@ -58,7 +58,9 @@ import openloop
 import wrkload
 
 ROOT = Path(__file__).resolve().parent.parent
-KAKEHASHI = str(ROOT / ".venv" / "bin" / "kakehashi")
+# The command of the Python that runs the benchmark (the project's .venv as documented; a worktree without
+# a .venv of its own runs the main checkout's with PYTHONPATH=src).
+KAKEHASHI = str(Path(sys.executable).with_name("kakehashi"))
 QUERIES = [
     "炭化ケイ素",
     "sensori per robotica",

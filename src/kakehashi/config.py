@@ -138,6 +138,15 @@ class Settings(BaseSettings):
         gt=0,
         description="How often a job worker reports that it is alive, and looks for jobs of dead workers.",
     )
+    jobs_embed_range: int = Field(
+        default=2000,
+        ge=1,
+        description=(
+            "With job workers: a refresh that finds more opportunities than this waiting for vectors "
+            "splits them into ranges of this many ids, one `index-embed` job each, so that every worker "
+            "embeds a share; the last range queues the refresh that matches."
+        ),
+    )
     worker_nice: int = Field(
         default=10,
         ge=0,

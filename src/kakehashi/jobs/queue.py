@@ -4,7 +4,8 @@ locks, and the worker loop of ``kakehashi worker`` with stalled-job recovery.
 - Retried with limits: each task has a ``RetryStrategy`` (``max_attempts`` of its spec).
 - Enqueued twice, run once: a queueing lock per job (and key) drops the second enqueue while the first
   waits; a job key that has succeeded is skipped when run again (see ``registry.execute``).
-- Never twice at once: jobs that share a ``lock`` (the index jobs) run one after another, across workers.
+- Never twice at once: jobs that share a ``lock`` (the index jobs) run one after another, across workers;
+  a job whose spec names a ``lock_argument`` (the ranges of ``index-embed``) has a lock of its own per value.
 - Nothing lost when a worker dies: workers send a heartbeat; every worker looks for jobs left "doing" by a
   worker whose heartbeat stopped and puts them back in the queue (another worker runs them again).
 """
@@ -83,6 +84,7 @@ def _register(
             queue_job_id=job.id,
             attempt=job.attempts + 1,
             settings=settings,
+            queue=_AppQueue(app),
         )
 
     # procrastinate's ``max_attempts`` counts the retries after the first run (and 0 would mean forever).
@@ -93,18 +95,36 @@ def _register(
     return app.task(name=spec.name, queue=QUEUE, pass_context=True, lock=spec.lock, retry=retry)(task)
 
 
+class _AppQueue:
+    """The queue as a running job sees it (``JobContext.queue``): it defers follow-up jobs."""
+
+    def __init__(self, app: procrastinate.App) -> None:
+        self.app = app
+
+    def defer(self, name: str, arguments: Mapping[str, Any]) -> bool:
+        return defer(self.app, name, arguments=arguments) is not None
+
+    def pending(self, name: str, *, running: bool = True) -> int:
+        statuses = ("todo", "doing") if running else ("todo",)
+        return sum(len(list(self.app.job_manager.list_jobs(task=name, status=status))) for status in statuses)
+
+
 def defer(
     app: procrastinate.App, name: str, *, key: str | None = None, arguments: Mapping[str, Any] | None = None
 ) -> int | None:
     """Enqueue job ``name`` (synchronously); the job id, or None when the same job already waits."""
     spec = JOBS[name]
     task = app.tasks[name]
-    lock = queueing_lock(name, key) if spec.deduplicate else None
     values = dict(arguments or {})
+    options: dict[str, Any] = {"queueing_lock": queueing_lock(name, key) if spec.deduplicate else None}
+    if spec.lock_argument is not None:
+        # Missing (enqueued by hand without it), the job fails on its arguments and its run says so.
+        own = f"{spec.lock or name}:{values.get(spec.lock_argument)}"
+        options = {"queueing_lock": own, "lock": own}
     if key is not None:
         values["key"] = key
     try:
-        return task.configure(queueing_lock=lock).defer(**values)
+        return task.configure(**options).defer(**values)
     except procrastinate_errors.AlreadyEnqueued:
         return None
 

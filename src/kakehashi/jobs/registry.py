@@ -12,28 +12,46 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from kakehashi.config import Settings
 from kakehashi.events import followups, runs
 from kakehashi.jobs.runs import RunRecord, already_succeeded
 from kakehashi.matching.service import MatchingService
+from kakehashi.matching.vectors import IdRange
 from kakehashi.notifications.outbox import deliver_pending
 from kakehashi.store import Database
 
 NOTICES_SEND = "notifications.send"
 INDEX_LOCK = "matching-index"  # the index jobs write the same vectors and matches: never two at once
+INDEX_EMBED = "index-embed"  # one range of a backlog; ranges run on any worker, each under a lock of its own
+INDEX_REFRESH = "index-refresh"
+EMBED_RANGE = 2000  # ids per range for a job without settings (the default of ``jobs_embed_range``)
+
+
+class JobQueue(Protocol):
+    """What a job may ask of the queue that runs it (job workers only; None in-process)."""
+
+    def defer(self, name: str, arguments: Mapping[str, Any]) -> bool:
+        """Enqueue job ``name``; False when the same job already waits."""
+        ...
+
+    def pending(self, name: str, *, running: bool = True) -> int:
+        """How many jobs ``name`` wait, or run too (``running``)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
 class JobContext:
-    """What a job may use: the store, the matching service of the process, its progress reporter, and the
-    process's settings (None only where a caller has none: jobs that need them say so)."""
+    """What a job may use: the store, the matching service of the process, its progress reporter, the
+    process's settings (None only where a caller has none: jobs that need them say so), and the queue that
+    runs it (None in-process: a job then does its work itself, in the same code)."""
 
     database: Database
     matching: MatchingService
     progress: Callable[[int, int], None]
     settings: Settings | None = None
+    queue: JobQueue | None = None
 
 
 JobFunction = Callable[..., None]
@@ -51,12 +69,38 @@ class JobSpec:
     retry_wait_s: int = 5
     deduplicate: bool = True  # a second enqueue while one waits is dropped (procrastinate queueing lock)
     cron: str | None = None  # workers also run it periodically (procrastinate periodic task)
+    # The argument whose value names the job's own lock and queueing lock (``lock:value``): jobs with the
+    # same value never run at once nor wait twice; jobs with other values run side by side.
+    lock_argument: str | None = None
 
 
 def refresh_index(context: JobContext) -> None:
     """Embed new and changed opportunities and store the matches that changed (the store helper's
-    indexing run: ``MatchingService.sync``, moved from the server thread into a job)."""
+    indexing run: ``MatchingService.sync``, moved from the server thread into a job).
+
+    With job workers, a backlog of more than a range (``jobs_embed_range``) is split: this job queues one
+    ``index-embed`` job per range of ids, which any worker takes, and matches nothing; the last range to
+    finish queues this job again, which then finds nothing left to embed and matches. While ranges wait
+    or run, even a small backlog goes to ranges (their locks keep two jobs off the same ids)."""
+    if context.queue is not None:
+        size = context.settings.jobs_embed_range if context.settings is not None else EMBED_RANGE
+        ranges = context.matching.embedding_split(size=size, busy=context.queue.pending(INDEX_EMBED) > 0)
+        if ranges:
+            for share in ranges:
+                context.queue.defer(INDEX_EMBED, {"start": share.start, "stop": share.stop})
+            context.progress(len(ranges), len(ranges))  # the ranges it queued
+            return
     context.matching.sync(progress=context.progress, match_progress=context.progress)
+
+
+def embed_range(context: JobContext, *, start: int, stop: int) -> None:
+    """Embed what waits for a vector among opportunities ``start <= id < stop`` (a share of a backlog),
+    then ask for the refresh that matches (dropped while one already waits), unless another range still
+    waits: that one asks at its end (the last range always does). Run again, it embeds only what is still
+    stale: a retried or duplicated range writes nothing twice."""
+    context.matching.embed_range(IdRange(start, stop), progress=context.progress)
+    if context.queue is not None and not context.queue.pending(INDEX_EMBED, running=False):
+        context.queue.defer(INDEX_REFRESH, {})
 
 
 def rebuild_index(context: JobContext, *, full: bool = False, rematch: bool = False) -> None:
@@ -119,7 +163,8 @@ def analytics_report(context: JobContext, *, token: str) -> None:
 JOBS: Mapping[str, JobSpec] = {
     spec.name: spec
     for spec in (
-        JobSpec("index-refresh", refresh_index, lock=INDEX_LOCK),
+        JobSpec(INDEX_REFRESH, refresh_index, lock=INDEX_LOCK),
+        JobSpec(INDEX_EMBED, embed_range, lock=INDEX_EMBED, lock_argument="start"),
         JobSpec("index-rebuild", rebuild_index, lock=INDEX_LOCK, max_attempts=2),
         JobSpec("probe", probe, lock="probe", max_attempts=3, retry_wait_s=1),
         JobSpec("events-expire-requests", expire_event_requests, lock="events-expire-requests"),
@@ -146,13 +191,16 @@ def execute(
     queue_job_id: int | None = None,
     attempt: int = 1,
     settings: Settings | None = None,
+    queue: JobQueue | None = None,
 ) -> bool:
     """Run ``spec`` once, recorded in ``job_runs``; False when a run with the same key already succeeded.
     An error is recorded and raised again (the queue retries it)."""
     if already_succeeded(database, task=spec.name, key=key):
         return False
     record = RunRecord.start(database, task=spec.name, key=key, queue_job_id=queue_job_id, attempt=attempt)
-    context = JobContext(database=database, matching=matching, progress=record.progress, settings=settings)
+    context = JobContext(
+        database=database, matching=matching, progress=record.progress, settings=settings, queue=queue
+    )
     try:
         spec.function(context, **arguments)
     except BaseException as error:

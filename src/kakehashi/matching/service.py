@@ -33,7 +33,7 @@ from kakehashi.matching.pgvector import PgVectorIndex, choose_index
 from kakehashi.matching.rank import RankingConfig, SearchFilters
 from kakehashi.matching.stored import MatchIndexer, MatchReport, generation
 from kakehashi.matching.tables import MatchFeedback, OpportunityMatch, OpportunityVector
-from kakehashi.matching.vectors import Progress, SyncReport, sync_vectors
+from kakehashi.matching.vectors import IdRange, Progress, SyncReport, plan_ranges, stale_ids, sync_vectors
 from kakehashi.profiles import service as profiles
 from kakehashi.profiles.models import Opportunity, Organisation
 from kakehashi.profiles.schemas import OpportunityView
@@ -187,6 +187,21 @@ class MatchingService:
             with self.database.session() as session:
                 self._generation = generation(session, self.model_id)
         return report
+
+    def embedding_split(self, *, size: int, busy: bool) -> list[IdRange]:
+        """The ranges of ids (``size`` each) to embed as jobs of their own, so that several job workers
+        share a backlog; none when nothing waits for a vector, or when at most ``size`` opportunities do
+        and no range is being embedded (``busy``): the refresh then embeds them itself, as ``sync``."""
+        with self.database.session() as session:
+            ids = stale_ids(session, self.model_id)
+        if not ids or (len(ids) <= size and not busy):
+            return []
+        return plan_ranges(ids, size=size)
+
+    def embed_range(self, within: IdRange, *, progress: Progress | None = None) -> SyncReport:
+        """Embed what is missing or stale among the ids ``within`` (one share of a backlog; no matching,
+        no engine refresh: the refresh that follows does both)."""
+        return sync_vectors(self.database, self.embedder, progress=progress, within=within)
 
     def engine_state(self) -> tuple[int | None, int]:
         """What this process's search engine has loaded (it moves with every reload, which a server

@@ -3,7 +3,7 @@ together with the explanation material (key terms and sentences, embedded once h
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,8 +30,27 @@ class SyncReport:
     embedded: int  # of those, the ones whose text had changed (the rest only changed status)
 
 
-def stale_ids(session: Session, model_id: str) -> list[int]:
-    """Opportunities without a vector of this model, or changed since it was computed."""
+@dataclass(frozen=True, slots=True)
+class IdRange:
+    """Opportunity ids ``start <= id < stop``: the share of an embedding backlog that one job embeds."""
+
+    start: int
+    stop: int
+
+
+def plan_ranges(ids: Sequence[int], *, size: int) -> list[IdRange]:
+    """The ranges that cover ``ids``: blocks of ``size`` consecutive ids, aligned on multiples of ``size``
+    (so that two plans of the same backlog name the same ranges, which the queue then runs once), and
+    only the blocks that hold one of ``ids``."""
+    if size < 1:
+        raise ValueError("a range holds at least one id")
+    blocks = sorted({i // size for i in ids})
+    return [IdRange(block * size, (block + 1) * size) for block in blocks]
+
+
+def stale_ids(session: Session, model_id: str, *, within: IdRange | None = None) -> list[int]:
+    """Opportunities without a vector of this model, or changed since it was computed (``within`` a
+    range of ids: only those)."""
     vector = OpportunityVector
     query = (
         select(Opportunity.id)
@@ -39,6 +58,8 @@ def stale_ids(session: Session, model_id: str) -> list[int]:
         .where(or_(vector.opportunity_id.is_(None), vector.updated_at < Opportunity.updated_at))
         .order_by(Opportunity.id)
     )
+    if within is not None:
+        query = query.where(Opportunity.id >= within.start, Opportunity.id < within.stop)
     return list(session.scalars(query))
 
 
@@ -49,17 +70,20 @@ def sync_vectors(
     batch_size: int = 64,
     progress: Progress | None = None,
     rebuild: bool = False,
+    within: IdRange | None = None,
 ) -> SyncReport:
-    """Embed every opportunity whose vector is missing or stale (all of them with ``rebuild``).
+    """Embed every opportunity whose vector is missing or stale (all of them with ``rebuild``; only those
+    ``within`` a range of ids when given: a job's share of a backlog).
 
-    Each batch is committed on its own, so a long run that is interrupted keeps what it did.
+    Each batch is committed on its own, so a long run that is interrupted keeps what it did, and a run
+    again (a retried or duplicated range) embeds only what is still stale.
     """
     model_id = embedder.model_id
     with database.session() as session:
         ids = (
             list(session.scalars(select(Opportunity.id).order_by(Opportunity.id)))
             if rebuild
-            else (stale_ids(session, model_id))
+            else stale_ids(session, model_id, within=within)
         )
     embedded = 0
     if progress is not None:
