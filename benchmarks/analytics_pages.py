@@ -119,6 +119,19 @@ def measure_pages(client: TestClient, repeat: int) -> dict[str, dict[str, float]
     return results
 
 
+def follow_given_ids(database: Database) -> None:
+    """The generator inserts rows with given ids: on PostgreSQL the id sequences must then start after
+    them, or the officer created below gets id 1 again (a duplicate key)."""
+    with database.engine.begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            if "id" in table.c and table.c.id.autoincrement in (True, "auto") and table.c.id.primary_key:
+                connection.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false) "
+                    f"WHERE pg_get_serial_sequence('{table.name}', 'id') IS NOT NULL"
+                )
+
+
 def _query(path: str) -> str:
     return path.split("?", 1)[1] if "?" in path else ""
 
@@ -144,6 +157,8 @@ def main(argv: list[str] | None = None) -> None:
         Base.metadata.drop_all(database.engine)
     Base.metadata.create_all(database.engine)
     sizes = generate(database, scale=args.scale)
+    if database.engine.dialect.name == "postgresql":
+        follow_given_ids(database)
     if args.analyze:
         with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("ANALYZE")

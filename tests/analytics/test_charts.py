@@ -9,6 +9,7 @@ import pytest
 
 from kakehashi.analytics import charts, fonts
 from kakehashi.analytics.charts import chart_for, chart_kind
+from kakehashi.analytics.tables import Column, Table
 from kakehashi.formatting import LocaleFormatter
 from kakehashi.store.backup import ToolMissing
 from kakehashi.web.i18n import load_translations
@@ -89,3 +90,33 @@ def test_without_a_cjk_font_the_error_names_the_package(monkeypatch: pytest.Monk
             fonts.cjk_font_path()
     finally:
         fonts.cjk_font_path.cache_clear()
+
+
+def many_events(n: int) -> Table:
+    """``n`` events, the i-th with 10 + i participants (so the last ones are the largest) and a ratio."""
+    return Table(
+        key="events",
+        title="Event outcomes",
+        columns=(
+            Column(key="title", label="Title", kind="text"),
+            Column(key="participants", label="Participants", kind="count"),
+            Column(key="acceptance", label="Acceptance ratio", kind="ratio"),
+        ),
+        rows=tuple((f"Forum {i}", 10 + i, 0.5) for i in range(n)),
+    )
+
+
+def test_a_chart_of_many_bars_shows_the_largest_then_the_others_summed() -> None:
+    gettext = TRANSLATIONS["it"].gettext
+    formatter = LocaleFormatter(locale="it", viewer_zone="Europe/Rome")
+    shown = charts.top_rows(many_events(50), formatter=formatter, gettext=gettext)
+    # the eleven largest (Forum 39..49) in the table's order, then one bar for the 39 others
+    assert [row[0] for row in shown.rows] == [f"Forum {i}" for i in range(39, 50)] + ["Altri (39)"]
+    assert shown.rows[-1][1] == sum(10 + i for i in range(39))  # counts are added up
+    assert shown.rows[-1][2] is None  # a ratio is not
+    chart = draw(many_events(50), "it")
+    assert "Altri (39)" in chart.svg
+    assert "Forum 3<" not in chart.svg  # one of the others: in the table behind, not a bar of its own
+    total = sum(10 + i for i in range(50))
+    assert chart.summary.endswith(f"Totale: {total:,}.".replace(",", "."))  # said of every event
+    assert charts.top_rows(many_events(12), formatter=formatter, gettext=gettext).rows == many_events(12).rows

@@ -3,7 +3,9 @@ suggested, shortlisted and dismissed."""
 
 from __future__ import annotations
 
-from sqlalchemy import distinct, func, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, distinct, func, select
 from sqlalchemy.orm import Session
 
 from kakehashi.analytics.scope import Scope
@@ -88,13 +90,21 @@ def catalogue(session: Session, scope: Scope) -> Table:
 
 
 def matches(session: Session, scope: Scope) -> Table:
+    # Distinct (opportunity, counterpart) pairs, counted per opportunity first: a per-source count of
+    # distinct targets is grouped on the primary key's order, where a DISTINCT of every pair needed a
+    # temporary B-tree of all of them (108 → 16 ms on the 100k store).
     pairs = (
-        select(OpportunityMatch.source_id, OpportunityMatch.target_id)
+        select(
+            OpportunityMatch.source_id.label("source_id"),
+            func.count(distinct(OpportunityMatch.target_id)).label("pairs"),
+        )
         .where(scope.in_period(OpportunityMatch.computed_at))
-        .distinct()
+        .group_by(OpportunityMatch.source_id)
         .subquery()
     )
-    suggested = _by_source_sector(session, scope, pairs.c.source_id, select_from=pairs, where=None)
+    suggested = _by_source_sector(
+        session, scope, pairs.c.source_id, select_from=pairs, where=None, counted=func.sum(pairs.c.pairs)
+    )
     verdicts: dict[str, dict[str, int]] = {}
     for verdict in ("shortlisted", "dismissed"):
         verdicts[verdict] = _by_source_sector(
@@ -134,10 +144,16 @@ def matches(session: Session, scope: Scope) -> Table:
 
 
 def _by_source_sector(
-    session: Session, scope: Scope, source_id: object, *, select_from: object, where: object
+    session: Session,
+    scope: Scope,
+    source_id: object,
+    *,
+    select_from: object,
+    where: object,
+    counted: ColumnElement[Any] | None = None,
 ) -> dict[str, int]:
     query = (
-        select(OpportunitySector.sector, func.count())
+        select(OpportunitySector.sector, counted if counted is not None else func.count())
         .select_from(select_from)  # type: ignore[arg-type]
         .join(OpportunitySector, OpportunitySector.opportunity_id == source_id)
         .join(Opportunity, Opportunity.id == source_id)

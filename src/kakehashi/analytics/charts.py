@@ -55,6 +55,8 @@ class Chart:
 
 
 MAX_SERIES: Final = 6  # more measures than this stay in the table behind the chart
+MAX_BARS: Final = 12  # more rows than this: the largest ones, then one summed bar for the others
+SUMMED_KINDS: Final = ("count", "eur", "jpy")  # what a bar of "the others" adds up (not ratios, days)
 
 
 def chart_kind(table: Table) -> ChartKind:
@@ -144,8 +146,49 @@ def _draw(table: Table, *, formatter: LocaleFormatter, gettext: Gettext) -> Char
     summary = describe(table, formatter=formatter, gettext=gettext)
     if kind == "none":
         return Chart(key=table.key, kind=kind, svg="", summary=summary)
+    if kind == "bars":
+        table = top_rows(table, formatter=formatter, gettext=gettext)
     figure = _figure(table, kind, formatter=formatter, gettext=gettext)
     return Chart(key=table.key, kind=kind, svg=_svg(figure), summary=summary)
+
+
+def top_rows(table: Table, *, formatter: LocaleFormatter, gettext: Gettext, limit: int = MAX_BARS) -> Table:
+    """At most ``limit`` bars: the ``limit - 1`` rows largest by the first drawn measure, in the table's
+    order, then one bar "Others (n)" summing the counts and amounts of the rest (its ratios and days empty).
+    Fifty events of six series each were 300 bars nobody reads (and most of a cold chart's time); every row
+    stays in the table behind the chart, and the sentence is said of every row."""
+    if len(table.rows) <= limit:
+        return table
+    measure = panels(table)[0][0]
+    ranked = sorted(range(len(table.rows)), key=lambda i: (-number_of(table.rows[i][measure]), i))
+    kept = set(ranked[: limit - 1])
+    rest = [row for i, row in enumerate(table.rows) if i not in kept]
+    category = _category_column(table)
+    others: list[Any] = []
+    for i, column in enumerate(table.columns):
+        if i == category:
+            others.append(gettext("Others (%(count)s)") % {"count": len(rest)})
+        elif column.kind in SUMMED_KINDS:
+            found: list[Any] = [row[i] for row in rest if row[i] is not None]
+            others.append(sum(found[1:], found[0]) if found else None)  # ints, or Decimals kept exact
+        else:
+            others.append(None)
+    named = (
+        (
+            *row[:category],
+            label_of(table.columns[category], row[category], gettext, formatter),
+            *row[category + 1 :],
+        )
+        for i, row in enumerate(table.rows)
+        if i in kept
+    )
+    rows = (*named, tuple(others))
+    # The bars are named by their labels, written now: the others' bar has no code of a vocabulary.
+    columns = tuple(
+        replace(column, kind="text", vocabulary=None) if i == category else column
+        for i, column in enumerate(table.columns)
+    )
+    return replace(table, columns=columns, rows=rows)
 
 
 def _figure(table: Table, kind: ChartKind, *, formatter: LocaleFormatter, gettext: Gettext) -> Any:
