@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
+import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import text, update
 
@@ -264,3 +266,41 @@ def test_an_answer_dropped_while_its_limit_is_checked_is_still_served(database: 
     assert again.headers[HIT] == "hit"
     assert again.text == first.text
     assert calls == ["/opportunities"]
+
+
+def test_clients_asking_one_answer_at_once_wait_for_one_computation(database: Database) -> None:
+    """50 clients asking a cold page at once made 50 computations of it (seconds of queueing on the
+    100k catalogue): the requests that miss while the same answer is computed wait for it."""
+    calls: list[str] = []
+    counted = _counting_app(calls)
+
+    async def slow(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            await anyio.sleep(0.2)
+        await counted(scope, receive, send)
+
+    kept = PageCacheMiddleware(
+        slow, engine=database.engine, session_cookie="kakehashi_session", max_bytes=1 << 20, ttl_s=60.0
+    )
+    answers: list[httpx.Response] = []
+
+    async def ask(client: httpx.AsyncClient, path: str) -> None:
+        answers.append(await client.get(path))
+
+    async def main() -> None:
+        transport = httpx.ASGITransport(app=kept)
+        async with (
+            httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
+            anyio.create_task_group() as group,
+        ):
+            for _ in range(10):
+                group.start_soon(ask, client, "/opportunities")
+            group.start_soon(ask, client, "/opportunities/7")  # another answer: computed apart
+
+    anyio.run(main)
+    assert sorted(calls) == ["/opportunities", "/opportunities/7"]
+    listed = [answer for answer in answers if answer.url.path == "/opportunities"]
+    assert len(listed) == 10
+    assert {answer.status_code for answer in answers} == {200}
+    assert len({answer.text for answer in listed}) == 1
+    assert sum(HIT not in answer.headers for answer in listed) == 1  # the one that computed it

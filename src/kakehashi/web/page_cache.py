@@ -80,6 +80,9 @@ class PageCacheMiddleware:
         self.rate_limit = rate_limit
         self.clock = clock
         self._entries: OrderedDict[Key, _Entry] = OrderedDict()
+        # Answers being computed, by key: a request that misses while the same answer is computed waits
+        # for it instead of computing it again (50 clients asking one cold list page at once made 50).
+        self._computing: dict[Key, anyio.Event] = {}
         self._bytes = 0
         self._latest = -1
 
@@ -98,10 +101,13 @@ class PageCacheMiddleware:
             return
         self._forget_older(version)
         key: Key = (version, self.local_state(), scope["path"], scope.get("query_string", b""), parts)
-        entry = self._entries.get(key)
-        fresh = entry is not None and self.clock() - entry.stored_at <= self.ttl_s
+        entry = self._fresh(key)
+        computing = self._computing.get(key)
+        if entry is None and computing is not None:
+            await computing.wait()
+            entry = self._fresh(key)  # None when that answer was not kept (an error): computed again
         # Over a rate limit, the app answers (and refuses it, with 429 and Retry-After).
-        if entry is not None and fresh and await anyio.to_thread.run_sync(self._within_limits, scope):
+        if entry is not None and await anyio.to_thread.run_sync(self._within_limits, scope):
             # While the limit was checked (in a thread), another request may have dropped the entry: a
             # newer data version, or the memory bound. The answer read is still served; it is marked
             # recently used only where it is still kept.
@@ -109,7 +115,21 @@ class PageCacheMiddleware:
                 self._entries.move_to_end(key)
             await _replay(entry, send)
             return
-        await self._answer_and_keep(key, scope, receive, send)
+        if key in self._computing:  # another request computes it already: no need to wait twice
+            await self._answer_and_keep(key, scope, receive, send)
+            return
+        done = self._computing[key] = anyio.Event()
+        try:
+            await self._answer_and_keep(key, scope, receive, send)
+        finally:
+            del self._computing[key]
+            done.set()
+
+    def _fresh(self, key: Key) -> _Entry | None:
+        entry = self._entries.get(key)
+        if entry is None or self.clock() - entry.stored_at > self.ttl_s:
+            return None
+        return entry
 
     def _within_limits(self, scope: Scope) -> bool:
         """A kept answer takes its rate-limit tokens like a computed one (the limits are per client)."""
