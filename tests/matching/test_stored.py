@@ -316,3 +316,20 @@ def test_a_search_does_not_hold_the_engine_lock_while_it_waits_for_a_connection(
         assert matching.search(VISITOR, "silicon carbide power", locale="en")
     assert locked_when_opened
     assert not any(locked_when_opened)
+
+
+def test_the_engine_says_how_many_it_loaded(database: Database, matching: MatchingService) -> None:
+    """A server process settles its memory after a large load (``kakehashi.app.settle_after_load``): the
+    engine reports every load with its size, and nothing when nothing changed."""
+    loaded: list[int] = []
+    matching.on_loaded = loaded.append
+    ids = _catalogue(database)
+    matching.sync()
+    assert sum(loaded) == len(ids)
+    loaded.clear()
+    matching.refresh_engine()
+    assert loaded == []
+    with database.session() as session:
+        profiles.update_opportunity(session, SYSTEM, ids[1], OpportunityPatch(title="Quantum laser battery"))
+    matching.sync()
+    assert loaded == [1]

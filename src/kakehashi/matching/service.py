@@ -131,6 +131,9 @@ class MatchingService:
         self._sync_lock = threading.Lock()  # one indexing run at a time (their writes would collide)
         # Called when a search finds the engine behind a large change (the worker reloads it).
         self.on_stale: Callable[[], None] | None = None
+        # Called with the number of opportunities loaded after the engine took a change in (a server
+        # process settles its memory after a large load: see ``kakehashi.app.settle_memory``).
+        self.on_loaded: Callable[[int], None] | None = None
         self.last_match_report: MatchReport | None = None
         # Its own lock, never held while waiting for a connection: a request that holds one of the pool's
         # connections takes it, so a thread holding ``_lock`` while it waits for a connection could
@@ -236,6 +239,8 @@ class MatchingService:
             for start in range(0, len(changed), 1000):
                 self._load(session, changed[start : start + 1000])
             self._generation = current
+        if changed and self.on_loaded is not None:
+            self.on_loaded(len(changed))
 
     def _prune_shared_index(self) -> None:
         """Once per process: drop what an earlier run left in a database-side index (withdrawn since)."""
