@@ -42,9 +42,10 @@ def matching(database: Database) -> MatchingService:
     return MatchingService(database, get_embedder("fake"))
 
 
-def _publish(database: Database, count: int) -> list[int]:
+def publish_batch(database: Database, count: int) -> list[int]:
+    """``count`` drafts (Italian offers, Japanese requests: they match across), then published at once
+    (also the batch of the two-worker tests, ``test_embed_split_workers.py``)."""
     with database.session() as session:
-        # Italian offers, Japanese requests: each matches the other side.
         sides = [
             (make_organisation(session, country=country), kind)
             for country, kind in (("IT", "technology_offer"), ("JP", "technology_request"))
@@ -72,7 +73,7 @@ def _runs(database: Database, task: str) -> list[JobRun]:
 def test_the_split_is_planned_only_for_a_backlog_or_while_ranges_run(
     database: Database, matching: MatchingService
 ) -> None:
-    ids = _publish(database, 12)
+    ids = publish_batch(database, 12)
     assert matching.embedding_split(size=20, busy=False) == []  # small: the refresh embeds it itself
     assert matching.embedding_split(size=20, busy=True) == plan_ranges(ids, size=20)
     assert matching.embedding_split(size=5, busy=False) == plan_ranges(ids, size=5)
@@ -81,7 +82,7 @@ def test_the_split_is_planned_only_for_a_backlog_or_while_ranges_run(
 
 
 def test_a_range_run_again_writes_nothing_twice(database: Database, matching: MatchingService) -> None:
-    ids = _publish(database, 6)
+    ids = publish_batch(database, 6)
     whole = IdRange(0, max(ids) + 1)
     assert matching.embed_range(whole).embedded == 6
     assert matching.embed_range(whole).embedded == 0
@@ -103,7 +104,7 @@ def test_a_range_run_again_writes_nothing_twice(database: Database, matching: Ma
 def test_the_queue_embeds_a_backlog_by_ranges_then_matches_once(
     database: Database, matching: MatchingService
 ) -> None:
-    ids = _publish(database, 23)
+    ids = publish_batch(database, 23)
     settings = Settings(jobs_embed_range=5)
     app = build_app(InMemoryConnector(), database=database, matching=matching, settings=settings)
 
@@ -135,7 +136,7 @@ def test_the_queue_embeds_a_backlog_by_ranges_then_matches_once(
 def test_in_process_the_refresh_embeds_the_whole_backlog_itself(
     database: Database, matching: MatchingService
 ) -> None:
-    ids = _publish(database, 12)
+    ids = publish_batch(database, 12)
     registry.run_inline("index-refresh", database=database, matching=matching, progress=lambda _d, _t: None)
     assert _runs(database, "index-embed") == []
     with database.session() as session:

@@ -20,30 +20,13 @@ from kakehashi.profiles.models import Opportunity
 from kakehashi.store import Database
 from tests.conftest import PG_URL
 from tests.deploy.test_processes import _enqueue, _start, _wait_for
-from tests.factories import make_opportunity, make_organisation
+from tests.jobs.test_embed_split import publish_batch
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not PG_URL, reason="needs KAKEHASHI_TEST_DATABASE_URL (PostgreSQL)"),
 ]
 SLOW_EMBEDDER = Path(__file__).with_name("slow_embedder")
-
-
-def _publish_batch(database: Database, count: int) -> list[int]:
-    """``count`` drafts (Italian offers, Japanese requests: they match across), then published at once."""
-    with database.session() as session:
-        sides = [
-            (make_organisation(session, country=country), kind)
-            for country, kind in (("IT", "technology_offer"), ("JP", "technology_request"))
-        ]
-        ids = [
-            make_opportunity(session, sides[n % 2][0], status="draft", type=sides[n % 2][1]).id
-            for n in range(count)
-        ]
-    with database.session() as session:
-        for opportunity in session.scalars(select(Opportunity)):
-            opportunity.status = "published"
-    return ids
 
 
 def _workers(
@@ -94,7 +77,7 @@ def _one_vector_each_and_matches_once(database: Database, ids: list[int]) -> Non
 def test_two_workers_share_the_ranges_of_a_published_batch(
     migrated: Database, environment: dict[str, str], processes: list[Any], tmp_path: Path
 ) -> None:
-    ids = _publish_batch(migrated, 40)
+    ids = publish_batch(migrated, 40)
     _workers(processes, environment, tmp_path, delay_s=0.2, range_size=5)
     _enqueue(environment, "index-refresh", key="batch", arguments="{}")
     _wait_for(lambda: _all_matched(migrated, len(ids)), timeout_s=120)
@@ -109,7 +92,7 @@ def test_two_workers_share_the_ranges_of_a_published_batch(
 def test_a_worker_killed_in_the_middle_of_a_range_loses_nothing(
     migrated: Database, environment: dict[str, str], processes: list[Any], tmp_path: Path
 ) -> None:
-    ids = _publish_batch(migrated, 20)
+    ids = publish_batch(migrated, 20)
     # A range is one batch of three embedder calls, about 3 s with this delay.
     workers = _workers(processes, environment, tmp_path, delay_s=1.0, range_size=10)
     _enqueue(environment, "index-refresh", key="batch", arguments="{}")
