@@ -27,7 +27,7 @@ from kakehashi import __version__, api, health, web
 from kakehashi.accounts.throttle import SignInThrottle, ThrottlePolicy
 from kakehashi.api import errors as api_errors
 from kakehashi.api.clients import parse_networks
-from kakehashi.api.limits import RateLimits, enforce_rate_limits
+from kakehashi.api.limits import RateLimits, enforce_rate_limits, rate_limits_use_store
 from kakehashi.config import Settings
 from kakehashi.errors import KakehashiError
 from kakehashi.jobs.client import JobClient
@@ -116,6 +116,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         ttl_s=settings.page_cache_ttl_s,
         local_state=app.state.matching.engine_state,
         rate_limit=enforce_rate_limits,
+        rate_limit_uses_store=rate_limits_use_store,
     )
     app.add_middleware(
         SecurityHeadersMiddleware, hsts_max_age_s=settings.hsts_max_age_s if settings.https else None

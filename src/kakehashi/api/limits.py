@@ -202,8 +202,23 @@ def enforce_rate_limits(request: Request) -> None:
         wait = limits.api.take(key)
         if wait > 0:
             raise _refuse(wait)
-    # "/search" (pages) only redirects to the list, which takes the token: one search, one token.
-    if request.method == "GET" and path != "/search" and request.query_params.get("q", "").strip():
+    if _is_text_search(request):
         wait = limits.search.take(request.app.state.database, key)
         if wait > 0:
             raise _refuse(wait)
+
+
+def rate_limits_use_store(request: Request) -> bool:
+    """Whether :func:`enforce_rate_limits` may read or write the store for this request (and so must not
+    run on the event loop): only a text search does, when its limit is on."""
+    limits: RateLimits | None = getattr(request.app.state, "rate_limits", None)
+    return limits is not None and limits.search.enabled and _is_text_search(request)
+
+
+def _is_text_search(request: Request) -> bool:
+    # "/search" (pages) only redirects to the list, which takes the token: one search, one token.
+    return (
+        request.method == "GET"
+        and request.url.path != "/search"
+        and bool(request.query_params.get("q", "").strip())
+    )

@@ -6,15 +6,17 @@ What determines such an answer, and so the key: the path and query, the ``Host``
 store's data version (``kakehashi.store.data_version``), which every committed write to shown data moves
 in the same transaction, and what this process's search engine has loaded (``local_state``: a server
 process reloads it in the background after the index moved, and answers from the old one meanwhile).
-Each request reads the version (one primary-key read), so a write shows on the next read from any
-server process; each process keeps its own entries. An entry also ages out after
+Each request gets the version from a read that started after it arrived (one primary-key read, shared
+by the requests that arrive while the previous read is under way: ``kakehashi.web.shared_reads``), so a
+write shows on the next read from any server process; each process keeps its own entries. An entry also ages out after
 ``ttl_s``, which bounds what only time changes (a deadline passing at midnight).
 
 Never kept: anything for a client with the session cookie (a signed-in member, or a visitor whose
 session holds a form token or a notice: pages show their own state) or an ``Authorization`` header;
 an answer that is not a 200, that sets a cookie or says ``no-store``; paths not listed below. A kept
-answer takes the client's rate-limit tokens as a computed one would (``rate_limit``); over a limit, the
-request goes to the app, which refuses it.
+answer takes the client's rate-limit tokens as a computed one would (``rate_limit``, on the event loop
+unless ``rate_limit_uses_store`` says it may wait on the store); over a limit, the request goes to the
+app, which refuses it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kakehashi.errors import KakehashiError
 from kakehashi.store.data_version import read_data_version
+from kakehashi.web.shared_reads import SharedReads
 
 # The public reads a visitor's load is made of (pages and their API twins).
 CACHED_PATHS: Final = re.compile(
@@ -68,6 +71,7 @@ class PageCacheMiddleware:
         ttl_s: float,
         local_state: Callable[[], Hashable] = lambda: None,
         rate_limit: Callable[[Request], None] = lambda _request: None,
+        rate_limit_uses_store: Callable[[Request], bool] = lambda _request: False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.app = app
@@ -78,6 +82,8 @@ class PageCacheMiddleware:
         self.ttl_s = ttl_s
         self.local_state = local_state
         self.rate_limit = rate_limit
+        self.rate_limit_uses_store = rate_limit_uses_store
+        self.versions: SharedReads[int] = SharedReads(lambda: read_data_version(engine))
         self.clock = clock
         self._entries: OrderedDict[Key, _Entry] = OrderedDict()
         # Answers being computed, by key: a request that misses while the same answer is computed waits
@@ -95,7 +101,7 @@ class PageCacheMiddleware:
         if parts is None:
             await self.app(scope, receive, send)
             return
-        version = await anyio.to_thread.run_sync(read_data_version, self.engine)
+        version = await self.versions.get()
         if version is None:
             await self.app(scope, receive, send)
             return
@@ -107,8 +113,8 @@ class PageCacheMiddleware:
             await computing.wait()
             entry = self._fresh(key)  # None when that answer was not kept (an error): computed again
         # Over a rate limit, the app answers (and refuses it, with 429 and Retry-After).
-        if entry is not None and await anyio.to_thread.run_sync(self._within_limits, scope):
-            # While the limit was checked (in a thread), another request may have dropped the entry: a
+        if entry is not None and await self._within_limits(scope):
+            # While the limit was checked (in a thread for a search), another request may have dropped the entry: a
             # newer data version, or the memory bound. The answer read is still served; it is marked
             # recently used only where it is still kept.
             if key in self._entries:
@@ -131,10 +137,14 @@ class PageCacheMiddleware:
             return None
         return entry
 
-    def _within_limits(self, scope: Scope) -> bool:
+    async def _within_limits(self, scope: Scope) -> bool:
         """A kept answer takes its rate-limit tokens like a computed one (the limits are per client)."""
+        request = Request(scope)
         try:
-            self.rate_limit(Request(scope))
+            if self.rate_limit_uses_store(request):
+                await anyio.to_thread.run_sync(self.rate_limit, request)
+            else:
+                self.rate_limit(request)  # in memory: a worker thread would cost more than the check
         except KakehashiError:
             return False
         return True
