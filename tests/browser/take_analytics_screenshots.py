@@ -52,6 +52,10 @@ def take(out_dir: Path) -> list[Path]:
                 page.locator("main form button[type=submit]").click()
                 page.wait_for_url(lambda url: "/signin" not in url)
                 page.goto(path)
+                # The sections not kept are requests of their own: wait until the script has put each.
+                page.locator("[data-testid=analytics-pending]").first.wait_for(
+                    state="detached", timeout=120_000
+                )
                 if open_numbers:
                     anchor = path.split("#", 1)[1]
                     page.locator(f"#{anchor} [data-testid=numbers-behind] summary").click()

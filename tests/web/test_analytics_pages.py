@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kakehashi.accounts.roles import Role
-from kakehashi.analytics.indicators import TABLE_KEYS, TITLES
+from kakehashi.analytics.indicators import TABLE_KEYS, TITLES, TableMaker
 from kakehashi.analytics.tables import Filters, Table
 from kakehashi.store import Database
 from tests.analytics.fake_indicators import Recorder, install
@@ -332,7 +332,7 @@ def test_the_page_after_a_write_computes_no_table_and_a_fragment_only_its_own(
     ran: list[str] = []
     for key, make in list(indicators.MAKERS.items()):  # the real indicator functions, counted
 
-        def counted(session: Any, scope: Any, key: str = key, make: Any = make) -> Table:
+        def counted(session: Any, scope: Any, key: str = key, make: TableMaker = make) -> Table:
             ran.append(key)
             return make(session, scope)
 
