@@ -1,6 +1,6 @@
 """The dashboard page and the PDF report on a generated store: server CPU and wall time per dashboard
-request (the page, then each chart image it links to; cold and warm) in it/ja/en, and the time to make
-the quarterly report.
+request (the page, then each section fragment its script asks for, then each chart image; cold and warm)
+in it/ja/en, and the time to make the quarterly report.
 
     PYTHONPATH=src:. python benchmarks/analytics_pages.py                       # SQLite, full size
     PYTHONPATH=src:. python benchmarks/analytics_pages.py --scale 0.02 --repeat 3   # a quick check
@@ -9,11 +9,13 @@ the quarterly report.
 
 The store is the one of ``benchmarks/analytics.py`` (100k opportunities, 20k introductions, 10k
 agreements, 50 events at ``--scale 1``). Each page is requested in process through Starlette's test client
-as a JETRO officer, then every chart image it links to (``/analytics/charts/<key>.svg``), as a browser
-does; CPU is the process's CPU time per request (the server's work: figures, charts, HTML), wall time
-beside it, with the load average. "cold": the kept figures and charts are forgotten first (as after a
-write to the store: every table computed, every chart drawn); "warm": the same requests again (the data
-version unchanged: figures and drawings kept). Also a chart asked first, before its page (one table).
+as a JETRO officer, then every section fragment it leaves to its script (``/analytics/fragments/<key>``),
+then every chart image of the page and the fragments (``/analytics/charts/<key>.svg``), one after the
+other (a browser asks several at once); CPU is the process's CPU time per request (the server's work:
+figures, charts, HTML), wall time beside it, with the load average. "cold": the kept figures and charts
+are forgotten first (as after a write to the store: the page computes no table, each fragment its one,
+every chart is drawn); "warm": the page again (every section kept: shown at once), its charts, and the
+fragments again. Also a chart asked first, before its page (one table).
 The store has no statistics unless ``--analyze`` (a store in use has none unless someone ran ANALYZE). The report is made the way
 its job makes it (``render_pdf``), for the last quarter of the generated span. JSON under
 benchmarks/results/.
@@ -79,33 +81,56 @@ def summary(values: list[float]) -> dict[str, float]:
 
 
 def chart_paths(page: str) -> list[str]:
-    """The chart images the page links to, as a browser would ask for them."""
+    """The chart images a page or a section links to, as a browser would ask for them."""
     return [html.unescape(src) for src in re.findall(r'<img src="(/analytics/charts/[^"]+)"', page)]
 
 
+def fragment_paths(page: str) -> list[str]:
+    """The sections the page left to requests of their own, as its script asks for them."""
+    return [html.unescape(src) for src in re.findall(r'data-fragment="(/analytics/fragments/[^"]+)"', page)]
+
+
+def _key(path: str) -> str:
+    return path.split("/")[3].split(".")[0].split("?")[0]
+
+
 def measure_pages(client: TestClient, repeat: int) -> dict[str, dict[str, float]]:
-    """Per request, in a browser's order: the page, then each of its chart images. "cold": the store
-    changed just before (no figure kept, no chart kept: every table computed, every chart drawn);
-    "warm": the same requests again (the data version unchanged)."""
+    """Per request, in a browser's order: the page, then each section fragment its script asks for, then
+    each chart image of the page and of the fragments. "cold": the store changed just before (no figure
+    kept, no chart kept: the page computes no table, each fragment its one, each chart is drawn); "warm":
+    the same page again (every section kept, so shown at once), its charts, and each fragment again (what
+    another reader's script asks: the table kept, the section written again)."""
     samples: dict[str, list[float]] = defaultdict(list)
+
+    def ask(kind: str, path: str, locale: str, state: str) -> str:
+        cpu, wall, text = timed(client, path, locale)
+        for name in (f"{kind} {state}", *([f"{kind} {_key(path)} {state}"] if kind != "page" else [])):
+            samples[f"{name} cpu"].append(cpu)
+            samples[f"{name} wall"].append(wall)
+        return text
+
+    # The process's start-up, not recorded: templates compiled, the charts' library loaded on first use.
+    for fragment in fragment_paths(timed(client, PAGES[0], "en")[2])[:1]:
+        for chart in chart_paths(timed(client, fragment, "en")[2]):
+            timed(client, chart, "en")
     for _ in range(repeat):
         for locale in ("it", "ja", "en"):
             for path in PAGES:
-                for state in ("cold", "warm"):
-                    if state == "cold":
-                        forget_figures()  # what a write to the store does to the kept figures
-                        forget_charts()
-                    cpu, wall, page = timed(client, path, locale)
-                    samples[f"page {state} cpu"].append(cpu)
-                    samples[f"page {state} wall"].append(wall)
-                    for chart in chart_paths(page):
-                        cpu, wall, _ = timed(client, chart, locale)
-                        key = chart.split("/")[3].split(".")[0]
-                        samples[f"chart {state} cpu"].append(cpu)
-                        samples[f"chart {state} wall"].append(wall)
-                        samples[f"chart {key} {state} cpu"].append(cpu)
-                cold_only = PAGES[0]
-                if path == cold_only:  # a chart asked first (a shared link): its one table, then drawn
+                forget_figures()  # what a write to the store does to the kept figures
+                forget_charts()
+                page = ask("page", path, locale, "cold")
+                fragments = fragment_paths(page)
+                charts = chart_paths(page)
+                for fragment in fragments:
+                    charts += chart_paths(ask("fragment", fragment, locale, "cold"))
+                for chart in charts:
+                    ask("chart", chart, locale, "cold")
+                page = ask("page", path, locale, "warm")
+                for chart in chart_paths(page):
+                    ask("chart", chart, locale, "warm")
+                for fragment in fragments:
+                    ask("fragment", fragment, locale, "warm")
+                if path == PAGES[0]:  # a chart asked first (a shared link): its one table, then drawn
                     forget_figures()
                     forget_charts()
                     cpu, wall, _ = timed(client, f"/analytics/charts/funnel.svg?{_query(path)}", locale)

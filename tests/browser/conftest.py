@@ -70,8 +70,11 @@ def new_page(browser: Browser, live_server: str) -> Iterator[NewPage]:
     """Opens a page in a fresh browser profile (its own cookies) whose browser language is ``locale``."""
     contexts: list[BrowserContext] = []
 
-    def open_page(locale: str = "en", *, timezone: str | None = None) -> Page:
+    def open_page(
+        locale: str = "en", *, timezone: str | None = None, java_script_enabled: bool = True
+    ) -> Page:
         context = browser.new_context(
+            java_script_enabled=java_script_enabled,
             base_url=live_server,
             locale=BROWSER_LOCALES[locale],
             timezone_id=timezone or {"it": "Europe/Rome", "ja": "Asia/Tokyo"}.get(locale, "UTC"),

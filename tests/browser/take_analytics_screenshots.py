@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from kakehashi.app import create_app
 from kakehashi.config import Settings
@@ -52,6 +52,8 @@ def take(out_dir: Path) -> list[Path]:
                 page.locator("main form button[type=submit]").click()
                 page.wait_for_url(lambda url: "/signin" not in url)
                 page.goto(path)
+                # The sections not kept are requests of their own: wait until the script has put each.
+                expect(page.get_by_test_id("analytics-pending")).to_have_count(0, timeout=120_000)
                 if open_numbers:
                     anchor = path.split("#", 1)[1]
                     page.locator(f"#{anchor} [data-testid=numbers-behind] summary").click()

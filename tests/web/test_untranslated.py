@@ -104,6 +104,14 @@ PAGES: dict[str, list[str]] = {
         "/analytics",
         "/analytics?start=2026-13-01&end=2026-01-01&sector=tourism&granularity=week",
     ],
+    "/analytics/sections/{key}": [
+        "/analytics/sections/funnel",
+        "/analytics/sections/trends?start=2026-13-01",
+    ],
+    "/analytics/fragments/{key}": [
+        "/analytics/fragments/sector_country",
+        "/analytics/fragments/events?sector=x",
+    ],
     "/analytics/reports/{token}": ["/analytics/reports/{report_token}"],
 }
 # GET routes that are not pages (a redirect, the JSON health probes, a file export; the error of a bad

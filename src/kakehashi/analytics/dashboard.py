@@ -4,7 +4,8 @@ command line (checked, with errors naming the field), who may see which figures,
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Final, get_args
@@ -84,24 +85,32 @@ def scoped(actor: Actor, filters: Filters) -> Filters:
     return visible_filters(actor, filters)
 
 
-def dashboard_tables(
+def kept_dashboard_tables(
     database: Database, settings: Settings, actor: Actor, filters: Filters
-) -> tuple[Filters, tuple[Table, ...]]:
-    """What ``actor`` may see for ``filters`` (checked against the store: an unknown event is a problem of
-    the form's ``event`` field), with the filters as applied."""
+) -> tuple[Filters, dict[str, Table | None]]:
+    """What the page shows at once: each table ``actor`` may see for ``filters`` that is kept at the
+    store's data version, ``None`` for the others (each a section of its own request); nothing is
+    computed. The filters are checked against the store as when
+    computing them (an unknown event is a problem of the form's ``event`` field)."""
     from kakehashi.analytics import service
 
-    with database.session() as session:
+    with database.session() as session, _on_the_form():
         shown = service.visible_filters(actor, filters)
-        try:
-            found = service.indicators(session, actor, filters, cache=service.cache_for(settings))
-        except ValidationFailed as invalid:
-            invalid.problems = [
-                replace(problem, field="event") if problem.field == "event_id" else problem
-                for problem in invalid.problems
-            ]
-            raise
-        return shown, tuple(found.tables())
+        return shown, service.kept_tables(session, actor, filters, cache=service.cache_for(settings))
+
+
+@contextmanager
+def _on_the_form() -> Iterator[None]:
+    """An unknown event is a problem of the form's ``event`` field (the store's check names
+    ``event_id``)."""
+    try:
+        yield
+    except ValidationFailed as invalid:
+        invalid.problems = [
+            replace(problem, field="event") if problem.field == "event_id" else problem
+            for problem in invalid.problems
+        ]
+        raise
 
 
 def dashboard_table(
@@ -111,7 +120,7 @@ def dashboard_table(
     table computed, or kept from an earlier request while the store has not changed."""
     from kakehashi.analytics import service
 
-    with database.session() as session:
+    with database.session() as session, _on_the_form():
         return service.table(session, actor, filters, key, cache=service.cache_for(settings))
 
 

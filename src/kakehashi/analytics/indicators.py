@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from kakehashi.analytics import agreements, catalogue, events, pipeline, trends
 from kakehashi.analytics.scope import Scope, resolve
 from kakehashi.analytics.tables import Filters, Table
+from kakehashi.errors import N_
 from kakehashi.store.data_version import DATA, MATCHING
 
 
@@ -58,6 +59,22 @@ MAKERS: dict[str, TableMaker] = {
     "events": events.events,
     "agreements": agreements.agreements,
     "time_to_agreement": agreements.time_to_agreement,
+}
+
+
+# Each table's title (the one its maker gives it), for a page naming a section before its figures are
+# computed (``tests/analytics`` checks that they agree).
+TITLES: dict[str, str] = {
+    "organisations": N_("Organisations by country, sector and kind"),
+    "catalogue": N_("Opportunities by country, sector and type"),
+    "matches": N_("Matches suggested, shortlisted and dismissed"),
+    "interests": N_("Expressions of interest and their acceptance"),
+    "funnel": N_("Introductions by stage"),
+    "sector_country": N_("Introductions and agreements by sector and country"),
+    "trends": N_("Trends by period"),
+    "events": N_("Event outcomes"),
+    "agreements": N_("Agreements by type"),
+    "time_to_agreement": N_("Time from first contact to agreement"),
 }
 
 

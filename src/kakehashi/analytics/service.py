@@ -100,6 +100,20 @@ def table(
     return found
 
 
+def kept_tables(
+    session: Session, actor: Actor, filters: Filters, *, cache: IndicatorCache | None = None
+) -> dict[str, Table | None]:
+    """Every table ``actor`` may see for ``filters`` that is kept at the store's data version (``None``
+    for the others): nothing is computed. The filters are checked as for :func:`indicators`, so a page
+    showing only kept figures refuses what a page computing them would."""
+    scoped = visible_filters(actor, filters)
+    check_filters(session, scoped)
+    if cache is None:
+        return dict.fromkeys(TABLE_KEYS)
+    store, versions = _store(session), read_versions(session)
+    return {key: cache.get_table(store, scoped, _version(versions, key), key) for key in TABLE_KEYS}
+
+
 def _version(versions: dict[int, int], key: str) -> tuple[int, ...]:
     """The data version of what the table ``key`` reads (no version rows: never kept)."""
     return tuple(versions.get(group, -1) for group in groups_read(key))

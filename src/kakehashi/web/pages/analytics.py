@@ -15,8 +15,8 @@ from sqlalchemy import select
 from kakehashi.analytics import export, report_jobs
 from kakehashi.analytics.cells import period_label
 from kakehashi.analytics.charts import chart_for
-from kakehashi.analytics.dashboard import GRANULARITIES, dashboard_table, dashboard_tables, parse_filters
-from kakehashi.analytics.indicators import TABLE_KEYS
+from kakehashi.analytics.dashboard import GRANULARITIES, dashboard_table, kept_dashboard_tables, parse_filters
+from kakehashi.analytics.indicators import TABLE_KEYS, TITLES
 from kakehashi.analytics.report import default_quarter, section
 from kakehashi.errors import NotFound, ValidationFailed
 from kakehashi.events.models import Event
@@ -33,7 +33,7 @@ from kakehashi.web.deps import (
     get_formatter,
 )
 from kakehashi.web.forms import form_errors
-from kakehashi.web.templating import render
+from kakehashi.web.templating import PageTemplates, render
 
 router = APIRouter()
 FILTER_FIELDS = ("start", "end", "granularity", "sector", "country", "agency", "event")
@@ -53,19 +53,99 @@ def dashboard(
     context: dict[str, Any] = {"values": values, "errors": None, "sections": [], "query": ""}
     context |= _choices(database, locale)
     try:
-        filters, tables = dashboard_tables(database, settings, actor, parse_filters(values))
+        filters, kept = kept_dashboard_tables(database, settings, actor, parse_filters(values))
     except ValidationFailed as invalid:
         context["errors"] = form_errors(invalid.problems, translations)
         return render(request, "analytics/dashboard.html", context, status_code=422)
     formatter, gettext = get_formatter(request), translations.gettext
-    # Charts are images of their own requests (/analytics/charts/<key>.svg): the page draws none.
+    # Only the sections whose figures are kept at the store's data version are shown at once; each of the
+    # others is a request of its own (/analytics/fragments/<key>), so that the page after a write computes
+    # no table. Charts are images of their own requests (/analytics/charts/<key>.svg): the page draws none.
     context["sections"] = [
-        section(table, formatter=formatter, gettext=gettext, draw=False) for table in tables
+        {
+            "key": key,
+            "title": gettext(TITLES[key]),
+            "section": section(table, formatter=formatter, gettext=gettext, draw=False) if table else None,
+        }
+        for key, table in kept.items()
     ]
-    context["query"] = urlencode({name: value for name, value in values.items() if value})
+    context["query"] = _query(values)
     context["own_only"] = filters.organisation_id is not None
     context["quarter"] = default_quarter(date.today())
     return render(request, "analytics/dashboard.html", context)
+
+
+@router.get("/analytics/sections/{key}", response_class=HTMLResponse)
+def section_page(
+    request: Request,
+    key: str,
+    actor: SignedInDep,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    translations: TranslationsDep,
+) -> HTMLResponse:
+    """One section of the dashboard on a page of its own (what a dashboard's section links to when no
+    script fetches it): its one table computed, or kept, with the page's filters and scope."""
+    values = {name: request.query_params.get(name, "")[:40] for name in FILTER_FIELDS}
+    if key not in TABLE_KEYS:
+        raise NotFound("There is no table %(key)s.", params={"key": key[:40]})
+    context: dict[str, Any] = {
+        "key": key,
+        "title": translations.gettext(TITLES[key]),
+        "query": _query(values),
+    }
+    try:
+        filters = parse_filters(values)
+        table = dashboard_table(database, settings, actor, filters, key)
+    except ValidationFailed as invalid:
+        context["errors"] = form_errors(invalid.problems, translations)
+        return render(request, "analytics/section.html", context, status_code=422)
+    context["section"] = section(
+        table, formatter=get_formatter(request), gettext=translations.gettext, draw=False
+    )
+    context["own_only"] = not actor.is_staff
+    return render(request, "analytics/section.html", context)
+
+
+@router.get("/analytics/fragments/{key}", response_class=HTMLResponse)
+def section_fragment(
+    request: Request,
+    key: str,
+    actor: SignedInDep,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    locale: LocaleDep,
+    translations: TranslationsDep,
+) -> Response:
+    """One section of the dashboard as an HTML fragment, for the page's script to put in its place: the
+    same filters, scope and errors as :func:`section_page`; kept by data version with its table (an
+    ``ETag``: 304 while the figures and the language are the same)."""
+    values = {name: request.query_params.get(name, "")[:40] for name in FILTER_FIELDS}
+    if key not in TABLE_KEYS:
+        raise NotFound("There is no table %(key)s.", params={"key": key[:40]})
+    context: dict[str, Any] = {"key": key, "query": _query(values)}
+    status = 200
+    try:
+        table = dashboard_table(database, settings, actor, parse_filters(values), key)
+        context["section"] = section(
+            table, formatter=get_formatter(request), gettext=translations.gettext, draw=False
+        )
+    except ValidationFailed as invalid:
+        context["errors"] = form_errors(invalid.problems, translations)
+        status = 422
+    templates: PageTemplates = request.app.state.templates
+    template = templates.environment(locale).get_template("analytics/fragment.html")
+    text = template.render(context | {"locale": locale, "fmt": get_formatter(request)})
+    tag = '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+    headers = {
+        "cache-control": "private, no-cache",  # asked again each time: 304 while the figures are the same
+        "vary": "accept-language, cookie",
+    }
+    if status == 200:
+        headers["etag"] = tag
+        if request.headers.get("if-none-match") == tag:
+            return Response(status_code=304, headers=headers)
+    return HTMLResponse(text, status_code=status, headers=headers)
 
 
 @router.get("/analytics/exports/{key}.{file_format}")
@@ -172,6 +252,10 @@ def report_download(token: str, actor: SignedInDep, settings: SettingsDep) -> Re
     path, report = found
     name = f"kakehashi-report-{report.quarter}-{report.locale}.pdf"
     return FileResponse(path, media_type="application/pdf", filename=name)
+
+
+def _query(values: dict[str, str]) -> str:
+    return urlencode({name: value for name, value in values.items() if value})
 
 
 def _choices(database: Database, locale: str) -> dict[str, Any]:
