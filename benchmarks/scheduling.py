@@ -65,7 +65,7 @@ PLANTED: tuple[tuple[str, int, float, float, int], ...] = (
     ("241r", 1, 0.7, 0.9, 3),
 )
 # Real meetings with a stored witness (an optimal agenda of the list with fewer tables): tables cut to its
-# busiest slot, 90 % of its free morning meetings bound to the morning.
+# busiest slot, with none ("free") or 90 % ("bound") of its free morning meetings bound to the morning.
 WITNESSES = ("282r-17t", "282r-18t")
 
 
@@ -85,8 +85,9 @@ def _planted(data: Path) -> Iterator[tuple[str, PlantedTight]]:
     for name in WITNESSES:
         stored = json.loads((ROOT / "benchmarks" / "witnesses" / f"{name}.json").read_text())
         base = read_dzn(next(data.glob(f"dadesF2014-{stored['list']}-*.dzn")))
-        made = bound_to_witness(base, stored["slots"], seed=1)
-        yield f"planted-real-{name}-bound-seed1", made
+        for bind in (0.0, 0.9):
+            made = bound_to_witness(base, stored["slots"], seed=1, bind_share=bind)
+            yield f"planted-real-{name}-{'bound' if bind else 'free'}-seed1", made
 
 
 def _row(
