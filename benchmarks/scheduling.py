@@ -6,7 +6,9 @@ figures, and the script exits 1 (after writing the JSON) when any check fails or
     PYTHONPATH=src python benchmarks/scheduling.py --time-limit 30 --threads 2 --crafted --generated 0
 
 Instances: every .dzn in ../shared/data/b2b-dev (real Forum 2014 request lists); with ``--crafted`` the
-20 crafted hard variants of them (``variants.tight_variant``: fewer tables, session-bound, both);
+20 crafted hard variants of them (``variants.tight_variant``: fewer tables, session-bound, both) and the
+planted family of the same shape with a known optimum (``planted_tight``; ``--only planted``: the planted
+agenda's breaks are recorded beside the solver's);
 ``--generated`` planted random instances of Forum shape; with ``--platform`` the 1,000-participant /
 5,000-request platform instance (priorities, Rome/Tokyo online meetings), solved with
 ``--platform-time-limit``. ``--cli`` also times ``kakehashi schedule --help`` (start-up).
@@ -30,6 +32,7 @@ from kakehashi.scheduling.check import check_agenda
 from kakehashi.scheduling.dzn import read_dzn
 from kakehashi.scheduling.generate import planted_instance, platform_instance
 from kakehashi.scheduling.greedy import greedy_first_come
+from kakehashi.scheduling.planted_tight import PlantedTight, bound_to_witness, planted_tight
 from kakehashi.scheduling.problem import Problem, Result
 from kakehashi.scheduling.solve import SolveOptions, solve
 from kakehashi.scheduling.variants import session_load, tight_variant
@@ -50,6 +53,22 @@ CRAFTED: tuple[tuple[str, str, float, float | None, int], ...] = (
 )
 
 
+# The planted family: the same shape with a known optimum (at most the planted agenda's breaks). (Forum
+# list, seed, share of the planted participant-slots in the morning, share of morning meetings bound there,
+# participants given a forbidden gap): ``planted_tight`` keeps each participant's number of meetings.
+PLANTED: tuple[tuple[str, int, float, float, int], ...] = (
+    *((r, s, 0.75, 0.85, 1) for r in ("164r", "196r", "241r", "282r") for s in (1, 2)),
+    ("282r", 2, 0.7, 0.9, 1),
+    ("282r", 1, 0.8, 1.0, 1),
+    ("282r", 3, 0.7, 0.9, 0),
+    ("282r", 1, 0.7, 0.9, 3),
+    ("241r", 1, 0.7, 0.9, 3),
+)
+# Real meetings with a stored witness (an optimal agenda of the list with fewer tables): tables cut to its
+# busiest slot, with none ("free") or 90 % ("bound") of its free morning meetings bound to the morning.
+WITNESSES = ("282r-17t", "282r-18t")
+
+
 def _crafted(data: Path) -> Iterator[tuple[str, str, Problem]]:
     for family, size, share, slack, seed in CRAFTED:
         base = read_dzn(next(data.glob(f"dadesF2014-{size}-*.dzn")))
@@ -57,8 +76,28 @@ def _crafted(data: Path) -> Iterator[tuple[str, str, Problem]]:
         yield family, f"{family}-{size}-{problem.n_tables}t-seed{seed}", problem
 
 
+def _planted(data: Path) -> Iterator[tuple[str, PlantedTight]]:
+    for size, seed, share, bind, gaps in PLANTED:
+        base = read_dzn(next(data.glob(f"dadesF2014-{size}-*.dzn")))
+        made = planted_tight(base, seed=seed, morning_share=share, bind_share=bind, gaps=gaps)
+        tables = made.planted.problem.n_tables
+        yield f"planted-{size}-{tables}t-m{share}-b{bind}-g{gaps}-seed{seed}", made
+    for name in WITNESSES:
+        stored = json.loads((ROOT / "benchmarks" / "witnesses" / f"{name}.json").read_text())
+        base = read_dzn(next(data.glob(f"dadesF2014-{stored['list']}-*.dzn")))
+        for bind in (0.0, 0.9):
+            made = bound_to_witness(base, stored["slots"], seed=1, bind_share=bind)
+            yield f"planted-real-{name}-{'bound' if bind else 'free'}-seed1", made
+
+
 def _row(
-    family: str, name: str, problem: Problem, exact: Result, greedy: Result, fairness: int | None
+    family: str,
+    name: str,
+    problem: Problem,
+    exact: Result,
+    greedy: Result,
+    fairness: int | None,
+    planted: PlantedTight | None = None,
 ) -> dict[str, Any]:
     exact_check = check_agenda(problem, exact.assignments, fairness=fairness)
     greedy_fair = check_agenda(problem, greedy.assignments, fairness=fairness)
@@ -66,6 +105,7 @@ def _row(
     has_agenda = bool(exact.assignments)
     agrees = not has_agenda or (exact_check.ok and exact_check.breaks == exact.breaks)
     load = session_load(problem)
+    witness = None if planted is None else check_agenda(problem, planted.planted.agenda, fairness=fairness)
     return {
         "family": family,
         "instance": name,
@@ -84,7 +124,10 @@ def _row(
         "checker_ok": exact_check.ok if has_agenda else None,
         "checker_breaks": exact_check.breaks if has_agenda else None,
         "checker_max_breaks": exact_check.max_breaks if has_agenda else None,
-        "check_failed": not agrees,
+        "check_failed": not agrees or (witness is not None and not witness.ok),
+        # The planted agenda (checked): the optimum is at most its breaks.
+        "planted_breaks": None if witness is None else witness.breaks,
+        "planted_ok": None if witness is None else witness.ok,
         "greedy_breaks": greedy_check.breaks,
         "greedy_max_breaks": greedy_check.max_breaks,
         "greedy_unscheduled": len(greedy.unscheduled),
@@ -95,11 +138,12 @@ def _row(
 
 def _print(row: dict[str, Any]) -> None:
     flag = "  CHECK FAILED" if row["check_failed"] else ""
+    planted = "" if row["planted_breaks"] is None else f", planted {row['planted_breaks']}"
     print(
         f"{row['instance']:<34} {row['status']:<10} breaks {row['breaks']!s:>4} (lb {row['lower_bound']:>3}) "
         f"{row['seconds']:>6.1f}s (best at {row['seconds_to_best']!s:>5}s)  greedy {row['greedy_breaks']:>4} "
         f"breaks, {row['greedy_unscheduled']} left out, "
-        f"{'unfair' if row['greedy_fairness_violations'] else 'fair'}{flag}",
+        f"{'unfair' if row['greedy_fairness_violations'] else 'fair'}{planted}{flag}",
         flush=True,
     )
 
@@ -201,6 +245,14 @@ def main() -> None:
         if args.only not in name:
             continue
         row = _row(family, name, problem, solve(problem, options), greedy_first_come(problem), args.fairness)
+        _print(row)
+        rows.append(row)
+    for name, made in _planted(args.data) if args.crafted else ():
+        if args.only not in name:
+            continue
+        problem = made.planted.problem
+        exact = solve(problem, options)
+        row = _row("planted-tight", name, problem, exact, greedy_first_come(problem), args.fairness, made)
         _print(row)
         rows.append(row)
     for seed in range(1, args.generated + 1):
