@@ -124,6 +124,12 @@ def reset_batch(database: Database, first_batch: int, embedder: str) -> None:
             text("DELETE FROM opportunity_matches WHERE source_id >= :first OR target_id >= :first"),
             {"first": first_batch},
         )
+        # Index jobs left by a run that was stopped: the new workers would take them first.
+        session.execute(
+            text(
+                "DELETE FROM procrastinate_jobs WHERE task_name LIKE 'index-%' AND status IN ('todo', 'doing')"
+            )
+        )
     hold_back_batch(database, first_batch, embedder)
 
 
@@ -284,7 +290,9 @@ def pages_under_jobs(
         windows: list[dict[str, Any]] = []
         pooled: dict[str, list[float]] = {}
         done: dict[str, Any] = {}
-        kinds = [*(f"open_{rate:g}_per_s" for rate in args.rates), "closed_wrk"]
+        kinds = [f"open_{rate:g}_per_s" for rate in args.rates]
+        if args.closed_during_job:
+            kinds.append("closed_wrk")
         while True:
             for kind in kinds:
                 load_before = load_average()
@@ -357,6 +365,14 @@ def main() -> None:
         "--nice", type=int, nargs="+", default=[10], help="Job workers' CPU priority, one part 2 run each."
     )
     parser.add_argument("--window", type=float, default=10.0, help="Seconds per load window during the job.")
+    parser.add_argument(
+        "--closed-during-job",
+        action="store_true",
+        help=(
+            "Also a saturating closed-loop window in each cycle during the job (it takes the CPU from the "
+            "workers for that window: the batch then embeds at a few texts a second)."
+        ),
+    )
     parser.add_argument("--skip-scale-out", action="store_true", help="Only part 2.")
     parser.add_argument("--job-workers", type=int, default=2)
     parser.add_argument(

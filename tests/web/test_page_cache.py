@@ -85,6 +85,33 @@ def test_a_write_by_another_process_shows_on_the_next_read(settings: Settings, d
         assert "Diamond heat spreaders" in visitor.get("/opportunities").text
 
 
+def test_the_indexers_writes_leave_the_plain_lists_kept_and_nothing_else(
+    settings: Settings, database: Database
+) -> None:
+    """While job workers embed a backlog, the indexer commits every few dozen texts (the MATCHING
+    group). The lists without a text search read none of its tables: they stay kept. Answers that read
+    them (an opportunity's page with its matches, a search) are computed again."""
+    opp_id, _ = _published(database, "Silicon carbide wafers for inverters")
+    lists = ["/", "/opportunities", "/opportunities?page=1", "/organisations", "/api/v1/opportunities"]
+    others = [f"/opportunities/{opp_id}", "/opportunities?q=wafers", "/api/v1/search?q=wafers"]
+    with _visitor(settings, database) as visitor:
+        _settle(visitor)
+        for path in lists + others:
+            assert visitor.get(path).status_code == 200
+            assert visitor.get(path).headers[HIT] == "hit", path
+        with database.engine.begin() as connection:  # what the indexer writes (nothing matches: no row)
+            connection.execute(text("DELETE FROM opportunity_matches WHERE source_id = -1"))
+        for path in lists:
+            assert visitor.get(path).headers[HIT] == "hit", path
+        for path in others:
+            assert HIT not in visitor.get(path).headers, path
+            assert visitor.get(path).headers[HIT] == "hit", path  # kept again, at the new version
+        with database.session() as session:  # any other write: nothing kept is served any more
+            service.update_opportunity(session, SYSTEM, opp_id, OpportunityPatch(title="Gallium nitride"))
+        for path in lists + others:
+            assert HIT not in visitor.get(path).headers, path
+
+
 def test_the_version_moves_with_committed_writes_to_shown_data_only(database: Database) -> None:
     start = read_data_version(database.engine)
     assert start is not None

@@ -145,9 +145,15 @@ def _after_rollback(connection: Any) -> None:
 
 def read_data_version(engine: Engine) -> int | None:
     """One value for every group: the sum of their counters, which only grows, and grows with every
-    committed write to any of them. None when the store has no version rows or cannot be read (a store
-    not yet migrated, a lost connection): then nothing may be kept, and the request itself meets the
-    problem."""
+    committed write to any of them. None when the store cannot tell (see :func:`read_group_versions`)."""
+    versions = read_group_versions(engine)
+    return None if versions is None else sum(versions.values())
+
+
+def read_group_versions(engine: Engine) -> dict[int, int] | None:
+    """Each group's counter, read in one query. None when the store has no version rows or cannot be
+    read (a store not yet migrated, a lost connection): then nothing may be kept, and the request itself
+    meets the problem."""
     try:
         with engine.connect() as connection:
             if connection.dialect.name == "postgresql":
@@ -159,7 +165,7 @@ def read_data_version(engine: Engine) -> int | None:
         return None
     if set(versions) != set(ALL_GROUPS):
         return None
-    return sum(versions.values())
+    return versions
 
 
 def read_versions(connection: Connection | Session) -> dict[int, int]:

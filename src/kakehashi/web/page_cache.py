@@ -6,6 +6,15 @@ What determines such an answer, and so the key: the path and query, the ``Host``
 store's data version (``kakehashi.store.data_version``), which every committed write to shown data moves
 in the same transaction, and what this process's search engine has loaded (``local_state``: a server
 process reloads it in the background after the index moved, and answers from the old one meanwhile).
+
+The version is that of the groups of tables the answer reads. The lists without a text search (home,
+opportunities, organisations, and the API's list) read no table of the ``MATCHING`` group (vectors,
+stored matches, verdicts: what the indexer writes all the time while it embeds a backlog); their
+index banner comes from this process's engine, which is ``local_state``. So they key on the ``DATA``
+group only, and stay kept while job workers embed: keyed on every group, the 120k list was computed
+again after each of the indexer's commits (several a second, about half a second each, with the
+requests that arrived meanwhile waiting for it). Everything else, and any request with a ``q=``
+parameter, keys on every group.
 Each request gets the version from a read that started after it arrived (one primary-key read, shared
 by the requests that arrive while the previous read is under way: ``kakehashi.web.shared_reads``), so a
 write shows on the next read from any server process; each process keeps its own entries. An entry also ages out after
@@ -34,7 +43,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kakehashi.errors import KakehashiError
-from kakehashi.store.data_version import read_data_version
+from kakehashi.store.data_version import ALL_GROUPS, DATA, read_group_versions
 from kakehashi.web.shared_reads import SharedReads
 
 # The public reads a visitor's load is made of (pages and their API twins).
@@ -44,6 +53,8 @@ CACHED_PATHS: Final = re.compile(
 )
 STATUS_HEADER: Final = b"x-kakehashi-page-cache"
 _KEPT_HEADERS: Final = (b"host", b"accept-language", b"cookie")
+# Answers that read no table of the MATCHING group (when the query has no text search: see above).
+DATA_ONLY_PATHS: Final = re.compile(r"^(?:/|/opportunities|/organisations|/api/v1/opportunities)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +65,9 @@ class _Entry:
     stored_at: float
 
 
-Key = tuple[int, Hashable, str, bytes, tuple[bytes, ...]]
+# The versions of the groups the answer reads (DATA, or every group in ALL_GROUPS' order), what this
+# process's engine has loaded, the path, the query and the headers that shape the answer.
+Key = tuple[tuple[int, ...], Hashable, str, bytes, tuple[bytes, ...]]
 
 
 class PageCacheMiddleware:
@@ -83,14 +96,14 @@ class PageCacheMiddleware:
         self.local_state = local_state
         self.rate_limit = rate_limit
         self.rate_limit_uses_store = rate_limit_uses_store
-        self.versions: SharedReads[int] = SharedReads(lambda: read_data_version(engine))
+        self.versions: SharedReads[dict[int, int]] = SharedReads(lambda: read_group_versions(engine))
         self.clock = clock
         self._entries: OrderedDict[Key, _Entry] = OrderedDict()
         # Answers being computed, by key: a request that misses while the same answer is computed waits
         # for it instead of computing it again (50 clients asking one cold list page at once made 50).
         self._computing: dict[Key, anyio.Event] = {}
         self._bytes = 0
-        self._latest = -1
+        self._latest: dict[int, int] = {}
 
     @property
     def kept_bytes(self) -> int:
@@ -101,12 +114,13 @@ class PageCacheMiddleware:
         if parts is None:
             await self.app(scope, receive, send)
             return
-        version = await self.versions.get()
-        if version is None:
+        versions = await self.versions.get()
+        if versions is None:
             await self.app(scope, receive, send)
             return
-        self._forget_older(version)
-        key: Key = (version, self.local_state(), scope["path"], scope.get("query_string", b""), parts)
+        self._forget_older(versions)
+        query: bytes = scope.get("query_string", b"")
+        key: Key = (self._stamp(scope["path"], query), self.local_state(), scope["path"], query, parts)
         entry = self._fresh(key)
         computing = self._computing.get(key)
         if entry is None and computing is not None:
@@ -169,11 +183,25 @@ class PageCacheMiddleware:
         parser that gives up on one odd cookie would miss a session after it)."""
         return self._session_marker in cookie
 
-    def _forget_older(self, version: int) -> None:
-        if version > self._latest:
+    def _stamp(self, path: str, query: bytes) -> tuple[int, ...]:
+        """The versions, as last read, of the groups the answer at ``path?query`` reads."""
+        if b"q=" not in query and DATA_ONLY_PATHS.match(path):  # any "q=" counts: on the safe side
+            return (self._latest[DATA],)
+        return tuple(self._latest[group] for group in ALL_GROUPS)
+
+    def _forget_older(self, versions: dict[int, int]) -> None:
+        """Drop what a newer version made unreachable: everything when DATA moved, else the answers that
+        read the groups that moved (versions only grow, and one read at a time per process)."""
+        moved = {group for group, value in versions.items() if value > self._latest.get(group, -1)}
+        if not moved:
+            return
+        self._latest = dict(versions)
+        if DATA in moved:
             self._entries.clear()
             self._bytes = 0
-            self._latest = version
+            return
+        for key in [key for key in self._entries if len(key[0]) > 1]:
+            self._bytes -= len(self._entries.pop(key).body)
 
     async def _answer_and_keep(self, key: Key, scope: Scope, receive: Receive, send: Send) -> None:
         start: Message | None = None
@@ -193,7 +221,7 @@ class PageCacheMiddleware:
 
     def _keep(self, key: Key, start: Message, body: bytes) -> None:
         headers = tuple((bytes(name).lower(), bytes(value)) for name, value in start.get("headers", ()))
-        if start["status"] != 200 or len(body) > self.max_bytes // 8 or key[0] != self._latest:
+        if start["status"] != 200 or len(body) > self.max_bytes // 8 or not self._current(key[0]):
             return
         for name, value in headers:
             if name == b"set-cookie" or (name == b"cache-control" and b"no-store" in value):
@@ -206,6 +234,12 @@ class PageCacheMiddleware:
         while self._bytes > self.max_bytes and self._entries:
             _, dropped = self._entries.popitem(last=False)
             self._bytes -= len(dropped.body)
+
+    def _current(self, stamp: tuple[int, ...]) -> bool:
+        """Whether versions stamped on an answer are still the latest read (a newer read while it was
+        computed: it may already be out of date, so it is served but not kept)."""
+        groups = (DATA,) if len(stamp) == 1 else ALL_GROUPS
+        return stamp == tuple(self._latest.get(group, -1) for group in groups)
 
 
 async def _replay(entry: _Entry, send: Send) -> None:
