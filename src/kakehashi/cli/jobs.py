@@ -25,7 +25,7 @@ def worker(
     concurrency: int = typer.Option(1, min=1, max=16, help="Jobs run at once by this worker."),
 ) -> None:
     """Run jobs from the queue until stopped (SIGTERM / Ctrl-C finish the current job first)."""
-    from kakehashi.jobs.priority import lower_priority
+    from kakehashi.jobs.priority import limit_native_threads, lower_priority
     from kakehashi.jobs.queue import run_worker
     from kakehashi.logs import configure_logging
     from kakehashi.matching.embed import get_embedder
@@ -35,6 +35,7 @@ def worker(
     _require_postgresql(config.resolved_database_url())
     configure_logging(config)
     lower_priority(config.worker_nice)  # web requests on the same cores go first
+    limit_native_threads(config.worker_threads)  # one core per worker, no threads spinning beside it
     with open_database(config) as database:
         database.upgrade()
         matching = MatchingService(database, get_embedder(config.embedder))

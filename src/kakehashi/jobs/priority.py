@@ -23,3 +23,16 @@ def lower_priority(nice: int) -> int:
     after = os.nice(nice - current)
     log.info("job worker CPU priority lowered", extra={"nice": after})
     return after
+
+
+def limit_native_threads(threads: int) -> None:
+    """At most ``threads`` threads in this process's native math libraries: OpenBLAS (numpy's, loaded
+    already) through ``threadpoolctl``, and OpenMP runtimes loaded later (an embedding model's) through
+    ``OMP_NUM_THREADS``, which they read when they load. Each such library otherwise starts a thread per
+    core that spins while it waits: two job workers on 2 cores embedded 5.7 times slower with them
+    (``docs/performance.md``, "Several processes over PostgreSQL")."""
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # no stubs shipped
+
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    threadpool_limits(limits=threads)
+    log.info("job worker native threads limited", extra={"threads": threads})
