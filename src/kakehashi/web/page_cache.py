@@ -15,10 +15,11 @@ group only, and stay kept while job workers embed: keyed on every group, the 120
 again after each of the indexer's commits (several a second, about half a second each, with the
 requests that arrived meanwhile waiting for it). Everything else, and any request with a ``q=``
 parameter, keys on every group.
-Each request gets the version from a read that started after it arrived (one primary-key read, shared
+
+Each request gets the versions from a read that started after it arrived (one primary-key read, shared
 by the requests that arrive while the previous read is under way: ``kakehashi.web.shared_reads``), so a
-write shows on the next read from any server process; each process keeps its own entries. An entry also ages out after
-``ttl_s``, which bounds what only time changes (a deadline passing at midnight).
+write shows on the next read from any server process; each process keeps its own entries. An entry also
+ages out after ``ttl_s``, which bounds what only time changes (a deadline passing at midnight).
 
 Never kept: anything for a client with the session cookie (a signed-in member, or a visitor whose
 session holds a form token or a notice: pages show their own state) or an ``Authorization`` header;
@@ -128,9 +129,9 @@ class PageCacheMiddleware:
             entry = self._fresh(key)  # None when that answer was not kept (an error): computed again
         # Over a rate limit, the app answers (and refuses it, with 429 and Retry-After).
         if entry is not None and await self._within_limits(scope):
-            # While the limit was checked (in a thread for a search), another request may have dropped the entry: a
-            # newer data version, or the memory bound. The answer read is still served; it is marked
-            # recently used only where it is still kept.
+            # While the limit was checked (in a thread, for a search), another request may have dropped
+            # the entry: a newer data version, or the memory bound. The answer read is still served; it
+            # is marked recently used only where it is still kept.
             if key in self._entries:
                 self._entries.move_to_end(key)
             await _replay(entry, send)
