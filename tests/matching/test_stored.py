@@ -333,37 +333,3 @@ def test_the_engine_says_how_many_it_loaded(database: Database, matching: Matchi
         profiles.update_opportunity(session, SYSTEM, ids[1], OpportunityPatch(title="Quantum laser battery"))
     matching.sync()
     assert loaded == [1]
-
-
-def test_pages_neither_wait_for_a_reload_nor_see_it_half_way(
-    database: Database, matching: MatchingService, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A server process reloads its engine in a thread that holds the engine's lock for as long as it
-    loads (over a minute for 100k new opportunities). The index state that every list page shows took
-    that lock: pages stalled for the whole reload (60-70 s, with errors, in the 100k job benchmark). And
-    the engine state that kept answers key on moved with every chunk loaded."""
-    ids = _catalogue(database)
-    matching.sync()
-    matching.on_stale = lambda: None  # a server process: its worker thread reloads, pages never do
-    before = matching.engine_state()
-    assert matching.index_state().complete
-    with database.session() as session:
-        profiles.update_opportunity(session, SYSTEM, ids[0], OpportunityPatch(title="Quantum laser battery"))
-    seen: list[tuple[object, bool]] = []
-    load = matching._load
-
-    def load_and_look(session: Session, chunk: list[int]) -> None:
-        load(session, chunk)
-        # Half-way through the reload, from another thread (a request), while the reload holds the lock:
-        looked = threading.Thread(
-            target=lambda: seen.append((matching.engine_state(), matching.index_state().complete))
-        )
-        looked.start()
-        looked.join(10)
-        assert not looked.is_alive(), "a page waited for the reload"
-
-    monkeypatch.setattr(matching, "_load", load_and_look)
-    matching.sync()  # embeds the change, then reloads the engine under its lock, as a reload does
-    assert seen == [(before, False)]  # the state before the reload: one opportunity still pending
-    assert matching.engine_state() != before  # moved once, when the load was complete
-    assert matching.index_state().complete

@@ -126,10 +126,6 @@ class MatchingService:
         self._engine_instance: MatchingEngine | None = None
         self._pruned = False
         self._loaded: dict[int, datetime] = {}
-        # How many opportunities the engine holds and the newest version among them, set once a load is
-        # complete and read without the lock: a reload holds the lock for as long as it loads (over a
-        # minute for 100k new opportunities), and pages must neither wait for it nor see it half-way.
-        self._loaded_summary: tuple[int, datetime | None] = (0, None)
         self._generation: int | None = None  # of the index, when the engine was last brought up to date
         self._lock = threading.RLock()
         self._sync_lock = threading.Lock()  # one indexing run at a time (their writes would collide)
@@ -156,9 +152,6 @@ class MatchingService:
 
     @property
     def _engine(self) -> MatchingEngine:
-        made = self._engine_instance
-        if made is not None:  # made once; a request must not wait for a reload that holds the lock
-            return made
         with self._lock:
             if self._engine_instance is None:
                 index = self._index  # not ``or``: an empty index is falsy
@@ -217,7 +210,7 @@ class MatchingService:
         """What this process's search engine has loaded (it moves with every reload, which a server
         process does in the background): answers that show search results or the index state depend on
         it as well as on the store (``kakehashi.web.page_cache`` keys on both)."""
-        return (self._generation, self._loaded_summary[0])
+        return (self._generation, len(self._loaded))
 
     def refresh_engine(self) -> None:
         """Bring this process's engine up to date with the stored vectors (the worker of a server process
@@ -246,7 +239,6 @@ class MatchingService:
             for start in range(0, len(changed), 1000):
                 self._load(session, changed[start : start + 1000])
             self._generation = current
-            self._loaded_summary = (len(self._loaded), max(self._loaded.values(), default=None))
         if changed and self.on_loaded is not None:
             self.on_loaded(len(changed))
 
@@ -510,7 +502,9 @@ class MatchingService:
                     Opportunity.status == Status.PUBLISHED.value
                 )
             ).one()
-        loaded, loaded_newest = self._loaded_summary  # never waits for a reload under way
+        with self._lock:
+            loaded = len(self._loaded)
+            loaded_newest = max(self._loaded.values(), default=None)
         pending = max(int(count) - loaded, 0)
         if pending == 0 and newest is not None and (loaded_newest is None or newest > loaded_newest):
             pending = 1
